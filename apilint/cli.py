@@ -1,0 +1,334 @@
+"""The command line: a thin layer over the Python API.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 apilint could not do its
+job (a file it can't read, a bad config, an unknown rule): one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from apilint import __version__
+from apilint.errors import ApilintError, ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+OUTPUT_FORMATS = ("text", "json")
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    """``--select a,b --select c`` -> ``[a, b, c]``."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def fail(message: str) -> None:
+    click.echo(f"apilint: error: {message}", err=True)
+
+
+def use_color(option: str, stream: Any) -> bool:
+    if option == "always":
+        return True
+    if option == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+LAZY_COMMANDS = {
+    "contract": "apilint.contract.cli:contract",
+    "traffic": "apilint.traffic.cli:traffic",
+}
+"""Commands whose modules import heavy dependencies (Schemathesis...) only when they run."""
+
+
+class ApilintGroup(click.Group):
+    """Loads heavy commands lazily; turns ApilintError (and stray bugs) into one line and exit 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._available_lazy()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in self._available_lazy():
+            return command
+        import importlib
+
+        module_name, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+        loaded: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return loaded
+
+    @staticmethod
+    def _available_lazy() -> list[str]:
+        import importlib.util
+
+        out = []
+        for name, target in LAZY_COMMANDS.items():
+            module_name = target.partition(":")[0]
+            try:
+                if importlib.util.find_spec(module_name) is not None:
+                    out.append(name)
+            except ModuleNotFoundError:
+                continue
+        return out
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ApilintError as exc:
+            fail(str(exc))
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except MemoryError:
+            fail("out of memory")
+            ctx.exit(2)
+        except Exception as exc:  # a bug in apilint: still one line, and say so
+            if os.environ.get("APILINT_DEBUG"):
+                raise
+            fail(
+                f"internal error: {type(exc).__name__}: {exc} (set APILINT_DEBUG=1 for a traceback)"
+            )
+            ctx.exit(2)
+
+
+@click.group(cls=ApilintGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="apilint", message="%(prog)s %(version)s")
+def main() -> None:
+    """apilint keeps HTTP APIs honest: lint OpenAPI documents, fuzz live services from them, and
+    read access logs against them."""
+
+
+def _common_selection(function: F) -> F:
+    options = [
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Config file (default: apilint.yaml, .apilint.yaml or [tool.apilint] in "
+            "pyproject.toml, found from the working directory upwards).",
+        ),
+        click.option("--no-config", is_flag=True, help="Ignore config files."),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="RULES",
+            help="Only these rules (ids, families or 'all'; comma-separated; repeatable).",
+        ),
+        click.option(
+            "--extend-select",
+            multiple=True,
+            metavar="RULES",
+            help="Add these rules to the selection.",
+        ),
+        click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    help="Exit 1 when a finding is at or above this severity (default: error).",
+)
+@_common_selection
+@click.option("-q", "--quiet", is_flag=True, help="Only findings: no summary line, no notes.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report.",
+)
+@click.option(
+    "--stdin-filename",
+    default="stdin.yaml",
+    show_default=True,
+    help="Name (and so format) of the document read from '-'.",
+)
+@click.option(
+    "--allow-remote-refs",
+    is_flag=True,
+    default=None,
+    help="Fetch http(s) $refs (never done otherwise).",
+)
+@click.option(
+    "--ref-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory relative $refs may read from (default: the spec's directory).",
+)
+@click.option(
+    "--max-file-size", metavar="SIZE", help="Refuse files larger than this (default 64MB)."
+)
+def lint(
+    specs: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    fail_on: str | None,
+    config_path: Path | None,
+    no_config: bool,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    quiet: bool,
+    color: str,
+    stdin_filename: str,
+    allow_remote_refs: bool | None,
+    ref_root: Path | None,
+    max_file_size: str | None,
+) -> None:
+    """Lint OpenAPI documents (files, directories, or - for standard input)."""
+    from apilint.config import load_config, parse_size
+    from apilint.discovery import expand
+    from apilint.documents import LoadOptions
+    from apilint.engine import Linter, LintResult
+    from apilint.reporters import Report, RuleInfo, renderer
+
+    config = load_config(config_path, discover=not no_config)
+    load_options = None
+    if max_file_size is not None:
+        load_options = LoadOptions(max_file_size=parse_size(max_file_size, "--max-file-size"))
+    linter = Linter(
+        config,
+        select=_split(select) or None,
+        extend_select=_split(extend_select),
+        ignore=_split(ignore),
+        load_options=load_options,
+        allow_remote_refs=allow_remote_refs,
+        ref_root=ref_root,
+    )
+    files = expand(specs, config.exclude)
+    result = LintResult()
+    for name in files:
+        if name == "-":
+            text = sys.stdin.read()
+            part = _lint_one(linter, Path(stdin_filename), text=text, name=stdin_filename)
+        else:
+            part = _lint_one(linter, Path(name))
+        result.findings.extend(part.findings)
+        result.errors.extend(part.errors)
+        result.notes.extend(part.notes)
+        result.files.extend(part.files)
+    result.findings.sort(key=lambda f: f.sort_key())
+    for error in result.errors:
+        fail(str(error))
+    if not quiet:
+        for note in result.notes:
+            click.echo(f"apilint: note: {note}", err=True)
+    stream = sys.stdout
+    report = Report(
+        command="lint",
+        findings=result.findings,
+        files=result.files,
+        rules={
+            r.id: RuleInfo(r.id, r.rule.description, r.severity.label, r.rule.docs.why)
+            for r in linter.rules
+        },
+        failed_files=len(result.errors),
+        color=output is None and use_color(color, stream) and output_format == "text",
+        quiet=quiet,
+    )
+    text = renderer(output_format)(report)
+    if output is not None:
+        _write(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(result.exit_code(fail_on or config.fail_on))
+
+
+def _lint_one(linter: Any, path: Path, *, text: str | None = None, name: str | None = None) -> Any:
+    from apilint.engine import LintResult
+
+    result = LintResult()
+    try:
+        findings, notes = linter.lint_file(path, text=text, name=name)
+    except ApilintError as exc:
+        result.errors.append(exc)
+        return result
+    result.findings = findings
+    result.notes = notes
+    result.files = [name or str(path)]
+    return result
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@main.command()
+@click.argument("rule_id", required=False)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also list the rules of this config's own rulesets.",
+)
+def rules(rule_id: str | None, output_format: str, config_path: Path | None) -> None:
+    """List every rule, or show one rule's documentation."""
+    import json
+
+    from apilint.config import load_config
+    from apilint.engine import Linter
+    from apilint.rule_docs import describe_rule, rule_as_dict, rule_line
+
+    linter = Linter(load_config(config_path))
+    ruleset = linter.ruleset
+    active = {r.id for r in linter.rules}
+    if rule_id is None:
+        ordered = sorted(ruleset.rules.values(), key=lambda r: (r.family, r.id))
+        if output_format == "json":
+            click.echo(json.dumps([rule_as_dict(r) for r in ordered], indent=2))
+            return
+        width = max(len(r.id) for r in ordered)
+        family = None
+        for rule in ordered:
+            if rule.family != family:
+                family = rule.family
+                click.echo(f"\n# {family}" if family != ordered[0].family else f"# {family}")
+            click.echo(rule_line(rule, width, rule.id in active))
+        return
+    canonical = ruleset.canonical(rule_id)
+    if canonical is None:
+        raise ConfigError(f"unknown rule '{rule_id}' (see 'apilint rules' for the list)")
+    rule = ruleset.rules[canonical]
+    if output_format == "json":
+        click.echo(json.dumps(rule_as_dict(rule), indent=2))
+    else:
+        click.echo(describe_rule(rule))

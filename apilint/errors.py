@@ -1,0 +1,52 @@
+"""Errors a user can cause and fix.
+
+Everything here is caught by the CLI, printed as one line on stderr and turned into exit code 2.
+Anything else escaping the engine is a bug in apilint.
+"""
+
+from __future__ import annotations
+
+
+class ApilintError(Exception):
+    """Something apilint could not do because of its input: a file, a config, a flag."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        return where + self.message
+
+
+class LoadError(ApilintError):
+    """A document could not be read or parsed, or is not an OpenAPI description."""
+
+
+class RefError(LoadError):
+    """A $ref that cannot be followed: missing target, a cycle, or a forbidden location."""
+
+
+class ConfigError(ApilintError):
+    """A configuration file, a ruleset file or a command-line option is wrong."""
+
+
+class ContractError(ApilintError):
+    """The contract runner could not talk to the service (refused, timed out, TLS...)."""

@@ -1,0 +1,204 @@
+"""JSON to plain data, and JSON pointers back to line and column, lazily.
+
+Loading uses the standard library's C decoder (JSON never goes through the YAML parser). Source
+positions are not recorded while loading: most of a big description never has a finding. When
+findings exist, all their pointers are located in one scan of the text that descends only into the
+members on the way to a wanted pointer and hops over every other value with the C scanner, so the
+cost is bounded by one more parse of the text, and is far less when findings are few.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
+
+from apilint.errors import LoadError
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_scan_value = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+Pointer = tuple[str | int, ...]
+
+
+def parse_json(text: str, filename: str) -> tuple[Any, list[Pointer]]:
+    """Parse ``text``; return the data and the pointers of keys that occur twice in one object."""
+    repeated: dict[int, list[str]] = {}  # id(object) -> its repeated keys
+    keep_alive: list[dict[str, Any]] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            keys: list[str] = []
+            for key, _ in pairs:
+                if key in seen and key not in keys:
+                    keys.append(key)
+                seen.add(key)
+            repeated[id(result)] = keys
+            keep_alive.append(result)
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            f"invalid JSON: {exc.msg}", file=filename, line=exc.lineno, column=exc.colno
+        ) from None
+    except RecursionError:
+        raise LoadError("invalid JSON: nested too deeply", file=filename) from None
+    except ValueError as exc:  # an integer longer than Python converts
+        raise LoadError(f"invalid JSON: {exc}", file=filename) from None
+    if not repeated:
+        return data, []
+    return data, _pointers_of(data, repeated)
+
+
+def _pointers_of(data: Any, repeated: dict[int, list[str]]) -> list[Pointer]:
+    """Pointers to the repeated keys of the objects in ``repeated`` (rare, so a plain walk)."""
+    out: list[Pointer] = []
+    stack: list[tuple[Any, Pointer]] = [(data, ())]
+    while stack:
+        node, ptr = stack.pop()
+        if isinstance(node, dict):
+            out.extend((*ptr, key) for key in repeated.get(id(node), ()))
+            stack.extend((value, (*ptr, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, (*ptr, index)) for index, value in enumerate(node))
+    return out
+
+
+class _Done(Exception):
+    pass
+
+
+class JsonPositions:
+    """Finds the text offset of JSON pointers in a JSON document."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def locate_many(self, pointers: list[Pointer]) -> dict[Pointer, tuple[int, int]]:
+        """Map each pointer to the (line, column), 1-based, of its key, or of its deepest
+        existing ancestor when the pointer itself does not exist. Member pointers point at the
+        key's opening quote, array items at the first character of the item."""
+        trie: dict[str, Any] = {}
+        for pointer in pointers:
+            node = trie
+            for part in pointer:
+                node = node.setdefault(str(part), {})
+        offsets: dict[tuple[str, ...], int] = {(): self._first_value()}
+        remaining = [sum(1 for _ in _walk_trie(trie))]
+        try:
+            self._descend(self._first_value(), trie, (), offsets, remaining)
+        except _Done:
+            pass
+        except (
+            IndexError,
+            ValueError,
+            StopIteration,
+        ):  # text does not match the data; keep what we have
+            pass
+        positions = _line_columns(self._text, sorted(set(offsets.values())))
+        result: dict[Pointer, tuple[int, int]] = {}
+        for pointer in pointers:
+            key = tuple(str(part) for part in pointer)
+            while key not in offsets:
+                key = key[:-1]
+            result[pointer] = positions[offsets[key]]
+        return result
+
+    def _first_value(self) -> int:
+        match = _WHITESPACE.match(self._text, 1 if self._text.startswith("\ufeff") else 0)
+        return match.end() if match else 0
+
+    def _descend(
+        self,
+        index: int,
+        trie: dict[str, Any],
+        prefix: tuple[str, ...],
+        offsets: dict[tuple[str, ...], int],
+        remaining: list[int],
+    ) -> int:
+        """Scan the value starting at ``index``; record offsets of wanted members; return the
+        index just past the value."""
+        text = self._text
+        ws = _WHITESPACE.match
+        opener = text[index]
+        if opener == "{":
+            index = ws(text, index + 1).end()  # type: ignore[union-attr]
+            if text[index] == "}":
+                return index + 1
+            while True:
+                key_start = index
+                key, index = scanstring(text, index + 1)
+                index = ws(text, index).end()  # type: ignore[union-attr]
+                index = ws(text, index + 1).end()  # type: ignore[union-attr]  # past ':'
+                index = self._member(key, key_start, index, trie, prefix, offsets, remaining)
+                index = ws(text, index).end()  # type: ignore[union-attr]
+                if text[index] == ",":
+                    index = ws(text, index + 1).end()  # type: ignore[union-attr]
+                    continue
+                return index + 1
+        if opener == "[":
+            index = ws(text, index + 1).end()  # type: ignore[union-attr]
+            if text[index] == "]":
+                return index + 1
+            position = 0
+            while True:
+                index = self._member(str(position), index, index, trie, prefix, offsets, remaining)
+                position += 1
+                index = ws(text, index).end()  # type: ignore[union-attr]
+                if text[index] == ",":
+                    index = ws(text, index + 1).end()  # type: ignore[union-attr]
+                    continue
+                return index + 1
+        _, end = _scan_value(text, index)
+        return int(end)
+
+    def _member(
+        self,
+        key: str,
+        key_start: int,
+        value_start: int,
+        trie: dict[str, Any],
+        prefix: tuple[str, ...],
+        offsets: dict[tuple[str, ...], int],
+        remaining: list[int],
+    ) -> int:
+        sub = trie.get(key)
+        if sub is None:
+            _, end = _scan_value(self._text, value_start)
+            return int(end)
+        here = (*prefix, key)
+        if here not in offsets:
+            offsets[here] = key_start
+            remaining[0] -= 1
+            if remaining[0] == 0:
+                raise _Done
+        if sub and self._text[value_start] in "{[":
+            return self._descend(value_start, sub, here, offsets, remaining)
+        _, end = _scan_value(self._text, value_start)
+        return int(end)
+
+
+def _walk_trie(trie: dict[str, Any]) -> Any:
+    for sub in trie.values():
+        yield sub
+        yield from _walk_trie(sub)
+
+
+def _line_columns(text: str, offsets: list[int]) -> dict[int, tuple[int, int]]:
+    """1-based (line, column) for sorted offsets, counting newlines once across the text."""
+    out: dict[int, tuple[int, int]] = {}
+    line = 1
+    last = 0
+    for offset in offsets:
+        line += text.count("\n", last, offset)
+        last = offset
+        line_start = text.rfind("\n", 0, offset) + 1
+        out[offset] = (line, offset - line_start + 1)
+    return out

@@ -1,0 +1,58 @@
+"""Reporters turn a Report into text. They all share one signature: ``render(report) -> str``.
+
+Adding a format means adding a module here and an entry in FORMATS; the CLI and the contract and
+traffic commands pick it up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apilint import __version__
+from apilint.findings import Finding, summarize
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report says about a rule (SARIF and JUnit carry rule help)."""
+
+    id: str
+    description: str
+    severity: str
+    help: str = ""
+
+
+@dataclass
+class Report:
+    command: str  # "lint", "contract", "traffic"
+    findings: list[Finding]
+    files: list[str] = field(default_factory=list)
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Command-specific top-level members of the JSON report (traffic's usage table...)."""
+    failed_files: int = 0
+    """Files that could not be checked at all (their errors went to stderr)."""
+    color: bool = False
+    quiet: bool = False
+    version: str = __version__
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summarize(self.findings)
+
+
+Render = Callable[[Report], str]
+
+FORMATS: dict[str, str] = {
+    "text": "apilint.reporters.text",
+    "json": "apilint.reporters.json_report",
+}
+
+
+def renderer(name: str) -> Render:
+    module = importlib.import_module(FORMATS[name])
+    render: Render = module.render
+    return render
