@@ -16,10 +16,9 @@ import click
 
 from apilint import __version__
 from apilint.errors import ApilintError, ConfigError
+from apilint.output import output_options, parse_outputs, write_reports
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-OUTPUT_FORMATS = ("text", "json")
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -29,16 +28,6 @@ def _split(values: Sequence[str]) -> list[str]:
 
 def fail(message: str) -> None:
     click.echo(f"apilint: error: {message}", err=True)
-
-
-def use_color(option: str, stream: Any) -> bool:
-    if option == "always":
-        return True
-    if option == "never" or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return bool(getattr(stream, "isatty", lambda: False)())
 
 
 LAZY_COMMANDS = {
@@ -136,21 +125,7 @@ def _common_selection(function: F) -> F:
 
 @main.command()
 @click.argument("specs", nargs=-1, required=True)
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(OUTPUT_FORMATS),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output.",
-)
+@output_options
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
@@ -158,13 +133,6 @@ def _common_selection(function: F) -> F:
 )
 @_common_selection
 @click.option("-q", "--quiet", is_flag=True, help="Only findings: no summary line, no notes.")
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the text report.",
-)
 @click.option(
     "--stdin-filename",
     default="stdin.yaml",
@@ -187,8 +155,9 @@ def _common_selection(function: F) -> F:
 )
 def lint(
     specs: tuple[str, ...],
-    output_format: str,
+    formats: tuple[str, ...],
     output: Path | None,
+    color: str,
     fail_on: str | None,
     config_path: Path | None,
     no_config: bool,
@@ -196,7 +165,6 @@ def lint(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     quiet: bool,
-    color: str,
     stdin_filename: str,
     allow_remote_refs: bool | None,
     ref_root: Path | None,
@@ -207,8 +175,9 @@ def lint(
     from apilint.discovery import expand
     from apilint.documents import LoadOptions
     from apilint.engine import Linter, LintResult
-    from apilint.reporters import Report, RuleInfo, renderer
+    from apilint.reporters import Report, RuleInfo
 
+    outputs = parse_outputs(formats, output)
     config = load_config(config_path, discover=not no_config)
     load_options = None
     if max_file_size is not None:
@@ -240,7 +209,6 @@ def lint(
     if not quiet:
         for note in result.notes:
             click.echo(f"apilint: note: {note}", err=True)
-    stream = sys.stdout
     report = Report(
         command="lint",
         findings=result.findings,
@@ -250,14 +218,9 @@ def lint(
             for r in linter.rules
         },
         failed_files=len(result.errors),
-        color=output is None and use_color(color, stream) and output_format == "text",
         quiet=quiet,
     )
-    text = renderer(output_format)(report)
-    if output is not None:
-        _write(output, text)
-    else:
-        click.echo(text, nl=False)
+    write_reports(report, outputs, color)
     sys.exit(result.exit_code(fail_on or config.fail_on))
 
 
@@ -274,14 +237,6 @@ def _lint_one(linter: Any, path: Path, *, text: str | None = None, name: str | N
     result.notes = notes
     result.files = [name or str(path)]
     return result
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @main.command()

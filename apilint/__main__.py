@@ -1,0 +1,5 @@
+"""``python -m apilint`` runs the CLI."""
+
+from apilint.cli import main
+
+main()
