@@ -140,9 +140,17 @@ def parse_text(text: str, name: str, suffix: str, options: LoadOptions) -> tuple
     stripped = text.lstrip(" \t\r\n")
     if not stripped:
         raise LoadError("the file is empty", file=name)
-    if suffix in JSON_SUFFIXES or (suffix not in YAML_SUFFIXES and stripped[0] in "{["):
-        data, _dupes = parse_json(text, name)
-        return data, "json", _dupes
+    if suffix in JSON_SUFFIXES:
+        data, dupes = parse_json(text, name)
+        return data, "json", dupes
+    if stripped[0] in "{[":
+        # JSON is much faster through the JSON parser; a YAML flow mapping that is not JSON
+        # falls back to the YAML parser.
+        try:
+            data, dupes = parse_json(text, name)
+            return data, "json", dupes
+        except LoadError:
+            pass
     yaml_data = parse_yaml(
         text, name, Limits(max_nodes=options.max_nodes, max_depth=options.max_depth)
     )

@@ -182,6 +182,7 @@ class _Frame:
         "key_pos",
         "merges",
         "positions",
+        "start",
         "start_count",
     )
 
@@ -192,6 +193,7 @@ class _Frame:
         self.start_count = start
         self.key: Any = _NO_KEY
         self.key_pos: Position = (0, 0)
+        self.start: Position = (0, 0)
         self.merges: list[tuple[Any, Position]] | None = None
 
 
@@ -212,9 +214,10 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
     root: Any = None
     have_root = False
 
-    def pointer_here() -> tuple[str | int, ...]:
+    def container_pointer() -> tuple[str | int, ...]:
+        """Pointer of the innermost open container (the one receiving a member now)."""
         out: list[str | int] = []
-        for frame in stack:
+        for frame in stack[:-1]:
             if isinstance(frame.container, dict):
                 key = frame.key
                 out.append("" if key is _NO_KEY or key is _MERGE_KEY else _key_text(key))
@@ -257,7 +260,7 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
             return
         text_key = _key_text(key)
         if text_key in container:
-            duplicates.append(((*pointer_here(), text_key), frame.key_pos))
+            duplicates.append(((*container_pointer(), text_key), frame.key_pos))
         container[text_key] = value
         frame.positions[text_key] = frame.key_pos
 
@@ -305,7 +308,7 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                 # The container is attached to its parent when it ends, so the parent's key
                 # position is remembered now.
                 frame = _Frame(container, table, event.anchor, expanded)
-                frame.key_pos = (mark.line, mark.column)
+                frame.start = (mark.line, mark.column)
                 if event.anchor is not None:
                     open_anchors.add(event.anchor)
                 stack.append(frame)
@@ -321,7 +324,7 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                 if frame.anchor is not None:
                     open_anchors.discard(frame.anchor)
                     anchors[frame.anchor] = (container, expanded - frame.start_count + 1)
-                attach(container, frame.key_pos, event)
+                attach(container, frame.start, event)
             elif kind is yaml.AliasEvent:
                 name = event.anchor
                 if name in open_anchors:
