@@ -237,6 +237,11 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
             pattern = getattr(leaf.kind, "pattern", "")
             found = json.dumps(leaf.instance)[:60]
             out.append((path, f"{owner}: {_member(path)} {found} does not match {pattern!r}"))
+        elif kind == "Not" and isinstance(getattr(leaf.kind, "schema", None), dict) and set(
+            leaf.kind.schema
+        ) == {"required"}:
+            names = " and ".join(f"'{n}'" for n in leaf.kind.schema["required"])
+            out.append((path, f"{object_kind(path)}: {names} must not be used together"))
         elif kind == "Format" and getattr(leaf.kind, "format", "") == "regex":
             owner = object_kind(path[:-1]) if path else "document"
             out.append(
