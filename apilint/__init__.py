@@ -18,7 +18,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from apilint.api import LintResult, lint, lint_text
+from apilint.api import LintResult, config_defaults, lint, lint_text
 from apilint.errors import ApilintError, ConfigError, LoadError, RefError
 from apilint.findings import Finding, Severity
 
@@ -31,6 +31,7 @@ __all__ = [
     "RefError",
     "Severity",
     "__version__",
+    "config_defaults",
     "lint",
     "lint_text",
 ]

@@ -9,7 +9,13 @@ from apilint.config import Config, load_config
 from apilint.discovery import expand
 from apilint.engine import Linter, LintResult
 
-__all__ = ["LintResult", "lint", "lint_text"]
+__all__ = ["LintResult", "config_defaults", "lint", "lint_text"]
+
+
+def config_defaults() -> Config:
+    """The built-in defaults, ignoring any config file (for tests that must not depend on the
+    working directory)."""
+    return Config()
 
 
 def _linter(
