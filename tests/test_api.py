@@ -24,7 +24,7 @@ def test_findings_are_typed(tmp_path: Path) -> None:
     assert isinstance(finding, apilint.Finding)
     assert finding.rule == "spec-invalid"
     assert finding.severity is apilint.Severity.ERROR
-    assert (finding.line, finding.column, finding.pointer) == (2, 7, "/info")
+    assert (finding.line, finding.column, finding.pointer) == (2, 1, "/info")
     assert finding.to_dict()["severity"] == "error"
     assert result.failed("error") and result.exit_code() == 1
 
