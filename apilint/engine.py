@@ -442,6 +442,8 @@ class Linter:
             severity = self._override(active.id, active.severity, result.doc, result.ptr, operation)
             if severity is None:
                 continue
+            if result.severity is not None:
+                severity = min(severity, result.severity)
             kept.append(
                 (active, Result(result.message, result.doc, result.ptr, operation), severity)
             )
@@ -511,4 +513,4 @@ def _templated(rule: Rule, result: Result, step: Step) -> Result:
     message = re.sub(
         r"\{\{\s*(\w+)\s*\}\}", lambda m: str(values.get(m.group(1), m.group(0))), template
     )
-    return Result(message, result.doc, result.ptr, result.operation)
+    return Result(message, result.doc, result.ptr, result.operation, result.severity)

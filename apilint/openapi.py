@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from apilint.documents import Document
+from apilint.findings import Severity
 from apilint.pointer import Pointer
 from apilint.refs import Resolver
 
@@ -104,9 +105,9 @@ class Node:
             return value.get(key, default)
         return default
 
-    def finding(self, message: str, *keys: str | int) -> Result:
-        """A result at this node (or at ``keys`` below it)."""
-        return Result(message, self.doc, (*self.ptr, *keys), self.operation)
+    def finding(self, message: str, *keys: str | int, severity: Severity | None = None) -> Result:
+        """A result at this node (or at ``keys`` below it); ``severity`` caps the rule's."""
+        return Result(message, self.doc, (*self.ptr, *keys), self.operation, severity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,9 @@ class Result:
     doc: Document
     ptr: Pointer
     operation: str | None = None
+    severity: Severity | None = None
+    """At most this severity: a check may report some results below its rule's severity
+    (a DELETE with a body is less alarming than a GET with one), never above it."""
 
 
 @dataclass(frozen=True, slots=True)
