@@ -4,10 +4,11 @@ Each tool is run as a whole process (what a pre-commit hook or CI step pays), al
 run by run so that machine noise hits them alike; the table shows the median wall time, the peak
 resident memory, and each peer's time divided by apilint's.
 
-    python bench/bench.py --install-peers                 # once: Spectral and Redocly into bench/.peers
+    python bench/bench.py --install-peers       # once: Spectral and Redocly into bench/.peers
     python bench/bench.py                                 # default targets, 5 runs each
     python bench/bench.py --targets github,stripe --runs 5 --tools apilint,spectral,redocly
-    python bench/bench.py --targets example,small,medium,stripe,github,scale --tools apilint --per-operation
+    python bench/bench.py --tools apilint --per-operation \
+        --targets example,small,medium,stripe,github,scale
 
 Peers use their default recommended rulesets: Spectral `spectral:oas`, Redocly `recommended`;
 apilint runs every built-in rule with locations, writing its report to a file.
@@ -172,7 +173,8 @@ def measure(
                     sample.seconds.append(elapsed)
                     sample.peak_kb.append(peak)
                     print(
-                        f"  {target:<12} {tool:<9} run {run + 1}: {elapsed:7.2f} s {peak / 1024:7.0f} MB",
+                        f"  {target:<12} {tool:<9} run {run + 1}: "
+                        f"{elapsed:7.2f} s {peak / 1024:7.0f} MB",
                         file=sys.stderr,
                     )
     return results
@@ -240,7 +242,8 @@ def main() -> int:
     targets = args.targets.split(",")
     results = measure(tools, targets, args.runs, args.timeout)
     print(
-        f"\nMedians of {args.runs} whole-process runs (wall time, peak RSS); ratio = peer time / apilint time\n"
+        f"\nMedians of {args.runs} whole-process runs (wall time, peak RSS); "
+        "ratio = peer time / apilint time\n"
     )
     print(table(tools, targets, results))
     if args.per_operation:
