@@ -13,8 +13,6 @@
 from __future__ import annotations
 
 import os
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -211,6 +209,9 @@ class Resolver:
         return doc
 
     def _load_remote(self, url: str) -> Document:
+        import urllib.error  # only when remote refs are allowed: keeps linting's start fast
+        import urllib.request
+
         cached = self.documents.get(url)
         if cached is not None:
             return cached
