@@ -6,6 +6,8 @@ Anything else escaping the engine is a bug in apilint.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ApilintError(Exception):
     """Something apilint could not do because of its input: a file, a config, a flag."""
@@ -23,6 +25,10 @@ class ApilintError(Exception):
         self.file = file
         self.line = line
         self.column = column
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments would be lost by the default exception pickling (parallel -j).
+        return (_rebuild, (type(self), self.message, self.file, self.line, self.column))
 
     def __str__(self) -> str:
         where = ""
@@ -50,3 +56,9 @@ class ConfigError(ApilintError):
 
 class ContractError(ApilintError):
     """The contract runner could not talk to the service (refused, timed out, TLS...)."""
+
+
+def _rebuild(
+    cls: type[ApilintError], message: str, file: str | None, line: int | None, column: int | None
+) -> ApilintError:
+    return cls(message, file=file, line=line, column=column)
