@@ -110,6 +110,22 @@ def _error(message: str, mark: Any, filename: str) -> LoadError:
     return LoadError(message, file=filename, line=mark.line + 1, column=mark.column + 1)
 
 
+def _reader_error(exc: yaml.reader.ReaderError, text: str, filename: str) -> LoadError:
+    """One line, with the line and column, for a character YAML does not allow in a stream
+    (libyaml reports a byte offset into the UTF-8 text)."""
+    char = exc.character
+    code = char if isinstance(char, int) else ord(char) if char else None
+    what = f" (U+{code:04X})" if code is not None else ""
+    position = max(exc.position, 0)
+    if HAVE_LIBYAML:
+        before = text.encode("utf-8", "replace")[:position].decode("utf-8", "replace")
+    else:  # pragma: no cover - the pure-Python reader counts characters
+        before = text[:position]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return LoadError(f"invalid YAML: {exc.reason}{what}", file=filename, line=line, column=column)
+
+
 def _plain_scalar(value: str) -> Any:
     """Resolve an untagged plain scalar by the YAML 1.2 core schema."""
     if not value:
@@ -374,6 +390,8 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                 column=mark.column + 1,
             ) from None
         raise LoadError(f"invalid YAML: {problem}", file=filename) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, filename) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML: {exc}", file=filename) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
