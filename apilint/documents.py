@@ -135,6 +135,22 @@ def decode_bytes(raw: bytes, name: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def _check_encodable(text: str, name: str) -> None:
+    """Text handed over as ``str`` (the API, standard input) may hold lone surrogates, which no
+    file can: refuse them here rather than crash in a parser or a reporter."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise LoadError(
+            f"not valid Unicode text (lone surrogate U+{ord(text[exc.start]):04X})",
+            file=name,
+            line=line,
+            column=column,
+        ) from None
+
+
 def parse_text(text: str, name: str, suffix: str, options: LoadOptions) -> tuple[Any, str, Any]:
     """(data, format, yaml-positions-or-None) for ``text``; JSON never goes through YAML."""
     stripped = text.lstrip(" \t\r\n")
@@ -170,10 +186,12 @@ def load_document(
     shown = name or display_name(absolute)
     if text is None:
         text = read_text(absolute, shown, options)
-    elif len(text) > options.max_file_size:
-        raise LoadError(
-            f"input is over the {options.max_file_size / 1048576:.0f} MB limit", file=shown
-        )
+    else:
+        if len(text) > options.max_file_size:
+            raise LoadError(
+                f"input is over the {options.max_file_size / 1048576:.0f} MB limit", file=shown
+            )
+        _check_encodable(text, shown)
     suffix = absolute.suffix.lower()
     data, fmt, extra = parse_text(text, shown, suffix, options)
     if fmt == "json":

@@ -50,9 +50,45 @@ def parse_json(text: str, filename: str) -> tuple[Any, list[Pointer]]:
         raise LoadError("invalid JSON: nested too deeply", file=filename) from None
     except ValueError as exc:  # an integer longer than Python converts
         raise LoadError(f"invalid JSON: {exc}", file=filename) from None
+    if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(data, text, filename)
     if not repeated:
         return data, []
     return data, _pointers_of(data, repeated)
+
+
+_LONE_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogates(data: Any, text: str, filename: str) -> None:
+    """JSON may escape half of a UTF-16 pair (``"\\ud800"``); such a string is not Unicode text
+    and cannot be written to any report, so the file is refused with the place of the string."""
+    stack: list[tuple[Any, Pointer]] = [(data, ())]
+    while stack:
+        node, ptr = stack.pop()
+        found: Pointer | None = None
+        if isinstance(node, str):
+            found = ptr if _SURROGATE.search(node) else None
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if _SURROGATE.search(key):
+                    found = (*ptr, key)
+                    break
+                stack.append((value, (*ptr, key)))
+        elif isinstance(node, list):
+            stack.extend((value, (*ptr, index)) for index, value in enumerate(node))
+        if found is not None:
+            line, column = JsonPositions(text).locate_many([found])[found]
+            raise LoadError(
+                "invalid JSON: a string holds an unpaired UTF-16 surrogate (not Unicode text)",
+                file=filename,
+                line=line,
+                column=column,
+            )
 
 
 def _pointers_of(data: Any, repeated: dict[int, list[str]]) -> list[Pointer]:

@@ -18,3 +18,22 @@ def test_yaml_control_character_is_a_one_line_error_with_its_position() -> None:
     message = str(caught.value)
     assert "\n" not in message
     assert message == "api.yaml:2:5: invalid YAML: control characters are not allowed (U+0004)"
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_lone_surrogate_in_text_is_refused(suffix: str) -> None:
+    # Text handed over as str (Python API, standard input) crashed libyaml's encoder.
+    with pytest.raises(LoadError, match=r"^api\S*:2:4: not valid Unicode text \(lone surrogate"):
+        load_document(Path(f"api{suffix}"), text='{"a": 1,\n "b\ud800": 2}')
+
+
+def test_json_escaped_lone_surrogate_is_refused_where_it_is_written() -> None:
+    # Valid JSON syntax, but the string is not Unicode: spec-invalid crashed converting it.
+    text = '{\n  "openapi": "3.0.3",\n  "info": {"title": "\\ud800"}\n}'
+    with pytest.raises(LoadError, match=r"^api\.json:3:12: invalid JSON: .*unpaired UTF-16"):
+        load_document(Path("api.json"), text=text)
+
+
+def test_json_escaped_surrogate_pairs_and_escaped_backslashes_still_load() -> None:
+    doc = load_document(Path("api.json"), text='{"a": "\\ud83d\\ude00", "b": "\\\\ud800"}')
+    assert doc.data == {"a": "\U0001f600", "b": "\\ud800"}
