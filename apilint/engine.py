@@ -387,7 +387,7 @@ class Linter:
                     entries = [entries]
                 if isinstance(entries, list):
                     for entry in entries:
-                        if entry in aliases or entry == "all":
+                        if isinstance(entry, str) and (entry in aliases or entry == "all"):
                             suppressions.used.add((id(result.doc), ptr, entry))
                             return True
             if not steps:

@@ -37,3 +37,22 @@ def test_json_escaped_lone_surrogate_is_refused_where_it_is_written() -> None:
 def test_json_escaped_surrogate_pairs_and_escaped_backslashes_still_load() -> None:
     doc = load_document(Path("api.json"), text='{"a": "\\ud83d\\ude00", "b": "\\\\ud800"}')
     assert doc.data == {"a": "\U0001f600", "b": "\\ud800"}
+
+
+def test_suppression_list_holding_a_mapping_does_not_crash(tmp_path: Path) -> None:
+    # engine._suppressed looked each entry up in a set: TypeError, unhashable type: 'dict'.
+    from apilint.config import Config
+    from apilint.engine import Linter
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /a:\n"
+        "    x-apilint-ignore: [{spec-invalid: 1}, spec-invalid]\n"
+        "    get: {responses: {'200': {description: ok}}, bogus: 1}\n",
+        encoding="utf-8",
+    )
+    findings, _ = Linter(Config(), select=["all"]).lint_file(spec)
+    assert not [f for f in findings if f.rule == "spec-invalid"]
