@@ -23,6 +23,15 @@ class RuleInfo:
     description: str
     severity: str
     help: str = ""
+    """Why the rule matters (plain text)."""
+    what: str = ""
+    """What the rule reports (plain text); SARIF's fullDescription."""
+    fix: str = ""
+    bad: str = ""
+    """An example that the rule reports (YAML), shown in SARIF's help."""
+    good: str = ""
+    family: str = ""
+    """The ruleset the rule belongs to (a SARIF tag)."""
 
 
 @dataclass
@@ -49,6 +58,10 @@ Render = Callable[[Report], str]
 FORMATS: dict[str, str] = {
     "text": "apilint.reporters.text",
     "json": "apilint.reporters.json_report",
+    "sarif": "apilint.reporters.sarif",
+    "junit": "apilint.reporters.junit",
+    "github": "apilint.reporters.github",
+    "statistics": "apilint.reporters.statistics",
 }
 
 
