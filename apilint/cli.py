@@ -124,7 +124,7 @@ def _common_selection(function: F) -> F:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True)
+@click.argument("specs", nargs=-1)
 @output_options
 @click.option(
     "--fail-on",
@@ -153,6 +153,41 @@ def _common_selection(function: F) -> F:
 @click.option(
     "--max-file-size", metavar="SIZE", help="Refuse files larger than this (default 64MB)."
 )
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule reported instead of the findings.",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Hide the findings recorded in this baseline file; report only new ones.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Record every finding of this run in FILE (for --baseline) instead of reporting them.",
+)
+@click.option(
+    "--report-stale-baseline",
+    is_flag=True,
+    help="List baseline entries that no longer match any finding, and exit 1 if there are any.",
+)
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    help="Lint only the OpenAPI documents git reports as changed since REV (or that reference "
+    "a changed file), among SPECS (default: the current directory).",
+)
+@click.option(
+    "--skip-non-openapi",
+    is_flag=True,
+    help="Skip named files that are not OpenAPI documents instead of failing on them "
+    "(for pre-commit hooks that pass every YAML and JSON file).",
+)
 def lint(
     specs: tuple[str, ...],
     formats: tuple[str, ...],
@@ -169,15 +204,30 @@ def lint(
     allow_remote_refs: bool | None,
     ref_root: Path | None,
     max_file_size: str | None,
+    statistics: bool,
+    baseline_path: Path | None,
+    write_baseline: Path | None,
+    report_stale_baseline: bool,
+    changed_since: str | None,
+    skip_non_openapi: bool,
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
     from apilint.config import load_config, parse_size
-    from apilint.discovery import expand
     from apilint.documents import LoadOptions
     from apilint.engine import Linter, LintResult
     from apilint.reporters import Report, RuleInfo
 
+    if not specs and changed_since is None:
+        raise click.UsageError("Missing argument 'SPECS...'.")
+    if report_stale_baseline and baseline_path is None:
+        raise click.UsageError("--report-stale-baseline needs --baseline FILE.")
+    if write_baseline is not None and changed_since is not None:
+        raise click.UsageError(
+            "--write-baseline records every finding; it can't be combined with --changed-since."
+        )
     outputs = parse_outputs(formats, output)
+    if statistics:
+        outputs = _with_statistics(outputs)
     config = load_config(config_path, discover=not no_config)
     load_options = None
     if max_file_size is not None:
@@ -191,7 +241,7 @@ def lint(
         allow_remote_refs=allow_remote_refs,
         ref_root=ref_root,
     )
-    files = expand(specs, config.exclude)
+    files = _files_to_lint(specs, config.exclude, changed_since, skip_non_openapi, quiet)
     result = LintResult()
     for name in files:
         if name == "-":
@@ -209,19 +259,135 @@ def lint(
     if not quiet:
         for note in result.notes:
             click.echo(f"apilint: note: {note}", err=True)
+    if write_baseline is not None:
+        sys.exit(_write_baseline(write_baseline, result))
+    extra: dict[str, Any] = {}
+    stale = 0
+    if baseline_path is not None:
+        from apilint.baseline import Baseline
+
+        outcome = Baseline.load(baseline_path, linter.ruleset.canonical).apply(
+            result.findings, result.files
+        )
+        result.findings = outcome.new
+        extra["baseline"] = outcome.to_dict(baseline_path)
+        stale = len(outcome.stale)
+        _baseline_notes(baseline_path, outcome, report_stale_baseline, quiet)
     report = Report(
         command="lint",
         findings=result.findings,
         files=result.files,
         rules={
-            r.id: RuleInfo(r.id, r.rule.description, r.severity.label, r.rule.docs.why)
+            r.id: RuleInfo(
+                r.id,
+                r.rule.description,
+                r.severity.label,
+                r.rule.docs.why,
+                what=r.rule.docs.what,
+                fix=r.rule.docs.fix,
+                bad=r.rule.docs.bad,
+                good=r.rule.docs.good,
+                family=r.rule.family,
+            )
             for r in linter.rules
         },
+        extra=extra,
         failed_files=len(result.errors),
         quiet=quiet,
     )
     write_reports(report, outputs, color)
-    sys.exit(result.exit_code(fail_on or config.fail_on))
+    code = result.exit_code(fail_on or config.fail_on)
+    if code == 0 and report_stale_baseline and stale:
+        code = 1
+    sys.exit(code)
+
+
+def _with_statistics(outputs: list[Any]) -> list[Any]:
+    """--statistics: the table takes the place of the text report on standard output."""
+    from dataclasses import replace
+
+    from apilint.output import OutputSpec
+
+    for index, spec in enumerate(outputs):
+        if spec.path is None:
+            if spec.format not in ("text", "statistics"):
+                raise ConfigError(
+                    f"--statistics prints a table to standard output, where --format "
+                    f"{spec.format} goes too; write that one to a file "
+                    f"(--format {spec.format}:FILE)"
+                )
+            return [*outputs[:index], replace(spec, format="statistics"), *outputs[index + 1 :]]
+    return [*outputs, OutputSpec("statistics")]
+
+
+def _files_to_lint(
+    specs: Sequence[str],
+    exclude: Sequence[str],
+    changed_since: str | None,
+    skip_non_openapi: bool,
+    quiet: bool,
+) -> list[str]:
+    from apilint.discovery import expand, looks_like_openapi
+
+    if changed_since is not None:
+        from apilint.git_changes import changed_files, specs_to_lint
+
+        _, changed = changed_files(changed_since)
+        files = specs_to_lint(changed, specs or ["."], exclude)
+        if not files and not quiet:
+            click.echo(
+                f"apilint: note: no OpenAPI document changed since {changed_since}", err=True
+            )
+    else:
+        files = expand(specs, exclude)
+    if skip_non_openapi:
+        files = [
+            f for f in files if f == "-" or not Path(f).is_file() or looks_like_openapi(Path(f))
+        ]
+    return files
+
+
+def _write_baseline(path: Path, result: Any) -> int:
+    from apilint.baseline import Baseline
+
+    if result.errors:
+        count = len(result.errors)
+        fail(
+            f"not writing the baseline {path}: {count} file{'s' * (count != 1)} could not be "
+            "checked, and their findings would be missing from it"
+        )
+        return 2
+    baseline = Baseline.record(path, result.findings)
+    baseline.write()
+    total = len(result.findings)
+    click.echo(
+        f"apilint: recorded {total} finding{'s' * (total != 1)} "
+        f"({len(baseline.entries)} entr{'ies' if len(baseline.entries) != 1 else 'y'}) "
+        f"in {path}",
+        err=True,
+    )
+    return 0
+
+
+def _baseline_notes(path: Path, outcome: Any, list_stale: bool, quiet: bool) -> None:
+    if list_stale:
+        for entry in outcome.stale:
+            click.echo(f"apilint: stale baseline entry in {path}: {entry.describe()}", err=True)
+    if quiet:
+        return
+    if outcome.hidden:
+        hidden = outcome.hidden
+        click.echo(
+            f"apilint: note: {hidden} finding{'s' * (hidden != 1)} hidden by the baseline {path}",
+            err=True,
+        )
+    if outcome.stale and not list_stale:
+        count = len(outcome.stale)
+        click.echo(
+            f"apilint: note: {count} baseline entr{'ies' if count != 1 else 'y'} no longer "
+            "match (fixed?); --report-stale-baseline lists them",
+            err=True,
+        )
 
 
 def _lint_one(linter: Any, path: Path, *, text: str | None = None, name: str | None = None) -> Any:

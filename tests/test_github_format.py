@@ -1,0 +1,61 @@
+"""GitHub Actions workflow commands (``--format github``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ci_support import BROKEN
+from conftest import run_cli
+
+from apilint.findings import Finding, Severity
+from apilint.reporters import Report
+from apilint.reporters.github import escape_data, escape_property, render, workspace_path
+
+
+def test_lint_annotations(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    result = run_cli("lint", "broken.yaml", "--no-config", "-f", "github", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::warning file=broken.yaml,line=7,col=24,title=apilint unused-suppression::"
+        "x-apilint-ignore names an unknown rule 'spec-invlid'",
+        "::error file=broken.yaml,line=10,col=9,title=apilint spec-invalid::"
+        "response: missing required property 'description' (GET /users)",
+        "::error file=broken.yaml,line=11,col=11,title=apilint spec-invalid::"
+        "response: unknown property 'descripton' (extensions must start with 'x-') (GET /users)",
+    ]
+
+
+def test_files_are_relative_to_the_repository_root(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    service = tmp_path / "svc"
+    service.mkdir()
+    (service / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    result = run_cli("lint", "broken.yaml", "--no-config", "-f", "github", cwd=service)
+    assert all(
+        line.startswith(("::warning file=svc/broken.yaml,", "::error file=svc/broken.yaml,"))
+        for line in result.stdout.splitlines()
+    )
+    assert workspace_path("../elsewhere.yaml", cwd=service / "deep") == "svc/elsewhere.yaml"
+    assert workspace_path("x.yaml", cwd=Path("/")) == "x.yaml"
+
+
+def test_escaping() -> None:
+    assert escape_data("100% sure\r\nnext: a, b") == "100%25 sure%0D%0Anext: a, b"
+    assert escape_property("a:b,c%d\ne") == "a%3Ab%2Cc%25d%0Ae"
+
+
+def test_severities_and_escaped_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    findings = [
+        Finding("r-one", Severity.INFO, "50% done\nsecond line", "dir, with: odd.yaml", 2, 3, ""),
+        Finding("r-two", Severity.WARNING, "plain", "ok.yaml", 0, 0, ""),
+        Finding("r-three", Severity.ERROR, "already says GET /x", "ok.yaml", 4, 1, "", "GET /x"),
+    ]
+    lines = render(Report(command="contract", findings=findings)).splitlines()
+    assert lines[0].startswith("::notice file=")
+    assert lines[0].endswith(",line=2,col=3,title=apilint r-one::50%25 done%0Asecond line")
+    assert "dir%2C with%3A odd.yaml" in lines[0]
+    assert lines[1] == "::warning file=ok.yaml,line=1,col=1,title=apilint r-two::plain"
+    assert lines[2].endswith("::already says GET /x")  # no "(GET /x)" repeated

@@ -1,0 +1,150 @@
+"""JUnit XML as Jenkins and GitLab read it, parsed back with xml.etree."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from ci_support import BROKEN, CLEAN
+from conftest import run_cli
+
+from apilint.findings import Finding, Severity
+from apilint.reporters import Report, RuleInfo
+from apilint.reporters.junit import render
+
+SUITE_ATTRIBUTES = {"name", "tests", "failures", "errors", "skipped", "time"}
+
+
+def _parse(text: str) -> ET.Element:
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.tag == "testsuites"
+    assert set(root.attrib) >= SUITE_ATTRIBUTES
+    return root
+
+
+def _cases(root: ET.Element) -> dict[tuple[str, str], ET.Element]:
+    (suite,) = root.findall("testsuite")
+    assert set(suite.attrib) >= SUITE_ATTRIBUTES
+    cases = {}
+    for case in suite.findall("testcase"):
+        assert {"name", "classname", "time"} <= set(case.attrib)
+        key = (case.attrib["classname"], case.attrib["name"])
+        assert key not in cases, f"duplicate testcase {key}"
+        cases[key] = case
+    failures = [c for c in cases.values() if c.find("failure") is not None]
+    for element in (root, suite):
+        assert int(element.attrib["tests"]) == len(cases)
+        assert int(element.attrib["failures"]) == len(failures)
+    return cases
+
+
+def test_lint_one_testcase_per_rule_and_file(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    (tmp_path / "clean.yaml").write_text(CLEAN, encoding="utf-8")
+    result = run_cli(
+        "lint", "broken.yaml", "clean.yaml", "--no-config", "-f", "junit:junit.xml", cwd=tmp_path
+    )
+    assert result.returncode == 1, result.stderr
+    root = _parse((tmp_path / "junit.xml").read_text(encoding="utf-8"))
+    cases = _cases(root)
+    rules = {"spec-invalid", "duplicate-key", "unused-suppression"}
+    assert set(cases) == {(f, r) for f in ("broken.yaml", "clean.yaml") for r in rules}
+    failed = {key for key, case in cases.items() if case.find("failure") is not None}
+    assert failed == {("broken.yaml", "spec-invalid"), ("broken.yaml", "unused-suppression")}
+
+    failure = cases[("broken.yaml", "spec-invalid")].find("failure")
+    assert failure is not None
+    assert failure.attrib["type"] == "error"
+    assert failure.attrib["message"] == "broken.yaml:10:9: 2 problems"
+    assert (failure.text or "").splitlines() == [
+        "broken.yaml:10:9: error spec-invalid: response: missing required property "
+        "'description' [GET /users]",
+        "broken.yaml:11:11: error spec-invalid: response: unknown property 'descripton' "
+        "(extensions must start with 'x-') [GET /users]",
+    ]
+    single = cases[("broken.yaml", "unused-suppression")].find("failure")
+    assert single is not None
+    assert single.attrib["message"] == (
+        "broken.yaml:7:24: x-apilint-ignore names an unknown rule 'spec-invlid'"
+    )
+    assert single.attrib["type"] == "warning"
+    (suite,) = root.findall("testsuite")
+    assert suite.attrib["name"] == "apilint lint"
+
+
+def _contract_finding(operation: str, rule: str, message: str, line: int) -> Finding:
+    method, path = operation.split(" ", 1)
+    return Finding(
+        rule=rule,
+        severity=Severity.ERROR,
+        message=message,
+        file="api.yaml",
+        line=line,
+        column=5,
+        pointer=f"/paths/{path.replace('/', '~1')}/{method.lower()}",
+        operation=operation,
+        extra={"request": {"curl": f"curl -X {method} http://127.0.0.1:8000/x"}},
+    )
+
+
+def test_contract_groups_by_operation() -> None:
+    findings = [
+        _contract_finding("GET /users", "status-code", "returned 500", 10),
+        _contract_finding("GET /users", "status-code", "returned 502", 10),
+        _contract_finding("GET /users", "content-type", "text/html is not documented", 10),
+        _contract_finding("POST /users", "status-code", "returned 500", 20),
+    ]
+    rules = {
+        rule: RuleInfo(rule, rule, "error") for rule in ("status-code", "content-type", "redirects")
+    }
+    report = Report(
+        command="contract",
+        findings=findings,
+        rules=rules,
+        extra={"operations": ["GET /users", "POST /users", "DELETE /users/{id}"]},
+    )
+    cases = _cases(_parse(render(report)))
+    operations = ("GET /users", "POST /users", "DELETE /users/{id}")
+    assert set(cases) == {(op, rule) for op in operations for rule in rules}
+    failed = {key for key, case in cases.items() if case.find("failure") is not None}
+    assert failed == {
+        ("GET /users", "status-code"),
+        ("GET /users", "content-type"),
+        ("POST /users", "status-code"),
+    }
+    failure = cases[("GET /users", "status-code")].find("failure")
+    assert failure is not None
+    lines = (failure.text or "").splitlines()
+    assert lines == [
+        "api.yaml:10:5: error status-code: returned 500 [GET /users]",
+        "    request: curl -X GET http://127.0.0.1:8000/x",
+        "api.yaml:10:5: error status-code: returned 502 [GET /users]",
+        "    request: curl -X GET http://127.0.0.1:8000/x",
+    ]
+
+
+def test_contract_without_an_operation_list_reports_failures_only() -> None:
+    report = Report(
+        command="contract",
+        findings=[_contract_finding("GET /users", "status-code", "returned 500", 10)],
+        rules={"status-code": RuleInfo("status-code", "", "error")},
+    )
+    cases = _cases(_parse(render(report)))
+    assert list(cases) == [("GET /users", "status-code")]
+
+
+def test_text_that_xml_cannot_carry_is_replaced() -> None:
+    finding = Finding(
+        "r", Severity.WARNING, 'bad \x00 byte & <tag> "quoted" \x1b[31m', "a&b.yaml", 1, 1, ""
+    )
+    root = _parse(render(Report(command="lint", findings=[finding], files=["a&b.yaml"])))
+    case = _cases(root)[("a&b.yaml", "r")]
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.text == ('a&b.yaml:1:1: warning r: bad \ufffd byte & <tag> "quoted" \ufffd[31m')
+
+
+def test_no_findings_and_no_files() -> None:
+    root = _parse(render(Report(command="traffic", findings=[])))
+    assert _cases(root) == {}
+    assert root.attrib["tests"] == "0"
