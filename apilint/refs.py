@@ -189,7 +189,10 @@ class Resolver:
             raise RefError(f"$ref {uri!r} uses the unsupported scheme {scheme!r}")
         else:
             path = base.path.parent / unquote(uri)
-        real = Path(os.path.realpath(path))
+        try:
+            real = Path(os.path.realpath(path))
+        except (OSError, ValueError) as exc:  # a NUL byte, a name longer than the system takes
+            raise RefError(f"$ref {uri!r}: not a usable file name ({_reason(exc)})") from None
         if not real.is_relative_to(self.ref_root):
             raise RefError(
                 f"$ref {uri!r} reaches outside {self.ref_root} "
@@ -199,8 +202,14 @@ class Resolver:
         cached = self.documents.get(key)
         if cached is not None:
             return cached
-        if not real.exists():
+        try:
+            exists, regular = real.exists(), real.is_file() or real.is_dir()
+        except (OSError, ValueError) as exc:
+            raise RefError(f"$ref {uri!r}: not a usable file name ({_reason(exc)})") from None
+        if not exists:
             raise RefError(f"$ref {uri!r}: no such file {_relative(real)}")
+        if not regular:  # a FIFO or a device would block or never end
+            raise RefError(f"$ref {uri!r}: {_relative(real)} is not a regular file")
         try:
             doc = load_document(real, options=self.options)
         except LoadError as exc:
@@ -258,6 +267,10 @@ class Resolver:
                     line, column = doc.locate((*where, "$ref"))
                     raise RefError(exc.message, file=doc.name, line=line, column=column) from None
                 raise RefError(exc.message, file=doc.name) from None
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 def _relative(path: Path) -> str:
