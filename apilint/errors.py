@@ -6,7 +6,21 @@ Anything else escaping the engine is a bug in apilint.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# Line breaks and terminal control characters that a file name or a value from a spec could put
+# into an error message: shown escaped, so that an error stays one line and cannot drive a terminal.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code == 0x0A:
+        return "\\n"
+    if code == 0x0D:
+        return "\\r"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class ApilintError(Exception):
@@ -39,7 +53,7 @@ class ApilintError(Exception):
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        return where + self.message
+        return _CONTROL.sub(_escape, where + self.message)
 
 
 class LoadError(ApilintError):

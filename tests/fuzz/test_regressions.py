@@ -3,6 +3,7 @@ one-line ApilintError."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,48 @@ def test_suppression_list_holding_a_mapping_does_not_crash(tmp_path: Path) -> No
     )
     findings, _ = Linter(Config(), select=["all"]).lint_file(spec)
     assert not [f for f in findings if f.rule == "spec-invalid"]
+
+
+def _lint_ref(tmp_path: Path, ref: str) -> str:
+    """The error for a document whose only schema is ``$ref: ref``."""
+    from apilint.config import Config
+    from apilint.engine import Linter
+    from apilint.errors import ApilintError
+
+    spec = tmp_path / "api.json"
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"A": {"$ref": ref}}},
+    }
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ApilintError) as caught:
+        Linter(Config(), select=["all"]).lint_file(spec)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "internal error" not in message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        # os.path.realpath: ValueError, embedded null byte
+        ("a%00b.yaml#/x", "not a usable file name (embedded null byte)"),
+        # Path.exists: OSError, File name too long
+        ("a" * 300 + ".yaml", "not a usable file name (File name too long)"),
+        # the missing file's name went into the message raw: a two-line error
+        ("sub/%0a.yaml", "/sub/\\n.yaml"),
+    ],
+)
+def test_unusable_file_names_in_refs_are_one_line_errors(
+    tmp_path: Path, ref: str, expected: str
+) -> None:
+    (tmp_path / "sub").mkdir()
+    assert _lint_ref(tmp_path, ref).endswith(expected)
+
+
+def test_error_messages_escape_terminal_control_characters() -> None:
+    error = LoadError("bad \x1b[2J value\r\nnext", file="a\nb.yaml", line=1)
+    assert str(error) == "a\\nb.yaml:1: bad \\x1b[2J value\\r\\nnext"
