@@ -219,13 +219,15 @@ def test_write_refuses_when_a_file_could_not_be_checked(project: Path) -> None:
     [
         (
             None,
-            "apilint: error: baseline file not found: missing.json (create it with --write-baseline)",
+            "apilint: error: baseline file not found: missing.json "
+            "(create it with --write-baseline)",
         ),
         ("{not json", "apilint: error: missing.json:1:2: the baseline is not valid JSON: "),
         ("[]", "apilint: error: baseline missing.json: expected an object with a 'findings' list"),
         (
             '{"findings": [{"rule": "r", "file": "f", "pointer": "", "count": 0}]}',
-            "apilint: error: baseline missing.json: findings[0]: 'count' must be a positive integer",
+            "apilint: error: baseline missing.json: findings[0]: "
+            "'count' must be a positive integer",
         ),
         (
             '{"findings": [{"rule": 1, "file": "f", "pointer": ""}]}',
@@ -325,6 +327,6 @@ def test_round_trip_through_the_file(tmp_path: Path) -> None:
     loaded = Baseline.load(tmp_path / "b.json", canonical={"s": "t"}.get)
     assert set(loaded.entries) == {("r", "api.yaml", "/paths/~1a"), ("t", "api.yaml", "/paths/~1a")}
     # "r" is unknown to this canonical map: kept as written (it will go stale, not crash)
+    (tmp_path / "c.json").write_text("{", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid JSON"):
-        (tmp_path / "c.json").write_text("{", encoding="utf-8")
         Baseline.load(tmp_path / "c.json")
