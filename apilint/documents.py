@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from apilint.errors import LoadError
+from apilint.errors import LoadError, limit_hint
 from apilint.json_source import JsonPositions, parse_json
 from apilint.pointer import Pointer
 from apilint.yaml_source import DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, Limits, YamlData, parse_yaml
@@ -104,7 +104,7 @@ def read_text(path: Path, name: str, options: LoadOptions) -> str:
     if size > options.max_file_size:
         raise LoadError(
             f"file is {size / 1048576:.1f} MB, over the {options.max_file_size / 1048576:.0f} MB "
-            "limit (raise it with --max-file-size)",
+            f"limit {limit_hint('max-file-size')}",
             file=name,
         )
     try:
@@ -157,13 +157,13 @@ def parse_text(text: str, name: str, suffix: str, options: LoadOptions) -> tuple
     if not stripped:
         raise LoadError("the file is empty", file=name)
     if suffix in JSON_SUFFIXES:
-        data, dupes = parse_json(text, name)
+        data, dupes = parse_json(text, name, options.max_depth)
         return data, "json", dupes
     if stripped[0] in "{[":
         # JSON is much faster through the JSON parser; a YAML flow mapping that is not JSON
         # falls back to the YAML parser.
         try:
-            data, dupes = parse_json(text, name)
+            data, dupes = parse_json(text, name, options.max_depth)
             return data, "json", dupes
         except LoadError:
             pass
@@ -189,7 +189,9 @@ def load_document(
     else:
         if len(text) > options.max_file_size:
             raise LoadError(
-                f"input is over the {options.max_file_size / 1048576:.0f} MB limit", file=shown
+                f"input is over the {options.max_file_size / 1048576:.0f} MB limit "
+                f"{limit_hint('max-file-size')}",
+                file=shown,
             )
         _check_encodable(text, shown)
     suffix = absolute.suffix.lower()

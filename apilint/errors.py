@@ -56,6 +56,11 @@ class ApilintError(Exception):
         return _CONTROL.sub(_escape, where + self.message)
 
 
+def limit_hint(option: str) -> str:
+    """How to raise a resource limit, for the error that names it."""
+    return f"(raise it with --{option} or '{option}' in the config)"
+
+
 class LoadError(ApilintError):
     """A document could not be read or parsed, or is not an OpenAPI description."""
 

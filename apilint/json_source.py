@@ -14,7 +14,7 @@ import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
-from apilint.errors import LoadError
+from apilint.errors import LoadError, limit_hint
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _scan_value = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
@@ -22,8 +22,10 @@ _scan_value = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 Pointer = tuple[str | int, ...]
 
 
-def parse_json(text: str, filename: str) -> tuple[Any, list[Pointer]]:
-    """Parse ``text``; return the data and the pointers of keys that occur twice in one object."""
+def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[Any, list[Pointer]]:
+    """Parse ``text``; return the data and the pointers of keys that occur twice in one object.
+    Objects and arrays may nest ``max_depth`` levels (the YAML loader's limit, so that every
+    later stage, the Rust schema validator included, sees the same bounded data)."""
     repeated: dict[int, list[str]] = {}  # id(object) -> its repeated keys
     keep_alive: list[dict[str, Any]] = []
 
@@ -47,14 +49,62 @@ def parse_json(text: str, filename: str) -> tuple[Any, list[Pointer]]:
             f"invalid JSON: {exc.msg}", file=filename, line=exc.lineno, column=exc.colno
         ) from None
     except RecursionError:
-        raise LoadError("invalid JSON: nested too deeply", file=filename) from None
+        # The C decoder stops near Python's recursion limit (about 1,000 levels on 3.11).
+        limit = max_depth if max_depth is not None and max_depth < 900 else None
+        what = f"{limit} levels {limit_hint('max-depth')}" if limit else "the JSON parser allows"
+        raise LoadError(f"nesting deeper than {what}", file=filename) from None
     except ValueError as exc:  # an integer longer than Python converts
         raise LoadError(f"invalid JSON: {exc}", file=filename) from None
+    if max_depth is not None:
+        _check_depth(data, text, filename, max_depth)
     if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(data, text, filename)
     if not repeated:
         return data, []
     return data, _pointers_of(data, repeated)
+
+
+_CONTAINERS = (dict, list)
+
+
+def _check_depth(data: Any, text: str, filename: str, limit: int) -> None:
+    """Refuse data nested deeper than ``limit``, at the first too-deep place (one level-by-level
+    pass over the containers; the rare refusal pays for finding where)."""
+    level = [data] if type(data) in _CONTAINERS else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            break
+        below: list[Any] = []
+        extend = below.extend
+        for node in level:
+            extend(
+                [
+                    v
+                    for v in (node.values() if type(node) is dict else node)
+                    if type(v) in _CONTAINERS
+                ]
+            )
+        level = below
+    else:
+        return
+    stack: list[tuple[Any, Pointer]] = [(data, ())]
+    where: Pointer = ()
+    while stack:
+        node, ptr = stack.pop()
+        if len(ptr) >= limit:
+            where = ptr
+            break
+        items = node.items() if type(node) is dict else enumerate(node)
+        stack.extend((v, (*ptr, k)) for k, v in items if type(v) in _CONTAINERS)
+    line, column = JsonPositions(text).locate_many([where])[where]
+    raise LoadError(
+        f"nesting deeper than {limit} levels {limit_hint('max-depth')}",
+        file=filename,
+        line=line,
+        column=column,
+    )
 
 
 _LONE_SURROGATE_ESCAPE = re.compile(

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from apilint.errors import LoadError
+from apilint.errors import LoadError, limit_hint
 
 try:  # pragma: no cover - which branch runs depends on how PyYAML was built
     from yaml import CSafeLoader as _EventParser
@@ -51,8 +51,9 @@ _MERGE = "<<"
 
 DEFAULT_MAX_NODES = 5_000_000
 """Nodes after alias expansion (what a consumer walking the data would visit)."""
-DEFAULT_MAX_DEPTH = 500
-"""Nesting of mappings and sequences."""
+DEFAULT_MAX_DEPTH = 250
+"""Nesting of mappings and sequences. Real descriptions stay under 32 (GitHub's: 21); the Rust
+schema validator behind spec-invalid cannot hand back values nested deeper than 255."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +195,7 @@ class _Frame:
     __slots__ = (
         "anchor",
         "container",
+        "depth",
         "key",
         "key_pos",
         "merges",
@@ -211,6 +213,7 @@ class _Frame:
         self.key_pos: Position = (0, 0)
         self.start: Position = (0, 0)
         self.merges: list[tuple[Any, Position]] | None = None
+        self.depth = 0  # the deepest nesting among the members so far (scalars are 0)
 
 
 _NO_KEY = object()
@@ -222,7 +225,7 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
     parser = _EventParser(text)
     positions: dict[int, Any] = {}
     duplicates: list[tuple[tuple[str | int, ...], Position]] = []
-    anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, expanded size)
+    anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, expanded size, depth)
     open_anchors: set[str] = set()
     stack: list[_Frame] = []
     expanded = 0
@@ -241,13 +244,14 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                 out.append(len(frame.container))
         return tuple(out)
 
-    def attach(value: Any, pos: Position, event: Any) -> None:
+    def attach(value: Any, pos: Position, event: Any, depth: int = 0) -> None:
         nonlocal root, have_root
         if not stack:
             root = value
             have_root = True
             return
         frame = stack[-1]
+        frame.depth = max(frame.depth, depth)
         container = frame.container
         if isinstance(container, list):
             frame.positions.append(pos)
@@ -305,13 +309,15 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                         continue
                 mark = event.start_mark
                 if event.anchor is not None:
-                    anchors[event.anchor] = (value, 1)
+                    anchors[event.anchor] = (value, 1, 0)
                 attach(value, (mark.line, mark.column), event)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 expanded += 1
                 if len(stack) >= limits.max_depth:
                     raise _error(
-                        f"nesting deeper than {limits.max_depth} levels", event.start_mark, filename
+                        f"nesting deeper than {limits.max_depth} levels {limit_hint('max-depth')}",
+                        event.start_mark,
+                        filename,
                     )
                 mark = event.start_mark
                 if kind is yaml.MappingStartEvent:
@@ -337,10 +343,11 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                             if key not in container:
                                 container[key] = item
                                 frame.positions[key] = pos
+                depth = frame.depth + 1
                 if frame.anchor is not None:
                     open_anchors.discard(frame.anchor)
-                    anchors[frame.anchor] = (container, expanded - frame.start_count + 1)
-                attach(container, frame.start, event)
+                    anchors[frame.anchor] = (container, expanded - frame.start_count + 1, depth)
+                attach(container, frame.start, event, depth)
             elif kind is yaml.AliasEvent:
                 name = event.anchor
                 if name in open_anchors:
@@ -351,20 +358,28 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                     )
                 if name not in anchors:
                     raise _error(f"alias *{name} has no anchor", event.start_mark, filename)
-                value, size = anchors[name]
+                value, size, depth = anchors[name]
                 expanded += size
+                if len(stack) + depth > limits.max_depth:
+                    # An alias of an alias of ... nests without a deep stack of open nodes.
+                    raise _error(
+                        f"nesting deeper than {limits.max_depth} levels through aliases "
+                        f"{limit_hint('max-depth')}",
+                        event.start_mark,
+                        filename,
+                    )
                 if expanded > limits.max_nodes:
                     raise _error(
                         f"YAML aliases expand to more than {limits.max_nodes:,} nodes "
-                        "(an alias bomb?); refusing to load",
+                        f"(an alias bomb?); refusing to load {limit_hint('max-nodes')}",
                         event.start_mark,
                         filename,
                     )
                 if stack and type(stack[-1].container) is dict and stack[-1].key is _MERGE_KEY:
-                    attach(value, stack[-1].key_pos, event)
+                    attach(value, stack[-1].key_pos, event, depth)
                 else:
                     mark = event.start_mark
-                    attach(value, (mark.line, mark.column), event)
+                    attach(value, (mark.line, mark.column), event, depth)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -375,7 +390,8 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                     )
             if expanded > limits.max_nodes:
                 raise _error(
-                    f"more than {limits.max_nodes:,} nodes; refusing to load",
+                    f"more than {limits.max_nodes:,} nodes; refusing to load "
+                    f"{limit_hint('max-nodes')}",
                     event.start_mark,
                     filename,
                 )

@@ -186,13 +186,15 @@ def _schema_validator(schema_text: str) -> Any:
 )
 def schema(targets: Sequence[Node], options: Mapping[str, Any], ctx: Context) -> Iterator[Result]:
     """The value must be valid against a JSON Schema (draft detected from ``$schema``)."""
+    from apilint.checks.spec import schema_errors
+
     validator = _schema_validator(json.dumps(options["schema"], sort_keys=True))
     for node in targets:
         if node.value is MISSING:
             if not options["allowMissing"]:
                 yield node.finding(f"'{_name(node, ctx)}' must be defined")
             continue
-        for error in validator.iter_errors(node.value):
+        for error in schema_errors(validator, node.value):
             yield node.finding(error.message, *error.instance_path)
 
 

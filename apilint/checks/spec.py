@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from apilint.checks import Context, check
+from apilint.errors import LoadError
 from apilint.openapi import Node, Result
 
 _SCHEMA_DIRS = {"2.0": "v2.0", "3.0": "v3.0", "3.1": "v3.1", "3.2": "v3.2"}
@@ -45,6 +46,25 @@ def _validator(version: str) -> Any:
     base = Path(next(iter(spec.submodule_search_locations)))
     schema_file = base / "resources" / "schemas" / _SCHEMA_DIRS[version] / "schema.json"
     return jsonschema_rs.validator_for(json.loads(schema_file.read_text(encoding="utf-8")))
+
+
+VALIDATOR_MAX_DEPTH = 255
+"""jsonschema-rs hands a failing value back to Python only up to this nesting ("Recursion limit
+reached" beyond); the loader's default --max-depth stays below it."""
+
+
+def schema_errors(validator: Any, instance: Any) -> list[Any]:
+    """Every jsonschema-rs error for ``instance``; a LoadError (not a crash) when the value nests
+    deeper than the validator can report on."""
+    try:
+        return list(validator.iter_errors(instance))
+    except ValueError as exc:
+        if "ecursion" not in str(exc):
+            raise
+        raise LoadError(
+            f"nested too deeply to validate against a JSON Schema (the validator handles "
+            f"{VALIDATOR_MAX_DEPTH} levels; keep --max-depth below that)"
+        ) from None
 
 
 def _kind_name(error: Any) -> str:
@@ -237,9 +257,11 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
             pattern = getattr(leaf.kind, "pattern", "")
             found = json.dumps(leaf.instance)[:60]
             out.append((path, f"{owner}: {_member(path)} {found} does not match {pattern!r}"))
-        elif kind == "Not" and isinstance(getattr(leaf.kind, "schema", None), dict) and set(
-            leaf.kind.schema
-        ) == {"required"}:
+        elif (
+            kind == "Not"
+            and isinstance(getattr(leaf.kind, "schema", None), dict)
+            and set(leaf.kind.schema) == {"required"}
+        ):
             names = " and ".join(f"'{n}'" for n in leaf.kind.schema["required"])
             out.append((path, f"{object_kind(path)}: {names} must not be used together"))
         elif kind == "Format" and getattr(leaf.kind, "format", "") == "regex":
@@ -295,7 +317,7 @@ def openapi_schema(
         if validator.is_valid(node.value):
             continue
         seen: set[tuple[tuple[Any, ...], str]] = set()
-        for error in validator.iter_errors(node.value):
+        for error in schema_errors(validator, node.value):
             for path, message in describe(error):
                 if (path, message) not in seen:
                     seen.add((path, message))
