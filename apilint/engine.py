@@ -144,6 +144,12 @@ class Linter:
             (o, [_glob_regex(p) for p in o.paths], self._override_severities(o))
             for o in self.config.overrides
         ]
+        # The rules that judge suppressions themselves: "all" does not silence them.
+        self._housekeeping = frozenset(
+            r.id
+            for r in self.rules
+            if any(s.function.name == UNUSED_SUPPRESSION_FUNCTION for s in r.steps)
+        )
 
     # -- which rules run ----------------------------------------------------------------------
 
@@ -352,7 +358,8 @@ class Linter:
     def _suppressions(self, resolver: Resolver) -> Suppressions:
         found = Suppressions(
             known_rules=frozenset(self.ruleset.rules) | frozenset(self.ruleset.aliases),
-            active_rules=frozenset(r.id for r in self.rules),
+            active_rules=frozenset(r.id for r in self.rules)
+            | frozenset(alias for r in self.rules for alias in r.rule.aliases),
         )
         for doc in resolver.documents.values():
             if SUPPRESS_KEY not in doc.text:
@@ -387,7 +394,11 @@ class Linter:
                     entries = [entries]
                 if isinstance(entries, list):
                     for entry in entries:
-                        if isinstance(entry, str) and (entry in aliases or entry == "all"):
+                        if not isinstance(entry, str):
+                            continue
+                        if entry in aliases or (
+                            entry == "all" and rule_id not in self._housekeeping
+                        ):
                             suppressions.used.add((id(result.doc), ptr, entry))
                             return True
             if not steps:
