@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from apilint.errors import ConfigError
-from apilint.reporters import FORMATS, Report, renderer
+from apilint.reporters import COMMAND_FORMATS, Report, formats_for, renderer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,15 +28,25 @@ class OutputSpec:
     path: Path | None = None  # None: standard output
 
 
-def parse_outputs(formats: Sequence[str], output: Path | None) -> list[OutputSpec]:
-    """``--format`` values (``name`` or ``name:path``) and ``--output`` to output specs."""
+def parse_outputs(
+    formats: Sequence[str], output: Path | None, command: str | None = None
+) -> list[OutputSpec]:
+    """``--format`` values (``name`` or ``name:path``) and ``--output`` to output specs.
+    ``command`` adds the formats only that command offers (see COMMAND_FORMATS)."""
+    available = formats_for(command)
     specs: list[OutputSpec] = []
     for value in formats or ["text"]:
         name, sep, path = value.partition(":")
         name = name.strip().lower()
-        if name not in FORMATS:
+        if name not in available:
+            owners = [c for c, own in COMMAND_FORMATS.items() if name in own]
+            if owners:
+                raise ConfigError(
+                    f"the {name} report format is offered by 'apilint {owners[0]}' only "
+                    f"(choose from {', '.join(sorted(available))})"
+                )
             raise ConfigError(
-                f"unknown report format '{name}' (choose from {', '.join(sorted(FORMATS))})"
+                f"unknown report format '{name}' (choose from {', '.join(sorted(available))})"
             )
         if sep and not path:
             raise ConfigError(f"--format {value}: a file name must follow ':'")
@@ -57,9 +67,10 @@ def parse_outputs(formats: Sequence[str], output: Path | None) -> list[OutputSpe
     return specs
 
 
-def output_options(function: F) -> F:
-    """The ``--format``/``--output``/``--color`` options every command shares."""
-    names = ", ".join(sorted(FORMATS))
+def output_options(function: F, command: str | None = None) -> F:
+    """The ``--format``/``--output``/``--color`` options every command shares (``command``: list
+    that command's own formats too)."""
+    names = ", ".join(sorted(formats_for(command)))
     function = click.option(
         "--color",
         type=click.Choice(["auto", "always", "never"]),
@@ -101,7 +112,7 @@ def write_reports(report: Report, outputs: list[OutputSpec], color: str = "auto"
         painted = replace(
             report, color=to_terminal and spec.format == "text" and use_color(color, sys.stdout)
         )
-        text = renderer(spec.format)(painted)
+        text = renderer(spec.format, report.command)(painted)
         if spec.path is None:
             sys.stdout.write(text)
             sys.stdout.flush()

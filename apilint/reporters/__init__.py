@@ -65,7 +65,22 @@ FORMATS: dict[str, str] = {
 }
 
 
-def renderer(name: str) -> Render:
-    module = importlib.import_module(FORMATS[name])
+COMMAND_FORMATS: dict[str, dict[str, str]] = {
+    "traffic": {
+        "text": "apilint.traffic.text_report",
+        "html": "apilint.traffic.html_report",
+    },
+}
+"""Formats of one command only (traffic's HTML page), and a command's own rendering of a shared
+format (traffic's text report adds a usage table). Looked up before FORMATS."""
+
+
+def formats_for(command: str | None) -> dict[str, str]:
+    """Every format ``command`` offers: the shared ones and its own."""
+    return {**FORMATS, **COMMAND_FORMATS.get(command or "", {})}
+
+
+def renderer(name: str, command: str | None = None) -> Render:
+    module = importlib.import_module(formats_for(command)[name])
     render: Render = module.render
     return render
