@@ -8,11 +8,11 @@ lines and columns (only for what is reported), and sort.
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -96,11 +96,22 @@ class Suppressions:
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """An API path glob: ``*`` within one segment, ``**`` across segments."""
+    """A glob over ``/``-separated names (API paths, file paths): ``*`` within one segment,
+    ``**`` across segments; ``/**/`` and a leading ``**/`` also match no segment at all, and a
+    trailing ``/**`` also matches the prefix itself (``/legacy/**`` covers ``/legacy``)."""
     out = ""
     index = 0
     while index < len(pattern):
-        if pattern.startswith("**", index):
+        if pattern.startswith("/**/", index):
+            out += "/(?:.*/)?"
+            index += 4
+        elif pattern.startswith("/**", index) and index + 3 == len(pattern):
+            out += "(?:/.*)?"
+            index += 3
+        elif pattern.startswith("**/", index) and index == 0:
+            out += "(?:.*/)?"
+            index += 3
+        elif pattern.startswith("**", index):
             out += ".*"
             index += 2
         elif pattern[index] == "*":
@@ -110,6 +121,14 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
             out += re.escape(pattern[index])
             index += 1
     return re.compile(out + r"\Z")
+
+
+def _file_glob(pattern: str) -> tuple[re.Pattern[str], bool]:
+    """An ``overrides.files`` glob, and whether it names a file anywhere (no ``/`` in it)."""
+    pattern = pattern.replace("\\", "/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return _glob_regex(pattern), "/" not in pattern
 
 
 class Linter:
@@ -141,7 +160,12 @@ class Linter:
         self.ref_root = ref_root or self.config.ref_root
         self.rules = self._activate(select, extend_select, ignore, severities)
         self._overrides = [
-            (o, [_glob_regex(p) for p in o.paths], self._override_severities(o))
+            (
+                o,
+                [_glob_regex(p) for p in o.paths],
+                [_file_glob(f) for f in o.files],
+                self._override_severities(o),
+            )
             for o in self.config.overrides
         ]
         # The rules that judge suppressions themselves: "all" does not silence them.
@@ -422,22 +446,37 @@ class Linter:
             api_path = operation.split(" ", 1)[1]
         elif len(ptr) >= 2 and ptr[0] == "paths":
             api_path = str(ptr[1])
-        for override, patterns, severities in self._overrides:
+        names: list[str] | None = None
+        for override, patterns, file_patterns, severities in self._overrides:
             if rule_id not in severities:
                 continue
             if override.paths and (
                 api_path is None or not any(p.match(api_path) for p in patterns)
             ):
                 continue
-            if override.files and not any(
-                fnmatch(doc.name, g) or fnmatch(str(doc.path), g) for g in override.files
-            ):
-                continue
+            if override.files:
+                names = names or self._file_names(doc)
+                if not any(
+                    any(p.match(n) for n in (names[-1:] if anywhere else names[:-1]))
+                    for p, anywhere in file_patterns
+                ):
+                    continue
             severity_or_off = severities[rule_id]
             if severity_or_off is None:
                 return None
             severity = severity_or_off
         return severity
+
+    def _file_names(self, doc: Document) -> list[str]:
+        """What ``overrides.files`` globs match: the file relative to the config file's
+        directory, as reported, and absolute; last, its bare name."""
+        absolute = Path(os.path.abspath(doc.path))
+        names = []
+        if self.config.source is not None:
+            base = Path(os.path.abspath(self.config.source)).parent
+            names.append(Path(os.path.relpath(absolute, base)).as_posix())
+        names += [doc.name.replace(os.sep, "/"), absolute.as_posix(), absolute.name]
+        return names
 
     # -- results to findings ------------------------------------------------------------------
 
