@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ci_support import BROKEN, CLEAN, install_description_rule, text_findings
+from ci_support import BROKEN, CLEAN, NO_CONFIG, install_description_rule, text_findings
 from conftest import run_cli
 
 from apilint.baseline import Baseline
@@ -23,7 +23,7 @@ def project(tmp_path: Path) -> Path:
 
 def _write(project: Path, *files: str, cwd: Path | None = None) -> None:
     result = run_cli(
-        "lint", *files, "--no-config", "--write-baseline", "baseline.json", cwd=cwd or project
+        "lint", *files, *NO_CONFIG, "--write-baseline", "baseline.json", cwd=cwd or project
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
@@ -34,7 +34,7 @@ def test_write_records_rule_file_pointer_and_count(project: Path) -> None:
         "lint",
         "broken.yaml",
         "clean.yaml",
-        "--no-config",
+        *NO_CONFIG,
         "--write-baseline",
         "b/base.json",
         cwd=project,
@@ -74,9 +74,7 @@ def test_write_records_rule_file_pointer_and_count(project: Path) -> None:
 
 def test_baseline_hides_recorded_findings(project: Path) -> None:
     _write(project, "broken.yaml")
-    result = run_cli(
-        "lint", "broken.yaml", "--no-config", "--baseline", "baseline.json", cwd=project
-    )
+    result = run_cli("lint", "broken.yaml", *NO_CONFIG, "--baseline", "baseline.json", cwd=project)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "No problems found in 1 file.\n"
     assert result.stderr == "apilint: note: 3 findings hidden by the baseline baseline.json\n"
@@ -88,9 +86,7 @@ def test_only_new_findings_are_reported_even_when_lines_move(project: Path) -> N
         "    get:\n", "    get:\n      operationId: 42\n", 1
     )
     (project / "broken.yaml").write_text(edited, encoding="utf-8")
-    result = run_cli(
-        "lint", "broken.yaml", "--no-config", "--baseline", "baseline.json", cwd=project
-    )
+    result = run_cli("lint", "broken.yaml", *NO_CONFIG, "--baseline", "baseline.json", cwd=project)
     assert result.returncode == 1
     found = text_findings(result.stdout)
     assert [(f[1], f[4]) for f in found] == [(10, "spec-invalid")]
@@ -103,7 +99,7 @@ def test_json_report_says_what_the_baseline_did(project: Path) -> None:
     result = run_cli(
         "lint",
         "broken.yaml",
-        "--no-config",
+        *NO_CONFIG,
         "--baseline",
         "baseline.json",
         "-f",
@@ -123,7 +119,7 @@ def test_paths_do_not_depend_on_the_working_directory(project: Path) -> None:
     assert {entry["file"] for entry in data["findings"]} == {"api/broken.yaml"}
     # From the spec's own directory, the same baseline still matches.
     result = run_cli(
-        "lint", "broken.yaml", "--no-config", "--baseline", "../baseline.json", cwd=project / "api"
+        "lint", "broken.yaml", *NO_CONFIG, "--baseline", "../baseline.json", cwd=project / "api"
     )
     assert result.returncode == 0, result.stdout
     assert "3 findings hidden" in result.stderr
@@ -131,7 +127,7 @@ def test_paths_do_not_depend_on_the_working_directory(project: Path) -> None:
     result = run_cli(
         "lint",
         str(project / "api" / "broken.yaml"),
-        "--no-config",
+        *NO_CONFIG,
         "--baseline",
         str(project / "baseline.json"),
     )
@@ -143,7 +139,7 @@ def test_stale_entries_on_request(project: Path) -> None:
     fixed = BROKEN.replace("    x-apilint-ignore: [spec-invlid]\n", "")
     (project / "broken.yaml").write_text(fixed, encoding="utf-8")
     quiet_about_it = run_cli(
-        "lint", "broken.yaml", "--no-config", "--baseline", "baseline.json", cwd=project
+        "lint", "broken.yaml", *NO_CONFIG, "--baseline", "baseline.json", cwd=project
     )
     assert quiet_about_it.returncode == 0
     assert "1 baseline entry no longer match" in quiet_about_it.stderr
@@ -152,7 +148,7 @@ def test_stale_entries_on_request(project: Path) -> None:
     strict = run_cli(
         "lint",
         "broken.yaml",
-        "--no-config",
+        *NO_CONFIG,
         "--baseline",
         "baseline.json",
         "--report-stale-baseline",
@@ -170,7 +166,7 @@ def test_stale_entries_on_request(project: Path) -> None:
     rewrite = run_cli(
         "lint",
         "broken.yaml",
-        "--no-config",
+        *NO_CONFIG,
         "--baseline",
         "baseline.json",
         "--write-baseline",
@@ -188,7 +184,7 @@ def test_files_not_linted_are_not_stale(project: Path) -> None:
     result = run_cli(
         "lint",
         "broken.yaml",
-        "--no-config",
+        *NO_CONFIG,
         "--baseline",
         "baseline.json",
         "--report-stale-baseline",
@@ -204,7 +200,7 @@ def test_write_refuses_when_a_file_could_not_be_checked(project: Path) -> None:
         "lint",
         "broken.yaml",
         "bad.yaml",
-        "--no-config",
+        *NO_CONFIG,
         "--write-baseline",
         "baseline.json",
         cwd=project,
@@ -244,9 +240,7 @@ def test_bad_baseline_file_is_one_line_and_exit_2(
 ) -> None:
     if content is not None:
         (project / "missing.json").write_text(content, encoding="utf-8")
-    result = run_cli(
-        "lint", "broken.yaml", "--no-config", "--baseline", "missing.json", cwd=project
-    )
+    result = run_cli("lint", "broken.yaml", *NO_CONFIG, "--baseline", "missing.json", cwd=project)
     assert result.returncode == 2
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
@@ -254,7 +248,7 @@ def test_bad_baseline_file_is_one_line_and_exit_2(
 
 
 def test_usage_errors(project: Path) -> None:
-    result = run_cli("lint", "broken.yaml", "--no-config", "--report-stale-baseline", cwd=project)
+    result = run_cli("lint", "broken.yaml", *NO_CONFIG, "--report-stale-baseline", cwd=project)
     assert result.returncode == 2
     assert "--report-stale-baseline needs --baseline FILE" in result.stderr
 

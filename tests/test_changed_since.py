@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ci_support import BROKEN, CLEAN, git, install_description_rule, text_findings
+from ci_support import BROKEN, CLEAN, NO_CONFIG, git, install_description_rule, text_findings
 from conftest import run_cli
 
 from apilint.errors import ConfigError
@@ -51,13 +51,13 @@ def repo(tmp_path: Path) -> Path:
 
 
 def _lint(repo: Path, *args: str, cwd: Path | None = None) -> list[str]:
-    result = run_cli("lint", "--no-config", "--changed-since", "base", *args, cwd=cwd or repo)
+    result = run_cli("lint", *NO_CONFIG, "--changed-since", "base", *args, cwd=cwd or repo)
     assert result.returncode in (0, 1), result.stderr
     return result.stdout.splitlines()
 
 
 def test_nothing_changed(repo: Path) -> None:
-    result = run_cli("lint", "--no-config", "--changed-since", "base", cwd=repo)
+    result = run_cli("lint", *NO_CONFIG, "--changed-since", "base", cwd=repo)
     assert result.returncode == 0
     assert result.stdout == "No problems found in 0 files.\n"
     assert result.stderr == "apilint: note: no OpenAPI document changed since base\n"
@@ -77,7 +77,7 @@ def test_committed_staged_unstaged_and_untracked_changes(repo: Path) -> None:
     git(repo, "rm", "-q", "api/gone.yaml")  # deleted
     (repo / "docker-compose.yml").write_text("services: {web: {}}\n", encoding="utf-8")
 
-    result = run_cli("lint", "--no-config", "--changed-since", "base", cwd=repo)
+    result = run_cli("lint", *NO_CONFIG, "--changed-since", "base", cwd=repo)
     assert result.returncode == 1, result.stderr
     files = {f[0] for f in text_findings(result.stdout)}
     assert files == {"api/users.yaml", "api/orders.yaml", "api/new.yaml", "other/spec.json"}
@@ -87,7 +87,7 @@ def test_committed_staged_unstaged_and_untracked_changes(repo: Path) -> None:
 def test_renamed_file_counts_under_its_new_name(repo: Path) -> None:
     git(repo, "mv", "api/orders.yaml", "api/purchases.yaml")
     git(repo, "commit", "-qm", "rename")
-    result = run_cli("lint", "--no-config", "--changed-since", "base", cwd=repo)
+    result = run_cli("lint", *NO_CONFIG, "--changed-since", "base", cwd=repo)
     assert result.stdout == "No problems found in 1 file.\n"
     _, changed = changed_files("base", repo)
     assert [p.relative_to(repo).as_posix() for p in changed] == ["api/purchases.yaml"]
@@ -141,7 +141,9 @@ def test_a_changed_referenced_file_lints_its_root(repo: Path) -> None:
 def test_config_exclude_applies(repo: Path) -> None:
     (repo / "api" / "users.yaml").write_text(BROKEN, encoding="utf-8")
     (repo / "other" / "spec.json").write_text(BROKEN_JSON, encoding="utf-8")
-    (repo / "apilint.yaml").write_text("exclude: ['other/**']\n", encoding="utf-8")
+    (repo / "apilint.yaml").write_text(
+        "select: [spec-invalid]\nexclude: ['other/**']\n", encoding="utf-8"
+    )
     result = run_cli("lint", "--changed-since", "base", cwd=repo)
     assert {f[0] for f in text_findings(result.stdout)} == {"api/users.yaml"}
 
@@ -154,7 +156,7 @@ def test_branch_changes_are_measured_from_the_merge_base(repo: Path) -> None:
     (repo / "api" / "orders.yaml").write_text(BROKEN, encoding="utf-8")
     git(repo, "commit", "-qam", "meanwhile on main")
     git(repo, "checkout", "-q", "feature")
-    result = run_cli("lint", "--no-config", "--changed-since", "main", cwd=repo)
+    result = run_cli("lint", *NO_CONFIG, "--changed-since", "main", cwd=repo)
     # orders.yaml changed on main, not on this branch: not linted
     assert {f[0] for f in text_findings(result.stdout)} == {"api/users.yaml"}
 

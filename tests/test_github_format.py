@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ci_support import BROKEN
+from ci_support import BROKEN, NO_CONFIG
 from conftest import run_cli
 
 from apilint.findings import Finding, Severity
@@ -15,7 +15,7 @@ from apilint.reporters.github import escape_data, escape_property, render, works
 
 def test_lint_annotations(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
-    result = run_cli("lint", "broken.yaml", "--no-config", "-f", "github", cwd=tmp_path)
+    result = run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "github", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "::warning file=broken.yaml,line=7,col=24,title=apilint unused-suppression::"
@@ -32,7 +32,7 @@ def test_files_are_relative_to_the_repository_root(tmp_path: Path) -> None:
     service = tmp_path / "svc"
     service.mkdir()
     (service / "broken.yaml").write_text(BROKEN, encoding="utf-8")
-    result = run_cli("lint", "broken.yaml", "--no-config", "-f", "github", cwd=service)
+    result = run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "github", cwd=service)
     assert all(
         line.startswith(("::warning file=svc/broken.yaml,", "::error file=svc/broken.yaml,"))
         for line in result.stdout.splitlines()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ci_support import BROKEN, CLEAN
+from ci_support import BROKEN, CLEAN, NO_CONFIG
 from conftest import run_cli
 
 from apilint.findings import Finding, Severity
@@ -42,7 +42,7 @@ def test_lint_one_testcase_per_rule_and_file(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     (tmp_path / "clean.yaml").write_text(CLEAN, encoding="utf-8")
     result = run_cli(
-        "lint", "broken.yaml", "clean.yaml", "--no-config", "-f", "junit:junit.xml", cwd=tmp_path
+        "lint", "broken.yaml", "clean.yaml", *NO_CONFIG, "-f", "junit:junit.xml", cwd=tmp_path
     )
     assert result.returncode == 1, result.stderr
     root = _parse((tmp_path / "junit.xml").read_text(encoding="utf-8"))

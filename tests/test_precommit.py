@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from ci_support import BROKEN, CLEAN, git
+from ci_support import BROKEN, CLEAN, NO_CONFIG, git
 from conftest import ROOT, run_cli
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
@@ -36,12 +36,12 @@ def test_skip_non_openapi(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(BROKEN, encoding="utf-8")
     (tmp_path / "compose.yaml").write_text("services: {web: {image: nginx}}\n", encoding="utf-8")
     (tmp_path / "package.json").write_text('{"name": "x"}', encoding="utf-8")
-    plain = run_cli("lint", "--no-config", "compose.yaml", cwd=tmp_path)
+    plain = run_cli("lint", *NO_CONFIG, "compose.yaml", cwd=tmp_path)
     assert plain.returncode == 2  # named explicitly, a non-OpenAPI file is an error...
     assert "not an OpenAPI document" in plain.stderr
     hook = run_cli(
         "lint",
-        "--no-config",
+        *NO_CONFIG,
         "--skip-non-openapi",
         "-q",
         "compose.yaml",
@@ -53,7 +53,7 @@ def test_skip_non_openapi(tmp_path: Path) -> None:
     assert hook.stderr == ""
     assert [line.split(":")[0] for line in hook.stdout.splitlines()] == ["bad.yaml"] * 3
     only_others = run_cli(
-        "lint", "--no-config", "--skip-non-openapi", "-q", "compose.yaml", cwd=tmp_path
+        "lint", *NO_CONFIG, "--skip-non-openapi", "-q", "compose.yaml", cwd=tmp_path
     )
     assert (only_others.returncode, only_others.stdout, only_others.stderr) == (0, "", "")
 

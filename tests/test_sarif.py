@@ -11,6 +11,7 @@ from ci_support import (
     BROKEN,
     BROKEN_FINDINGS,
     CLEAN,
+    NO_CONFIG,
     assert_valid_sarif,
     install_counting_rule,
     install_description_rule,
@@ -39,7 +40,7 @@ def _run(log: dict) -> dict:  # type: ignore[type-arg]
 
 def test_sarif_is_valid_and_points_at_the_right_lines(project: Path) -> None:
     result = run_cli(
-        "lint", "broken.yaml", "clean.yaml", "--no-config", "-f", "sarif:out.sarif", cwd=project
+        "lint", "broken.yaml", "clean.yaml", *NO_CONFIG, "-f", "sarif:out.sarif", cwd=project
     )
     assert result.returncode == 1, result.stderr
     log = json.loads((project / "out.sarif").read_text(encoding="utf-8"))
@@ -77,7 +78,7 @@ def test_sarif_is_valid_and_points_at_the_right_lines(project: Path) -> None:
 
 
 def test_results_carry_pointer_operation_and_fingerprint(project: Path) -> None:
-    run_cli("lint", "broken.yaml", "--no-config", "-f", "sarif:out.sarif", cwd=project)
+    run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "sarif:out.sarif", cwd=project)
     results = _run(json.loads((project / "out.sarif").read_text()))["results"]
     by_line = {r["locations"][0]["physicalLocation"]["region"]["startLine"]: r for r in results}
     missing = by_line[10]
@@ -96,10 +97,10 @@ def test_results_carry_pointer_operation_and_fingerprint(project: Path) -> None:
 
 
 def test_fingerprints_survive_lines_moving(project: Path) -> None:
-    run_cli("lint", "broken.yaml", "--no-config", "-f", "sarif:before.sarif", cwd=project)
+    run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "sarif:before.sarif", cwd=project)
     moved = BROKEN.replace("paths:\n", "# a comment\n# and another\npaths:\n", 1)
     (project / "broken.yaml").write_text(moved, encoding="utf-8")
-    run_cli("lint", "broken.yaml", "--no-config", "-f", "sarif:after.sarif", cwd=project)
+    run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "sarif:after.sarif", cwd=project)
 
     def prints(name: str) -> dict[str, int]:
         results = _run(json.loads((project / name).read_text()))["results"]
@@ -120,7 +121,7 @@ def test_uri_is_relative_to_the_repository_root(tmp_path: Path) -> None:
     service = tmp_path / "services" / "users"
     service.mkdir(parents=True)
     (service / "broken.yaml").write_text(BROKEN, encoding="utf-8")
-    run_cli("lint", "broken.yaml", "--no-config", "-f", "sarif:out.sarif", cwd=service)
+    run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "sarif:out.sarif", cwd=service)
     run = _run(json.loads((service / "out.sarif").read_text()))
     locations = {
         json.dumps(r["locations"][0]["physicalLocation"]["artifactLocation"])
@@ -142,7 +143,7 @@ def test_finding_in_a_referenced_file_points_into_that_file(tmp_path: Path) -> N
     (tmp_path / "paths" / "users.yaml").write_text(
         "get:\n  responses:\n    '200':\n      descripton: Users\n", encoding="utf-8"
     )
-    install_description_rule(tmp_path)
+    install_description_rule(tmp_path, "select: [response-description]\n")
     text = run_cli("lint", "root.yaml", "-f", "sarif:out.sarif", cwd=tmp_path)
     log = json.loads((tmp_path / "out.sarif").read_text())
     assert_valid_sarif(log)
@@ -157,7 +158,7 @@ def test_finding_in_a_referenced_file_points_into_that_file(tmp_path: Path) -> N
 
 
 def test_rules_carry_their_docs_as_help(project: Path) -> None:
-    run_cli("lint", "broken.yaml", "--no-config", "-f", "sarif:out.sarif", cwd=project)
+    run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "sarif:out.sarif", cwd=project)
     rules = {
         r["id"]: r
         for r in _run(json.loads((project / "out.sarif").read_text()))["tool"]["driver"]["rules"]
@@ -175,7 +176,9 @@ def test_rules_carry_their_docs_as_help(project: Path) -> None:
 
 
 def test_severity_levels_and_config_severity(project: Path) -> None:
-    (project / "apilint.yaml").write_text("rules: {unused-suppression: info}\n")
+    (project / "apilint.yaml").write_text(
+        "select: [spec-invalid, unused-suppression]\nrules: {unused-suppression: info}\n"
+    )
     run_cli("lint", "broken.yaml", "-f", "sarif:out.sarif", cwd=project)
     run = _run(json.loads((project / "out.sarif").read_text()))
     levels = {(r["ruleId"], r["level"]) for r in run["results"]}
@@ -185,7 +188,7 @@ def test_severity_levels_and_config_severity(project: Path) -> None:
 
 
 def test_no_findings_is_still_a_valid_log(project: Path) -> None:
-    result = run_cli("lint", "clean.yaml", "--no-config", "-f", "sarif", cwd=project)
+    result = run_cli("lint", "clean.yaml", *NO_CONFIG, "-f", "sarif", cwd=project)
     assert result.returncode == 0
     log = json.loads(result.stdout)
     assert_valid_sarif(log)

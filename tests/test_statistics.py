@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ci_support import BROKEN, CLEAN
+from ci_support import BROKEN, CLEAN, NO_CONFIG
 from conftest import run_cli
 
 from apilint.findings import Finding, Severity
@@ -16,9 +16,7 @@ from apilint.reporters.statistics import count_rules, render
 def test_statistics_replace_the_text_report(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     (tmp_path / "again.yaml").write_text(BROKEN, encoding="utf-8")
-    result = run_cli(
-        "lint", "broken.yaml", "again.yaml", "--no-config", "--statistics", cwd=tmp_path
-    )
+    result = run_cli("lint", "broken.yaml", "again.yaml", *NO_CONFIG, "--statistics", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "4  spec-invalid        error    The document is valid against the OpenAPI JSON Schema "
@@ -31,22 +29,20 @@ def test_statistics_replace_the_text_report(tmp_path: Path) -> None:
 def test_statistics_with_other_reports_to_files(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     result = run_cli(
-        "lint", "broken.yaml", "--no-config", "--statistics", "-f", "json:out.json", cwd=tmp_path
+        "lint", "broken.yaml", *NO_CONFIG, "--statistics", "-f", "json:out.json", cwd=tmp_path
     )
     assert result.stdout.splitlines()[0].startswith("2  spec-invalid")
     assert len(json.loads((tmp_path / "out.json").read_text())["findings"]) == 3
-    clash = run_cli(
-        "lint", "broken.yaml", "--no-config", "--statistics", "-f", "json", cwd=tmp_path
-    )
+    clash = run_cli("lint", "broken.yaml", *NO_CONFIG, "--statistics", "-f", "json", cwd=tmp_path)
     assert clash.returncode == 2
     assert "write that one to a file (--format json:FILE)" in clash.stderr
 
 
 def test_no_findings(tmp_path: Path) -> None:
     (tmp_path / "clean.yaml").write_text(CLEAN, encoding="utf-8")
-    result = run_cli("lint", "clean.yaml", "--no-config", "--statistics", cwd=tmp_path)
+    result = run_cli("lint", "clean.yaml", *NO_CONFIG, "--statistics", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (0, "No problems found in 1 file.\n")
-    quiet = run_cli("lint", "clean.yaml", "--no-config", "--statistics", "-q", cwd=tmp_path)
+    quiet = run_cli("lint", "clean.yaml", *NO_CONFIG, "--statistics", "-q", cwd=tmp_path)
     assert quiet.stdout == ""
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from ci_support import NO_CONFIG
 from conftest import run_cli
 
 from apilint.config import Config
@@ -243,7 +244,7 @@ def test_cli_reports_an_unused_suppression_with_its_location(tmp_path: Path) -> 
         _op_c("x-apilint-ignore: [spec-invalid]"),
         encoding="utf-8",
     )
-    result = run_cli("lint", "api.yaml", "--no-config", cwd=tmp_path)
+    result = run_cli("lint", "api.yaml", *NO_CONFIG, cwd=tmp_path)
     assert result.returncode == 0  # a warning
     assert result.stdout.splitlines()[0] == (
         "api.yaml:6:26: warning unused-suppression: x-apilint-ignore entry 'spec-invalid' "
