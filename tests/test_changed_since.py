@@ -196,3 +196,16 @@ def test_find_repo_root(repo: Path, tmp_path: Path) -> None:
 def test_changed_files_outside_a_repository(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not inside a git repository"):
         changed_files("HEAD", tmp_path)
+
+
+def test_a_named_root_is_linted_when_its_reference_changed(repo: Path) -> None:
+    changed = [repo / "split" / "paths" / "users.yaml"]
+    root = str(repo / "split" / "openapi.yaml")
+    assert specs_to_lint(changed, [root]) == [root]
+    assert specs_to_lint(changed, [str(repo / "api" / "users.yaml")]) == []
+
+
+def test_without_git(repo: Path) -> None:
+    result = run_cli("lint", "--changed-since", "HEAD", cwd=repo, env={"PATH": "/nonexistent"})
+    assert result.returncode == 2
+    assert result.stderr == "apilint: error: --changed-since needs git, and git is not installed\n"
