@@ -137,6 +137,34 @@ def install_description_rule(directory: Path, config: str = "") -> None:
     )
 
 
+# User rules for the suppression and override tests (the ruleset file is ``rules.yaml``, so its
+# family is "rules").
+TEST_RULES = """\
+rules:
+  operation-summary:
+    description: Operations have a summary.
+    severity: warning
+    aliases: [op-summary]
+    given: operations
+    then: {field: summary, function: truthy}
+  response-description:
+    description: Responses have a description.
+    severity: warning
+    given: responses
+    then: {field: description, function: truthy}
+  parameter-description:
+    description: Parameters have a description.
+    severity: info
+    given: parameters
+    then: {field: description, function: truthy}
+  info-contact:
+    description: The API names a contact.
+    severity: info
+    given: info
+    then: {field: contact, function: defined}
+"""
+
+
 def git(cwd: Path, *args: str) -> str:
     """Run git in ``cwd`` with a fixed identity; returns stdout."""
     result = subprocess.run(

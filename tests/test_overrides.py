@@ -7,31 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ci_support import TEST_RULES
 from conftest import run_cli
 
 from apilint.config import parse_config
 from apilint.engine import Linter
 from apilint.errors import ConfigError
 
-RULES = """\
-rules:
-  operation-summary:
-    description: Operations have a summary.
-    severity: warning
-    aliases: [op-summary]
-    given: operations
-    then: {field: summary, function: truthy}
-  response-description:
-    description: Responses have a description.
-    severity: warning
-    given: responses
-    then: {field: description, function: truthy}
-  info-contact:
-    description: The API names a contact.
-    severity: info
-    given: info
-    then: {field: contact, function: defined}
-"""
 PATHS = [
     "/legacy",
     "/legacy/users",
@@ -58,7 +40,7 @@ Lint = Callable[..., dict[tuple[str, str], str]]
 @pytest.fixture
 def lint(tmp_path: Path) -> Lint:
     """Lint a spec of PATHS with a config (YAML text); {(rule, api path or pointer): severity}."""
-    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(TEST_RULES, encoding="utf-8")
 
     def run(
         config: str, *, spec: str | None = None, name: str = "api.yaml"
@@ -190,7 +172,7 @@ def test_paths_and_files_together_must_both_match(lint: Lint) -> None:
 
 
 def test_file_override_from_another_working_directory(tmp_path: Path) -> None:
-    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(TEST_RULES, encoding="utf-8")
     (tmp_path / "apilint.yaml").write_text(
         "extends: [./rules.yaml]\nselect: [operation-summary]\n"
         "overrides: [{files: ['specs/legacy/*.yaml'], ignore: [operation-summary]}]\n",

@@ -92,15 +92,18 @@ def test_try_repo_fails_on_a_bad_spec_and_passes_on_good_ones(tmp_path: Path) ->
     command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "apilint"]
     command += ["--ref", head, "--color", "never", "--files"]
 
-    failing = subprocess.run(
-        [*command, "api/bad.yaml", "good.yaml", "docker-compose.yml"],
-        cwd=scratch,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, *files],
+            cwd=scratch,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    failing = try_repo("api/bad.yaml", "good.yaml", "docker-compose.yml")
     output = failing.stdout + failing.stderr
     assert failing.returncode == 1, output
     assert "apilint (OpenAPI lint)" in output
@@ -111,14 +114,6 @@ def test_try_repo_fails_on_a_bad_spec_and_passes_on_good_ones(tmp_path: Path) ->
     assert "docker-compose.yml" not in output.split("Failed", 1)[1]
     assert "Found 3 problems" not in output  # --quiet: findings only
 
-    passing = subprocess.run(
-        [*command, "good.yaml", "docker-compose.yml"],
-        cwd=scratch,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    passing = try_repo("good.yaml", "docker-compose.yml")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout

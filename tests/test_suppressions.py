@@ -8,31 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ci_support import NO_CONFIG
+from ci_support import NO_CONFIG, TEST_RULES
 from conftest import run_cli
 
 from apilint.config import Config
 from apilint.engine import Linter
 
-RULES = """\
-rules:
-  operation-summary:
-    description: Operations have a summary.
-    severity: warning
-    aliases: [op-summary]
-    given: operations
-    then: {field: summary, function: truthy}
-  response-description:
-    description: Responses have a description.
-    severity: warning
-    given: responses
-    then: {field: description, function: truthy}
-  parameter-description:
-    description: Parameters have a description.
-    severity: info
-    given: parameters
-    then: {field: description, function: truthy}
-"""
 SELECTED = [
     "operation-summary",
     "response-description",
@@ -69,7 +50,7 @@ Lint = Callable[..., list[tuple[str, str]]]
 
 @pytest.fixture
 def lint(tmp_path: Path) -> Lint:
-    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(TEST_RULES, encoding="utf-8")
 
     def run(
         text: str, *, name: str = "api.yaml", select: list[str] | None = None, **config: object
