@@ -1,0 +1,243 @@
+"""Streaming the requests of the logs into tallies: memory stays flat however long the logs are.
+
+Per request the loop does one regex match, one dictionary look-up (the match of a recent
+(method, path) pair is cached) and two counter increments (status, latency bucket); no record
+of the request survives it. What is kept:
+
+- per documented operation: a status-code counter and a latency histogram
+  (:mod:`~apilint.traffic.histogram`, at most ~1,700 buckets), for its own path and for its
+  trailing-slash variant;
+- per undocumented endpoint template: the same, for at most ``MAX_UNDOCUMENTED`` templates.
+  Past that (a scan of random URLs), the least-called half is dropped, their requests still
+  counted in the totals: lossy counting, so a template's count is short by at most
+  ``dropped_below`` (reported) and every template called more often than that is listed;
+- the match cache: at most ``MAX_CACHE`` entries, emptied when full;
+- the first ``MAX_SAMPLES`` unparsed lines, shortened and with secrets masked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from apilint.traffic.histogram import Histogram, bucket
+from apilint.traffic.logformats import Parser, shorten
+from apilint.traffic.matcher import IMPLICIT, INVALID, OPERATION, UNDOCUMENTED, VARIANT, Matcher
+
+MAX_UNDOCUMENTED = 5000
+MAX_CACHE = 50_000
+MAX_SAMPLES = 10
+SAMPLE_CHARS = 200
+
+
+class Tally:
+    """Requests counted by status code, and their durations in a histogram."""
+
+    __slots__ = ("hist", "status")
+
+    def __init__(self) -> None:
+        self.status: dict[str, int] = {}
+        self.hist: Histogram = {}
+
+    @property
+    def requests(self) -> int:
+        return sum(self.status.values())
+
+    def count(self, predicate: Callable[[str], bool]) -> int:
+        return sum(n for code, n in self.status.items() if predicate(code))
+
+    def add(self, other: Tally) -> None:
+        for code, n in other.status.items():
+            self.status[code] = self.status.get(code, 0) + n
+        for index, n in other.hist.items():
+            self.hist[index] = self.hist.get(index, 0) + n
+
+
+class EndpointTally(Tally):
+    """An undocumented endpoint: its method and template, and what the matcher knew of it."""
+
+    __slots__ = ("inside_base", "method", "path_documented", "template")
+
+    def __init__(self, method: str, template: str, inside_base: bool, path_documented: bool):
+        super().__init__()
+        self.method = method
+        self.template = template
+        self.inside_base = inside_base
+        self.path_documented = path_documented
+
+
+@dataclass(frozen=True)
+class Sample:
+    file: str
+    line: int
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "text": self.text, "reason": self.reason}
+
+
+@dataclass
+class LogSummary:
+    file: str
+    format: str
+    lines: int = 0
+    requests: int = 0
+    unparsed: int = 0
+    timed: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "format": self.format,
+            "lines": self.lines,
+            "requests": self.requests,
+            "unparsed": self.unparsed,
+            "timed": self.timed,
+        }
+
+
+_SECRET = re.compile(
+    r"(?i)(\b(?:access_?token|api_?key|apikey|auth|authorization|client_secret|code|key|"
+    r"password|passwd|pwd|secret|session(?:_?id)?|sig|signature|token|x-amz-signature|"
+    r"x-amz-credential|x-amz-security-token)=)[^&\s\"']+"
+)
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def mask(line: str) -> str:
+    """A log line fit to print: secret-looking query parameters and credentials masked,
+    control characters escaped, at most SAMPLE_CHARS long."""
+    text = line.rstrip("\r\n")
+    text = _SECRET.sub(r"\1***", text)
+    text = _BEARER.sub(r"\1 ***", text)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return shorten(text, SAMPLE_CHARS)
+
+
+@dataclass
+class Aggregator:
+    """Everything the report needs, accumulated one log after another."""
+
+    matcher: Matcher
+    max_undocumented: int = MAX_UNDOCUMENTED
+    operations: list[Tally] = field(init=False)
+    variants: list[Tally] = field(init=False)
+    implicit: Tally = field(default_factory=Tally)
+    undocumented: dict[tuple[str, str], EndpointTally] = field(default_factory=dict)
+    dropped: Tally = field(default_factory=Tally)
+    """Requests of undocumented templates dropped to keep memory bounded."""
+    dropped_below: int = 0
+    """Every dropped template had at most this many requests when it was dropped."""
+    logs: list[LogSummary] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+    unparsed: int = 0
+    _cache: dict[tuple[str, str], Tally] = field(default_factory=dict)
+    _invalid: Tally = field(default_factory=Tally)
+
+    def __post_init__(self) -> None:
+        self.operations = [Tally() for _ in self.matcher.routes]
+        self.variants = [Tally() for _ in self.matcher.routes]
+
+    @property
+    def timed(self) -> int:
+        return sum(log.timed for log in self.logs)
+
+    @property
+    def requests(self) -> int:
+        return sum(log.requests for log in self.logs)
+
+    def feed(
+        self,
+        name: str,
+        format_name: str,
+        lines: Iterable[str],
+        parse: Parser,
+        explain: Callable[[str], str],
+    ) -> LogSummary:
+        """Count every request of one log. ``lines`` are the log's lines from the first."""
+        summary = LogSummary(name, format_name)
+        cache = self._cache
+        resolve = self._resolve
+        invalid = self._invalid
+        bucket_of = bucket
+        number = 0
+        parsed = 0
+        timed = 0
+        unparsed = 0
+        for number, line in enumerate(lines, 1):
+            record = parse(line)
+            if record is None:
+                if line.strip():
+                    unparsed += 1
+                    self._sample(name, number, line, explain)
+                continue
+            method, target, status, ms = record
+            cut = target.find("?")
+            if cut >= 0:
+                target = target[:cut]
+            key = (method, target)
+            tally = cache.get(key)
+            if tally is None:
+                tally = resolve(method, target)
+            if tally is invalid:
+                unparsed += 1
+                self._sample(name, number, line, lambda _: "the request target is not a path")
+                continue
+            parsed += 1
+            counts = tally.status
+            counts[status] = counts.get(status, 0) + 1
+            if ms is not None:
+                timed += 1
+                index = bucket_of(ms)
+                hist = tally.hist
+                hist[index] = hist.get(index, 0) + 1
+        summary.lines = number
+        summary.requests = parsed
+        summary.unparsed = unparsed
+        summary.timed = timed
+        self.unparsed += unparsed
+        self.logs.append(summary)
+        return summary
+
+    def _sample(self, name: str, number: int, line: str, explain: Callable[[str], str]) -> None:
+        if len(self.samples) < MAX_SAMPLES:
+            self.samples.append(Sample(name, number, mask(line), explain(line)))
+
+    def _resolve(self, method: str, target: str) -> Tally:
+        found = self.matcher.match(method, target)
+        tally: Tally
+        if found.kind == OPERATION and found.route is not None:
+            tally = self.operations[found.route.index]
+        elif found.kind == VARIANT and found.route is not None:
+            tally = self.variants[found.route.index]
+        elif found.kind == IMPLICIT:
+            tally = self.implicit
+        elif found.kind == INVALID:
+            tally = self._invalid
+        else:
+            assert found.kind == UNDOCUMENTED
+            key = (method.upper(), found.template)
+            endpoint = self.undocumented.get(key)
+            if endpoint is None:
+                if len(self.undocumented) >= self.max_undocumented:
+                    self._drop_least_called()
+                endpoint = EndpointTally(
+                    key[0], found.template, found.inside_base, found.path_documented
+                )
+                self.undocumented[key] = endpoint
+            tally = endpoint
+        if len(self._cache) >= MAX_CACHE:
+            self._cache.clear()
+        self._cache[(method, target)] = tally
+        return tally
+
+    def _drop_least_called(self) -> None:
+        ranked = sorted(self.undocumented.items(), key=lambda item: item[1].requests)
+        for key, endpoint in ranked[: len(ranked) // 2 or 1]:
+            self.dropped.add(endpoint)
+            self.dropped_below = max(self.dropped_below, endpoint.requests)
+            del self.undocumented[key]
+        self._cache.clear()

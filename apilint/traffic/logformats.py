@@ -1,0 +1,638 @@
+"""Access log formats: one line in, ``(method, target, status, duration_ms)`` out.
+
+Supported formats (the names ``--log-format`` takes):
+
+``combined``  NGINX's and Apache's combined format, ``%h %l %u %t "%r" %>s %b "%{Referer}i"
+              "%{User-agent}i"``, optionally followed by more fields (a timing field is used when
+              there is one, see below). Apache's ``vhost_combined`` (a leading ``%v:%p``) too.
+``common``    The Common Log Format (the same without referer and user agent).
+``haproxy``   HAProxy's default HTTP format (``option httplog``), with or without the syslog
+              header: the five timers ``TR/Tw/Tc/Tr/Ta`` (``Tq/Tw/Tc/Tr/Tt`` before 1.9) give the
+              duration: ``Ta``/``Tt``, the time from the first byte of the request to the last of
+              the response (what a client waits), or ``Tr`` when that is unknown.
+``alb``       AWS Application Load Balancer access logs; the duration is the sum of the request,
+              target and response processing times (none when the target did not answer).
+``jsonl``     One JSON object per line. Fields are found under common names (``method``,
+              ``path``/``uri``/``url``, ``status``, ``request_time``...; ECS, Caddy, Traefik,
+              pino and Google Cloud names too) or named with ``--json-fields`` (dotted names
+              reach into nested objects).
+
+Timing in combined and common logs: the first extra field after the standard ones that holds a
+number, or a ``rt=``/``request_time=`` field. A number with a decimal point is read as seconds
+(NGINX's ``$request_time``), a whole number as microseconds (Apache's ``%D``); ``--time-unit``
+says otherwise.
+
+Each format has a strict recogniser (used to tell formats apart on a file's first lines) and a
+lenient fast parser (used on every line once the format is known): a million lines have to go
+through in a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from apilint.errors import ConfigError
+from apilint.traffic.sources import LogError
+
+Parsed = tuple[str, str, str, float | None]
+"""(method, request target, status code as three digits, duration in milliseconds or None)."""
+
+Parser = Callable[[str], Parsed | None]
+
+SAMPLE_LINES = 50
+"""Non-blank lines read from the start of a file to recognise its format."""
+
+_UNITS = {"s": 1000.0, "ms": 1.0, "us": 0.001}
+TIME_UNITS = ("auto", *_UNITS)
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    time_unit: str = "auto"
+    """Unit of the timing field of combined and common logs: auto, s, ms or us."""
+    json_fields: Mapping[str, str] = field(default_factory=dict)
+    """``--json-fields``: role (method, path, status, duration_ms...) -> field name."""
+
+
+class LogFormat:
+    """One log format: recognise a line strictly, parse lines fast, explain a failure."""
+
+    name = ""
+    title = ""
+
+    def recognises(self, line: str, options: ParseOptions) -> bool:
+        raise NotImplementedError
+
+    def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
+        """A parse function, tuned to the file from its first lines (where its timing is)."""
+        raise NotImplementedError
+
+    def explain(self, line: str, options: ParseOptions) -> str:
+        """Why ``line`` was not read (for the samples of unparsed lines)."""
+        return f"not a line of the {self.title} format"
+
+
+# -- request lines -------------------------------------------------------------------------------
+
+_REQUEST_LINE = re.compile(r"([A-Z][A-Z_-]*) (\S+)(?: HTTP/\d(?:\.\d)?)?\Z")
+
+
+def split_request(request: str) -> tuple[str, str] | None:
+    """``"GET /x?y HTTP/1.1"`` -> ``("GET", "/x?y")``; None for anything that is not a request."""
+    found = _REQUEST_LINE.match(request)
+    return (found.group(1), found.group(2)) if found else None
+
+
+def _explain_request(request: str) -> str:
+    if request in ("", "-"):
+        return "no request line (the client sent nothing usable)"
+    return "the request field is not an HTTP request line"
+
+
+# -- combined and common ---------------------------------------------------------------------------
+
+_QUOTED = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_CLF_HEAD = (
+    r'\S+(?: \S+){2,3} \[[^\]]+\] "(?P<request>[^"\\]*(?:\\.[^"\\]*)*)" (?P<status>\d{3}) (?:\d+|-)'
+)
+_COMBINED_STRICT = re.compile(_CLF_HEAD + rf" {_QUOTED} {_QUOTED}(?P<extra>[^\n]*)")
+_COMMON_STRICT = re.compile(_CLF_HEAD + r'(?P<extra>(?: +[^" \n]+)*) *\n?\Z')
+# The fast parsers: everything up to the status code, nothing after it.
+_CLF_FAST = re.compile(r'[^"]*"([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) ')
+_CLF_ESCAPED = re.compile(
+    r'[^"]*"([A-Z][A-Z_-]*) ((?:[^ "\\]|\\.)+)(?:[^"\\]|\\.)*" (\d{3})(?: |$)'
+)
+_TIMING_KEYS = ("rt", "request_time", "req_time", "reqtime")
+_KEYED = re.compile(r"(?:^|\s)(" + "|".join(_TIMING_KEYS) + r')="?(\d+(?:\.\d+)?)"?(?=\s|$)')
+_NUMBER = re.compile(r'"?(\d+(?:\.\d+)?)"?\Z')
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where a combined/common log keeps its duration, learnt from the first lines."""
+
+    from_end: int = 0
+    """Position of the field counted from the end of the line (1 = last); 0 when keyed."""
+    keyed: bool = False
+    factor: float = 1.0
+    """Milliseconds per unit of the field."""
+
+    def read(self, line: str) -> float | None:
+        if self.keyed:
+            found = _KEYED.search(line)
+            return float(found.group(2)) * self.factor if found else None
+        parts = line.rsplit(None, self.from_end)
+        if len(parts) <= self.from_end:
+            return None
+        token = parts[-self.from_end]
+        try:
+            return float(token.strip('"')) * self.factor
+        except ValueError:
+            return None
+
+
+def find_timing(extras: Sequence[str], unit: str) -> Timing | None:
+    """The timing layout of the extra fields (after the standard ones) of some sample lines."""
+    for extra in extras:
+        tokens = extra.split()
+        if not tokens:
+            continue
+        keyed = _KEYED.search(extra)
+        if keyed:
+            return Timing(keyed=True, factor=_UNITS.get(unit, 1000.0))
+        numbers = [(i, m.group(1)) for i, t in enumerate(tokens) if (m := _NUMBER.match(t))]
+        if not numbers:
+            continue
+        decimal = [(i, text) for i, text in numbers if "." in text]
+        index, text = (decimal or numbers)[0]
+        automatic = 1000.0 if "." in text else 0.001
+        factor = automatic if unit == "auto" else _UNITS[unit]
+        return Timing(from_end=len(tokens) - index, factor=factor)
+    return None
+
+
+class ClfFormat(LogFormat):
+    """Combined and common share the fast parser; they differ in what follows the byte count."""
+
+    strict: re.Pattern[str] = _COMBINED_STRICT
+
+    def recognises(self, line: str, options: ParseOptions) -> bool:
+        return self.strict.match(line) is not None
+
+    def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
+        extras = [m.group("extra") for line in sample if (m := self.strict.match(line))]
+        timing = find_timing(extras, options.time_unit)
+        fast = _CLF_FAST.match
+        escaped = _CLF_ESCAPED.match
+
+        if timing is None:
+
+            def parse(line: str) -> Parsed | None:
+                found = fast(line) or escaped(line)
+                if found is None:
+                    return None
+                method, target, status = found.groups()
+                return method, target, status, None
+
+            return parse
+
+        read = timing.read
+
+        def parse_timed(line: str) -> Parsed | None:
+            found = fast(line) or escaped(line)
+            if found is None:
+                return None
+            method, target, status = found.groups()
+            return method, target, status, read(line)
+
+        return parse_timed
+
+    def explain(self, line: str, options: ParseOptions) -> str:
+        found = _COMBINED_STRICT.match(line) or _COMMON_STRICT.match(line)
+        if found is not None:
+            return _explain_request(found.group("request"))
+        return super().explain(line, options)
+
+
+class CombinedFormat(ClfFormat):
+    name = "combined"
+    title = "combined (NGINX/Apache)"
+    strict = _COMBINED_STRICT
+
+
+class CommonFormat(ClfFormat):
+    name = "common"
+    title = "common (CLF)"
+    strict = _COMMON_STRICT
+
+
+# -- HAProxy -------------------------------------------------------------------------------------
+
+_HAPROXY = re.compile(
+    r"(?:^|\s)\S+:\d+ \[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?\] \S+ \S+ "
+    r"(-?\d+)/(-?\d+)/(-?\d+)/(-?\d+)/\+?(-?\d+) (-?\d+) \+?\d+ "
+    r'.*"([^"]*)"\s*\Z'
+)
+
+
+class HaproxyFormat(LogFormat):
+    name = "haproxy"
+    title = "HAProxy HTTP"
+
+    def recognises(self, line: str, options: ParseOptions) -> bool:
+        return _HAPROXY.search(line) is not None
+
+    def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
+        search = _HAPROXY.search
+
+        def parse(line: str) -> Parsed | None:
+            found = search(line)
+            if found is None:
+                return None
+            _tr, _tw, _tc, server, total, status, request = found.groups()
+            parts = split_request(request)
+            if parts is None or len(status) != 3:
+                return None
+            duration: float | None = None
+            if not total.startswith("-"):
+                duration = float(total)
+            elif not server.startswith("-"):
+                duration = float(server)
+            return parts[0], parts[1], status, duration
+
+        return parse
+
+    def explain(self, line: str, options: ParseOptions) -> str:
+        found = _HAPROXY.search(line)
+        if found is None:
+            return super().explain(line, options)
+        if len(found.group(6)) != 3:
+            return "no HTTP status (the connection ended before a response)"
+        request = found.group(7)
+        if request.startswith("<BADREQ>"):
+            return "HAProxy could not read the request (<BADREQ>)"
+        return _explain_request(request)
+
+
+# -- AWS ALB -------------------------------------------------------------------------------------
+
+_ALB = re.compile(
+    r"(?:https?|h2|grpcs|wss?) \S+ \S+ \S+ \S+ (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) "
+    r'(\d{3}|-) \S+ (?:\d+|-) (?:\d+|-) "([^"]*)" '
+)
+
+
+class AlbFormat(LogFormat):
+    name = "alb"
+    title = "AWS ALB"
+
+    def recognises(self, line: str, options: ParseOptions) -> bool:
+        return _ALB.match(line) is not None
+
+    def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
+        match = _ALB.match
+
+        def parse(line: str) -> Parsed | None:
+            found = match(line)
+            if found is None:
+                return None
+            request_time, target_time, response_time, status, request = found.groups()
+            if status == "-":
+                return None
+            parts = split_request(request)
+            if parts is None:
+                return None
+            duration: float | None = None
+            times = (float(request_time), float(target_time), float(response_time))
+            if min(times) >= 0:
+                duration = sum(times) * 1000.0
+            return parts[0], parts[1], status, duration
+
+        return parse
+
+    def explain(self, line: str, options: ParseOptions) -> str:
+        found = _ALB.match(line)
+        if found is None:
+            return super().explain(line, options)
+        if found.group(4) == "-":
+            return "no HTTP status (the load balancer did not answer)"
+        return _explain_request(found.group(5))
+
+
+# -- JSON lines ----------------------------------------------------------------------------------
+
+JSON_ROLES: dict[str, tuple[str, ...]] = {
+    "method": (
+        "method",
+        "request_method",
+        "http_method",
+        "verb",
+        "http.request.method",
+        "request.method",
+        "req.method",
+        "httpRequest.requestMethod",
+        "RequestMethod",
+    ),
+    "path": (
+        "path",
+        "uri",
+        "request_uri",
+        "url",
+        "request_path",
+        "url.path",
+        "url.original",
+        "request.uri",
+        "req.url",
+        "httpRequest.requestUrl",
+        "RequestPath",
+    ),
+    "request": ("request",),
+    "status": (
+        "status",
+        "status_code",
+        "statusCode",
+        "code",
+        "response_code",
+        "http.response.status_code",
+        "res.statusCode",
+        "response.status",
+        "httpRequest.status",
+        "DownstreamStatus",
+    ),
+    "duration_ms": (
+        "duration_ms",
+        "latency_ms",
+        "response_time_ms",
+        "request_time_ms",
+        "elapsed_ms",
+        "responseTime",
+    ),
+    "duration_s": ("request_time", "duration_s", "duration_seconds", "latency_s"),
+    "duration_us": ("duration_us", "latency_us"),
+    "duration_ns": ("duration_ns", "event.duration", "Duration"),
+    "latency": ("httpRequest.latency",),
+}
+"""Field names tried for each role when ``--json-fields`` does not name one, in order."""
+
+_DURATION_FACTORS = {"duration_ms": 1.0, "duration_s": 1000.0, "duration_us": 0.001}
+_DURATION_FACTORS["duration_ns"] = 0.000001
+_DURATION_FACTORS["latency"] = 1000.0  # "0.123s": the suffix decides, seconds without one
+_SUFFIXES = (("ms", 1.0), ("us", 0.001), ("µs", 0.001), ("ns", 0.000001), ("s", 1000.0))
+USER_ROLES: tuple[str, ...] = (
+    "method",
+    "path",
+    "request",
+    "status",
+    "duration_s",
+    "duration_ms",
+    "duration_us",
+    "duration_ns",
+)
+
+
+def parse_json_fields(text: str | None) -> dict[str, str]:
+    """``method=req_method,path=uri`` -> ``{"method": "req_method", "path": "uri"}``."""
+    out: dict[str, str] = {}
+    if not text:
+        return out
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        role, sep, name = part.partition("=")
+        role, name = role.strip(), name.strip()
+        if not sep or not name:
+            raise ConfigError(f"--json-fields: expected ROLE=FIELD, got {part.strip()!r}")
+        if role not in USER_ROLES:
+            raise ConfigError(
+                f"--json-fields: unknown role {role!r} (choose from {', '.join(USER_ROLES)})"
+            )
+        out[role] = name
+    return out
+
+
+def _lookup(obj: dict[str, Any], name: str) -> Any:
+    """``obj[name]``, or the nested value a dotted name leads to (``http.request.method``)."""
+    if name in obj:
+        return obj[name]
+    if "." not in name:
+        return None
+    value: Any = obj
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _duration(value: Any, factor: float) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) * factor
+    if isinstance(value, str):
+        text = value.strip()
+        for suffix, unit in _SUFFIXES:
+            if text.endswith(suffix):
+                text, factor = text[: -len(suffix)], unit
+                break
+        try:
+            return float(text) * factor
+        except ValueError:
+            return None
+    return None
+
+
+def _status(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, str)):
+        text = str(value).strip()
+        if len(text) == 3 and text.isdigit() and text[0] in "12345":
+            return text
+    return None
+
+
+@dataclass(frozen=True)
+class JsonFields:
+    """Which field holds what, in one file (resolved from its first lines)."""
+
+    method: str | None
+    path: str | None
+    request: str | None
+    status: str | None
+    duration: str | None
+    factor: float
+
+    @property
+    def usable(self) -> bool:
+        return self.status is not None and (
+            (self.method is not None and self.path is not None) or self.request is not None
+        )
+
+
+def _candidates(role: str, options: ParseOptions) -> tuple[str, ...]:
+    chosen = options.json_fields.get(role)
+    return (chosen,) if chosen is not None else JSON_ROLES[role]
+
+
+def resolve_json_fields(objects: Sequence[dict[str, Any]], options: ParseOptions) -> JsonFields:
+    def first(role: str) -> str | None:
+        for name in _candidates(role, options):
+            if any(_is_scalar(_lookup(obj, name)) for obj in objects):
+                return name
+        return None
+
+    duration_role = next((r for r in _DURATION_FACTORS if r in options.json_fields), None)
+    duration = options.json_fields.get(duration_role or "")
+    if duration_role is None:
+        for role in _DURATION_FACTORS:
+            duration = first(role)
+            if duration is not None:
+                duration_role = role
+                break
+    return JsonFields(
+        method=first("method"),
+        path=first("path"),
+        request=first("request"),
+        status=first("status"),
+        duration=duration,
+        factor=_DURATION_FACTORS.get(duration_role or "", 1.0),
+    )
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _json_object(line: str) -> dict[str, Any] | None:
+    text = line.strip()
+    if not text.startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _read_json(obj: dict[str, Any], fields: JsonFields) -> Parsed | None:
+    method = _lookup(obj, fields.method) if fields.method else None
+    target = _lookup(obj, fields.path) if fields.path else None
+    if not (isinstance(method, str) and isinstance(target, str)) and fields.request:
+        request = _lookup(obj, fields.request)
+        parts = split_request(request) if isinstance(request, str) else None
+        if parts is not None:
+            method, target = parts
+    if not isinstance(method, str) or not isinstance(target, str) or not method or not target:
+        return None
+    status = _status(_lookup(obj, fields.status)) if fields.status else None
+    if status is None:
+        return None
+    duration = None
+    if fields.duration is not None:
+        duration = _duration(_lookup(obj, fields.duration), fields.factor)
+    return method.upper(), target, status, duration
+
+
+class JsonLinesFormat(LogFormat):
+    name = "jsonl"
+    title = "JSON lines"
+
+    def recognises(self, line: str, options: ParseOptions) -> bool:
+        obj = _json_object(line)
+        if obj is None:
+            return False
+        return _read_json(obj, resolve_json_fields([obj], options)) is not None
+
+    def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
+        objects = [obj for line in sample if (obj := _json_object(line)) is not None]
+        fields = resolve_json_fields(objects, options)
+        loads = json.loads
+
+        def parse(line: str) -> Parsed | None:
+            try:
+                obj = loads(line)
+            except ValueError:
+                return None
+            if type(obj) is not dict:
+                return None
+            return _read_json(obj, fields)
+
+        return parse
+
+    def explain(self, line: str, options: ParseOptions) -> str:
+        obj = _json_object(line)
+        if obj is None:
+            return "not a JSON object"
+        fields = resolve_json_fields([obj], options)
+        missing = [
+            role
+            for role, name in (("method", fields.method), ("path", fields.path))
+            if name is None
+        ]
+        if fields.request is not None and missing:
+            missing = []
+        if fields.status is None:
+            missing.append("status")
+        if missing:
+            listed = (
+                ", ".join(missing[:-1]) + " or " + missing[-1] if len(missing) > 1 else missing[0]
+            )
+            return f"no {listed} field"
+        return "the method, path or status field has an unusable value"
+
+    def missing_fields(self, sample: Sequence[str], options: ParseOptions) -> str | None:
+        """When the lines are JSON objects without the fields apilint needs: say which keys
+        they do have, so the user can write --json-fields."""
+        objects = [obj for line in sample if (obj := _json_object(line)) is not None]
+        if len(objects) * 2 < len(sample):
+            return None
+        fields = resolve_json_fields(objects, options)
+        if fields.usable:
+            return None
+        keys = sorted({key for obj in objects[:5] for key in obj})
+        shown = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "")
+        return (
+            f"JSON lines, but apilint cannot tell which fields hold the method, path and status "
+            f"(the objects have: {shown}); name them with "
+            "--json-fields method=FIELD,path=FIELD,status=FIELD[,duration_ms=FIELD]"
+        )
+
+
+# -- recognising a file's format -----------------------------------------------------------------
+
+FORMATS: dict[str, LogFormat] = {
+    f.name: f
+    for f in (JsonLinesFormat(), AlbFormat(), HaproxyFormat(), CombinedFormat(), CommonFormat())
+}
+"""Every format, in the order ties are broken when recognising one."""
+
+
+def detect(sample: Sequence[str], options: ParseOptions, name: str) -> LogFormat:
+    """The format most of ``sample`` (a file's first non-blank lines) is written in."""
+    best: LogFormat | None = None
+    best_score = 0
+    for fmt in FORMATS.values():
+        score = sum(1 for line in sample if fmt.recognises(line, options))
+        if score > best_score:
+            best, best_score = fmt, score
+    if best is not None and best_score * 2 >= len(sample):
+        return best
+    jsonl = FORMATS["jsonl"]
+    assert isinstance(jsonl, JsonLinesFormat)
+    message = jsonl.missing_fields(sample, options)
+    if message is not None:
+        raise LogError(message, file=name)
+    first = shorten(sample[0].rstrip("\r\n"), 80) if sample else ""
+    closest = ""
+    if best is not None:
+        closest = f"; the closest, {best.name}, reads {best_score} of the first {len(sample)}"
+    raise LogError(
+        f"cannot tell the log format (first line: {first!r}{closest}); "
+        f"name it with --log-format ({', '.join(FORMATS)})",
+        file=name,
+    )
+
+
+def check_explicit(fmt: LogFormat, sample: Sequence[str], options: ParseOptions, name: str) -> None:
+    """With ``--log-format``: refuse a file none of whose first lines is in that format."""
+    if not sample or any(fmt.recognises(line, options) for line in sample):
+        return
+    if isinstance(fmt, JsonLinesFormat):
+        message = fmt.missing_fields(sample, options)
+        if message is not None:
+            raise LogError(message, file=name)
+    first = shorten(sample[0].rstrip("\r\n"), 80)
+    raise LogError(
+        f"none of the first {len(sample)} lines is in the {fmt.title} format "
+        f"(first line: {first!r}); leave out --log-format to recognise it",
+        file=name,
+    )
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

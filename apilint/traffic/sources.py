@@ -1,0 +1,110 @@
+"""Opening access logs: plain text or gzip (recognised by content, not by name), or standard input.
+
+Lines are decoded as UTF-8 with undecodable bytes replaced: a log line with a stray byte in its
+user agent is still a request. A file that is not text at all (another compression format, a
+binary) is refused with a one-line message that says what to do.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from apilint.errors import ApilintError
+
+STDIN = "-"
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_OTHER_COMPRESSION = {
+    b"BZh": ("bzip2", "bzcat"),
+    b"\xfd7zXZ\x00": ("xz", "xzcat"),
+    b"\x28\xb5\x2f\xfd": ("zstd", "zstdcat"),
+    b"PK\x03\x04": ("zip", "unzip -p"),
+}
+
+
+class LogError(ApilintError):
+    """An access log that cannot be read: missing, not text, a format apilint cannot tell."""
+
+
+def display(name: str) -> str:
+    return "<stdin>" if name == STDIN else name
+
+
+def check_readable(name: str) -> None:
+    """Fail early (before reading gigabytes of other logs) when a named log is not there."""
+    if name == STDIN:
+        return
+    path = Path(name)
+    if not path.exists():
+        raise LogError("no such file", file=name)
+    if path.is_dir():
+        raise LogError("is a directory, not a log file", file=name)
+
+
+@contextmanager
+def open_log(name: str, notes: list[str]) -> Iterator[Iterator[str]]:
+    """The lines of one log (with their line ends), decompressed and decoded. A gzip stream
+    that ends early (a log still being written) yields what it has and adds a note."""
+    if name == STDIN:
+        raw: BinaryIO = sys.stdin.buffer
+        owned = False
+    else:
+        try:
+            raw = open(name, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise LogError(f"cannot read: {exc.strerror or exc}", file=name) from None
+        owned = True
+    try:
+        buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
+        head = buffered.peek(8)[:8]
+        binary: BinaryIO = buffered
+        if head.startswith(_GZIP_MAGIC):
+            binary = gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[assignment]
+        else:
+            _refuse_other_compression(head, name)
+        text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline=None)
+        yield _guarded(text, name, notes)
+    finally:
+        if owned:
+            raw.close()
+
+
+def _refuse_other_compression(head: bytes, name: str) -> None:
+    for magic, (kind, tool) in _OTHER_COMPRESSION.items():
+        if head.startswith(magic):
+            shown = display(name)
+            raise LogError(
+                f"compressed with {kind}, which apilint does not read; "
+                f"decompress it into standard input: {tool} {shown} | apilint traffic SPEC -",
+                file=shown,
+            )
+
+
+def _guarded(lines: io.TextIOWrapper, name: str, notes: list[str]) -> Iterator[str]:
+    """The lines, with decompression errors turned into one-line messages."""
+    shown = display(name)
+    first = True
+    count = 0
+    try:
+        for count, line in enumerate(lines, 1):  # noqa: B007 - count is reported below
+            if first:
+                first = False
+                if "\x00" in line:
+                    raise LogError("not a text log (binary content)", file=shown)
+            yield line
+    except EOFError:
+        notes.append(
+            f"{shown}: the gzip stream ends early (a log still being written, or a truncated "
+            f"copy); read the {count} lines before the end"
+        )
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise LogError(f"not a valid gzip file ({exc})", file=shown) from None
+    except OSError as exc:
+        raise LogError(f"cannot read: {exc.strerror or exc}", file=shown) from None
