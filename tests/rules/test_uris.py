@@ -1,0 +1,679 @@
+"""Resource-oriented URI rules (rules/uris.yaml): each rule on failing and passing specs, and a
+regression test for each false positive found by reading findings on real APIs."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from apilint.config import Config
+from apilint.engine import Linter
+from apilint.findings import Finding, Severity
+from apilint.path_templates import parse
+from apilint.words import casing_style, is_version, split_words
+
+Lint = Callable[..., list[Finding]]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ok(responses: str = '"200": {description: OK}') -> str:
+    return f"responses: {{{responses}}}"
+
+
+def path_spec(*paths: str, method: str = "get", body: str = "") -> str:
+    """A spec with one operation per path (path parameters declared on the path item)."""
+    lines = ["paths:"]
+    for path in paths:
+        lines.append(f"  {path}:")
+        names = list(parse(path).params)
+        if names:
+            lines.append("    parameters:")
+            for name in dict.fromkeys(names):
+                lines.append(
+                    f"      - {{name: {name}, in: path, required: true, schema: {{type: string}}}}"
+                )
+        lines.append(f"    {method}:")
+        lines.append(f"      {ok()}")
+    return "\n".join(lines) + "\n" + body
+
+
+def rules_of(findings: list[Finding], rule: str) -> list[Finding]:
+    return [f for f in findings if f.rule == rule]
+
+
+def pointers(findings: list[Finding]) -> list[str]:
+    return [f.pointer for f in findings]
+
+
+def ptr(path: str) -> str:
+    return "/paths/" + path.replace("~", "~0").replace("/", "~1")
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def test_words_and_templates() -> None:
+    assert split_words("getUserProfile") == ("get", "User", "Profile")
+    assert split_words("HTTPServer") == ("HTTP", "Server")
+    assert split_words("get-user_profile.json") == ("get", "user", "profile", "json")
+    assert all(is_version(v) for v in ("v1", "v2beta1", "v1p1beta1", "1.0", "v0.5", "2023-10-01"))
+    assert not any(is_version(v) for v in ("v1configuration", "version", "h5", "v"))
+    template = parse("/v1/{name}:cancel?x=1")
+    assert template.path == "/v1/{name}:cancel"
+    assert template.extra == "?x=1"
+    assert template.segments[1].method == "cancel"
+    assert template.segments[1].is_param
+    assert parse("/users/").trailing_slash
+    assert not parse("/").trailing_slash
+    assert [s.text for s in parse("/a//b").segments] == ["a", "", "b"]
+    assert casing_style("users") is None
+    assert casing_style("_search") is None
+    assert casing_style("Microsoft.Web") is None
+    assert casing_style("$count") is None
+    assert casing_style("check-runs") == "kebab"
+    assert casing_style("projectsV2") == "camel"
+
+
+# -- path-verb ------------------------------------------------------------------------------
+
+
+def test_verb_segments_are_reported_at_the_path_key(lint: Lint) -> None:
+    findings = lint(
+        path_spec("/api/createThought", "/users/{id}/delete", "/do-payment", "/set_reader_display"),
+        select=["path-verb"],
+    )
+    assert pointers(findings) == [
+        ptr("/api/createThought"),
+        ptr("/users/{id}/delete"),
+        ptr("/do-payment"),
+        ptr("/set_reader_display"),
+    ]
+    create, delete, do, set_ = findings
+    assert (create.line, create.column) == (6, 3)
+    assert "'createThought'" in create.message
+    assert "verb 'create'" in create.message
+    assert "POST /api/thoughts" in create.message
+    assert "'delete' in '/users/{id}/delete' is a verb" in delete.message
+    assert "DELETE /users/{id}" in delete.message
+    assert "verb 'do'" in do.message
+    assert "PATCH /reader_displays" in set_.message
+    assert all(f.severity is Severity.WARNING for f in findings)
+
+
+def test_conventional_endpoints_and_nouns_pass(lint: Lint) -> None:
+    findings = lint(
+        path_spec(
+            "/search",
+            "/status",
+            "/health",
+            "/login",
+            "/logout",
+            "/oauth/token",
+            "/oauth/authorize",
+            "/oauth/revoke",
+            "/orders/{id}/cancellations",
+            "/v1/users",
+            "/updates",
+            "/payments",
+            "/batch",
+            "/users/bulk-delete",
+            "/exports",
+            "/export",
+            "/_search",
+            "/settings",
+            "/addresses",
+        ),
+        select=["path-verb"],
+    )
+    assert findings == []
+
+
+def test_verbs_in_dotted_rpc_names_but_not_namespaces(lint: Lint) -> None:
+    # Regression: 'Microsoft.Migrate' and 'Microsoft.Compute' are provider namespaces (Azure).
+    findings = lint(
+        path_spec(
+            "/providers/Microsoft.Migrate/projects",
+            "/providers/Microsoft.Compute/disks",
+            "/rest_services.get_facilities",
+        ),
+        select=["path-verb"],
+    )
+    assert pointers(findings) == [ptr("/rest_services.get_facilities")]
+
+
+def test_compound_nouns_starting_with_a_verb_pass(lint: Lint) -> None:
+    # Regressions: 'upgradeProfiles' (Azure), 'refund_requests' (a marketplace), 'remove-token'
+    # (GitHub: POST creates a token used to remove a runner), 'check-runs', 'test_clocks'.
+    findings = lint(
+        path_spec(
+            "/clusters/{id}/upgradeProfiles/default",
+            "/orders/{id}/refund_requests",
+            "/runners/remove-token",
+            "/repos/{id}/check-runs",
+            "/repos/{id}/check-runs/{runId}",
+            "/test_clocks/{clock}",
+            "/test_helpers/cards",
+            "/files/downloadUrl",
+        ),
+        select=["path-verb"],
+    )
+    assert findings == []
+
+
+def test_noun_verbs_only_as_actions(lint: Lint) -> None:
+    spec = """
+    paths:
+      /deployments/{id}/exportTemplate:
+        parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+        post: {responses: {"200": {description: OK}}}
+      /issues/{id}/lock:
+        parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+        put: {responses: {"204": {description: Locked}}}
+        delete: {responses: {"204": {description: Unlocked}}}
+      /templates/email/list:
+        get: {responses: {"200": {description: OK}}}
+      /datasets/upload/sync:
+        post: {responses: {"200": {description: OK}}}
+      /compare/{basehead}:
+        parameters: [{name: basehead, in: path, required: true, schema: {type: string}}]
+        get: {responses: {"200": {description: OK}}}
+    """
+    findings = lint(spec, select=["path-verb"])
+    # Regressions: a lock you PUT and DELETE is a resource (GitHub); 'upload/sync' is the
+    # synchronous variant of an upload (a machine-learning API); 'compare/{basehead}' names what
+    # follows it.
+    assert pointers(findings) == [
+        ptr("/deployments/{id}/exportTemplate"),
+        ptr("/templates/email/list"),
+    ]
+    assert "GET /templates/email" in findings[1].message
+
+
+def test_verbs_that_are_nouns_before_a_parameter(lint: Lint) -> None:
+    findings = lint(
+        path_spec("/stops/{id}", "/stop/{stopId}", "/users/delete/{id}"), select=["path-verb"]
+    )
+    assert pointers(findings) == [ptr("/users/delete/{id}")]
+
+
+def test_a_verb_shared_by_many_paths_is_reported_once(lint: Lint) -> None:
+    findings = lint(
+        path_spec("/getUsers/{id}/posts", "/getUsers", "/getUsers/{id}"), select=["path-verb"]
+    )
+    assert pointers(findings) == [ptr("/getUsers")]
+    assert "(2 more paths under '/getUsers')" in findings[0].message
+
+
+def test_custom_methods_are_an_option(lint: Lint) -> None:
+    spec = path_spec("/v1/{name}:cancel", "/v1/projects:batchGet")
+    findings = lint(spec, select=["path-verb"])
+    assert pointers(findings) == [ptr("/v1/{name}:cancel"), ptr("/v1/projects:batchGet")]
+    assert "':cancel'" in findings[0].message
+    assert "customMethods" in findings[0].message
+    assert lint(spec, select=["path-verb"], options={"path-verb": {"customMethods": True}}) == []
+
+
+def test_allowed_words(lint: Lint) -> None:
+    spec = path_spec("/repositories/{id}/reindex")
+    assert len(lint(spec, select=["path-verb"])) == 1
+    assert lint(spec, select=["path-verb"], options={"path-verb": {"allowed": ["reindex"]}}) == []
+
+
+def test_path_verb_in_swagger_2(lint: Lint) -> None:
+    spec = """
+    swagger: "2.0"
+    info: {title: T, version: "1"}
+    paths:
+      /getUsers:
+        get: {responses: {"200": {description: OK}}}
+    """
+    assert pointers(lint(spec, select=["path-verb"])) == [ptr("/getUsers")]
+
+
+# -- path-plural-collection -----------------------------------------------------------------
+
+
+def test_singular_collections(lint: Lint) -> None:
+    findings = lint(
+        path_spec(
+            "/user/{userId}",
+            "/fleet/{fleetname}",
+            "/my/wishlist/{id}",
+            "/user-profile/{profileId}",
+            "/Player/{playerId}",
+            "/person/{personId}",
+        ),
+        select=["path-plural-collection"],
+    )
+    assert pointers(findings) == [
+        ptr("/user/{userId}"),
+        ptr("/fleet/{fleetname}"),
+        ptr("/my/wishlist/{id}"),
+        ptr("/user-profile/{profileId}"),
+        ptr("/Player/{playerId}"),
+        ptr("/person/{personId}"),
+    ]
+    messages = [f.message for f in findings]
+    assert "'/users/{userId}'" in messages[0]
+    assert "'/my/wishlists/{id}'" in messages[2]
+    assert "'/user-profiles/{profileId}'" in messages[3]
+    assert "'/Players/{playerId}'" in messages[4]
+    assert "'/people/{personId}'" in messages[5]
+
+
+def test_plural_uncountable_and_non_collections_pass(lint: Lint) -> None:
+    findings = lint(
+        path_spec(
+            "/users/{id}",
+            "/people/{id}",
+            "/news/{id}",
+            "/data/{id}",
+            "/metadata/{key}",
+            "/series/{id}",
+            "/media/{id}",
+            "/info/{key}",
+            "/billing/{id}",
+            "/users/{id}/profile",
+            "/v1/{name}",
+            "/projectsV2/{number}",
+            "/repositories-v1/{repository}",
+            "/NewsByPlayerID/{playerid}",
+            "/codes_of_conduct/{key}",
+        ),
+        select=["path-plural-collection"],
+    )
+    assert findings == []
+
+
+def test_segments_that_are_not_collections_pass(lint: Lint) -> None:
+    # Regressions from real APIs: a parameter that is not an item id (/timezone/{area},
+    # /payment/{cardId}), a lookup key under a plural collection (/products/upc/{upc}),
+    # prepositions, adjectives and participles, relations (/child/{uuid} lists children of
+    # uuid), a qualified collection (/listing/car/auction/{id}), an action on something else
+    # (POST /clitoken/{Name} creates a token for environment Name), counts (/person/{number}).
+    spec = path_spec(
+        "/timezone/{area}",
+        "/payment/{cardId}",
+        "/products/upc/{upc}",
+        "/accounts/by-id/{id}",
+        "/my/{thing}",
+        "/user/starred/{repo}",
+        "/child/{uuid}",
+        "/listing/car/auction/{id}",
+        "/api/person/{number}",
+        "/search/{query}",
+        "/delete/{id}",
+    )
+    spec += """
+      /clitoken/{Name}:
+        parameters: [{name: Name, in: path, required: true, schema: {type: string}}]
+        post: {responses: {"200": {description: A token}}}
+    """.replace("\n    ", "\n")
+    assert lint(spec, select=["path-plural-collection"]) == []
+
+
+def test_plural_reported_once_per_prefix_and_allowed(lint: Lint) -> None:
+    spec = path_spec("/user/{id}/posts", "/user/{id}")
+    findings = lint(spec, select=["path-plural-collection"])
+    assert pointers(findings) == [ptr("/user/{id}")]
+    assert "(1 more path under '/user')" in findings[0].message
+    options = {"path-plural-collection": {"allowed": ["user"]}}
+    assert lint(spec, select=["path-plural-collection"], options=options) == []
+
+
+# -- path-casing ----------------------------------------------------------------------------
+
+
+def test_minority_style_is_reported(lint: Lint) -> None:
+    findings = lint(
+        path_spec("/payment-intents", "/setup-intents", "/billing_portal", "/users/{id}/api-keys"),
+        select=["path-casing"],
+    )
+    assert pointers(findings) == [ptr("/billing_portal")]
+    assert "'billing_portal'" in findings[0].message
+    assert "snake_case" in findings[0].message
+    assert "3 of the API's 4 multi-word segments use kebab-case" in findings[0].message
+    assert "write 'billing-portal'" in findings[0].message
+
+
+def test_a_consistent_api_in_any_style_passes(lint: Lint) -> None:
+    for paths in (
+        ("/payment_intents", "/setup_intents/{id}/cancel_action"),
+        ("/userEvents", "/timeSeries/{id}"),
+        ("/GamesByDate/{date}", "/PlayerStats"),
+        ("/users", "/v1/Microsoft.Web/$count", "/v2beta1/{name}", "/api/DNS"),
+    ):
+        assert lint(path_spec(*paths), select=["path-casing"]) == [], paths
+
+
+def test_configured_style_on_an_api_in_another_style_is_one_finding(lint: Lint) -> None:
+    spec = path_spec("/payment_intents", "/setup_intents", "/tax_rates", "/apiKeys")
+    findings = lint(spec, select=["path-casing"], options={"path-casing": {"style": "kebab"}})
+    assert pointers(findings) == ["/paths", ptr("/apiKeys")]
+    summary, camel = findings
+    assert "snake_case (3 of 4 multi-word segments)" in summary.message
+    assert "set this rule's 'style' option to 'snake'" in summary.message
+    assert "write 'api-keys'" in camel.message
+    findings = lint(spec, select=["path-casing"], options={"path-casing": {"style": "snake"}})
+    assert pointers(findings) == [ptr("/apiKeys")]
+
+
+def test_casing_tie_goes_to_kebab(lint: Lint) -> None:
+    findings = lint(path_spec("/api-keys", "/tax_rates"), select=["path-casing"])
+    assert pointers(findings) == [ptr("/tax_rates")]
+
+
+def test_casing_reports_a_segment_once(lint: Lint) -> None:
+    findings = lint(
+        path_spec("/a-b", "/c-d", "/e_f", "/e_f/{id}", "/e_f/{id}/g-h"), select=["path-casing"]
+    )
+    assert pointers(findings) == [ptr("/e_f")]
+    assert "(and 2 more paths)" in findings[0].message
+
+
+# -- path-file-extension --------------------------------------------------------------------
+
+
+def test_format_extensions(lint: Lint) -> None:
+    findings = lint(
+        path_spec(
+            "/reports/{id}.csv",
+            "/lists/movies.json",
+            "/users.{format}",
+            "/robots.txt",
+            "/openapi.json",
+            "/.well-known/jwks.json",
+            "/providers/Microsoft.Web/sites",
+            "/api/v1.2/users",
+        ),
+        select=["path-file-extension"],
+    )
+    assert pointers(findings) == [
+        ptr("/reports/{id}.csv"),
+        ptr("/lists/movies.json"),
+        ptr("/users.{format}"),
+    ]
+    assert "'Accept: text/csv'" in findings[0].message
+    assert "serve 'movies'" in findings[1].message
+
+
+# -- path-empty-segment, path-query-string --------------------------------------------------
+
+
+def test_empty_segment(lint: Lint) -> None:
+    findings = lint(path_spec("/users//posts", "/users/", "/"), select=["path-empty-segment"])
+    assert pointers(findings) == [ptr("/users//posts")]
+    assert findings[0].severity is Severity.ERROR
+
+
+def test_query_string_and_fragment(lint: Lint) -> None:
+    findings = lint(
+        path_spec("/users?active=true", "/#Action=CreateUser", "/search&q", "/users"),
+        select=["path-query-string"],
+    )
+    assert pointers(findings) == [
+        ptr("/users?active=true"),
+        ptr("/#Action=CreateUser"),
+        ptr("/search&q"),
+    ]
+    query, fragment, amp = (f.message for f in findings)
+    assert "'active'" in query
+    assert "'in: query'" in query
+    assert "%3F" in query
+    assert "never send a fragment" in fragment
+    assert "only sees '/'" in fragment
+    assert "'&'" in amp
+
+
+# -- path-ambiguous -------------------------------------------------------------------------
+
+
+def test_same_shape_is_an_error_at_both(lint: Lint) -> None:
+    spec = """
+    paths:
+      /users/{id}:
+        parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+        get: {responses: {"200": {description: OK}}}
+      /users/{name}:
+        parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+        delete: {responses: {"204": {description: Deleted}}}
+    """
+    findings = lint(spec, select=["path-ambiguous"])
+    assert pointers(findings) == [ptr("/users/{id}"), ptr("/users/{name}")]
+    assert all(f.severity is Severity.ERROR for f in findings)
+    assert "differ only in parameter names" in findings[0].message
+    assert "'/users/{name}'" in findings[0].message
+
+
+def test_literal_beside_parameter_is_info(lint: Lint) -> None:
+    findings = lint(path_spec("/users/me", "/users/{id}"), select=["path-ambiguous"])
+    assert pointers(findings) == [ptr("/users/me")]
+    assert findings[0].severity is Severity.INFO
+    assert "also matched by '/users/{id}'" in findings[0].message
+
+
+def test_parameters_that_cannot_take_the_literal(lint: Lint) -> None:
+    # Regression: GitHub's /issues/comments beside /issues/{issue_number} (an integer), and
+    # enums, patterns and uuid formats that exclude the literal.
+    spec = """
+    paths:
+      /issues/comments:
+        get: {responses: {"200": {description: OK}}}
+      /issues/{number}:
+        parameters: [{name: number, in: path, required: true, schema: {type: integer}}]
+        get: {responses: {"200": {description: OK}}}
+      /tools/default:
+        get: {responses: {"200": {description: OK}}}
+      /tools/{kind}:
+        parameters: [{name: kind, in: path, required: true, schema: {enum: [hammer, saw]}}]
+        get: {responses: {"200": {description: OK}}}
+      /keys/public-key:
+        get: {responses: {"200": {description: OK}}}
+      /keys/{key}:
+        parameters:
+          - {name: key, in: path, required: true, schema: {type: string, pattern: "^[A-Z_]+$"}}
+        get: {responses: {"200": {description: OK}}}
+      /projects/default:
+        get: {responses: {"200": {description: OK}}}
+      /projects/{id}:
+        parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+        get: {responses: {"200": {description: OK}}}
+    """
+    assert lint(spec, select=["path-ambiguous"]) == []
+
+
+def test_overlaps_without_a_shared_method_pass(lint: Lint) -> None:
+    spec = """
+    paths:
+      /users/me:
+        get: {responses: {"200": {description: OK}}}
+      /users/{id}:
+        parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+        delete: {responses: {"204": {description: Deleted}}}
+    """
+    assert lint(spec, select=["path-ambiguous"]) == []
+
+
+def test_crossing_overlap_is_a_warning_at_both(lint: Lint) -> None:
+    findings = lint(
+        path_spec("/users/{id}/posts", "/users/me/{section}"), select=["path-ambiguous"]
+    )
+    assert pointers(findings) == [ptr("/users/{id}/posts"), ptr("/users/me/{section}")]
+    assert all(f.severity is Severity.WARNING for f in findings)
+    assert "neither is more specific" in findings[0].message
+
+
+def test_keys_with_a_fragment_are_left_to_path_query_string(lint: Lint) -> None:
+    # Regression: converted AWS descriptions put every action on '/#Action=...'.
+    findings = lint(
+        path_spec("/#Action=A", "/#Action=B", "/detect#overload=stream", "/detect"),
+        select=["path-ambiguous"],
+    )
+    assert findings == []
+
+
+def test_ambiguity_severity_can_only_go_down(lint: Lint, tmp_path: Path) -> None:
+    from apilint.config import RuleSetting
+
+    config = Config()
+    config.rules = {"path-ambiguous": RuleSetting(severity="warning")}
+    findings = lint(path_spec("/users/me", "/users/{id}"), select=["path-ambiguous"], config=config)
+    assert [f.severity for f in findings] == [Severity.INFO]
+
+
+# -- path-param-undeclared ------------------------------------------------------------------
+
+
+def test_undeclared_template_parameter(lint: Lint) -> None:
+    spec = """
+    paths:
+      /thoughts/{thoughtId}/likes:
+        get:
+          responses: {"200": {description: OK}}
+        post:
+          responses: {"200": {description: OK}}
+    """
+    findings = lint(spec, select=["path-param-undeclared"])
+    assert pointers(findings) == [ptr("/thoughts/{thoughtId}/likes")]
+    finding = findings[0]
+    assert (finding.line, finding.column) == (6, 3)
+    assert finding.severity is Severity.ERROR
+    assert "'{thoughtId}'" in finding.message
+    assert "by GET, POST" in finding.message
+
+
+def test_one_operation_lacks_the_parameter(lint: Lint) -> None:
+    spec = """
+    paths:
+      /users/{userId}:
+        get:
+          parameters: [{name: userId, in: path, required: true, schema: {type: integer}}]
+          responses: {"200": {description: OK}}
+        delete:
+          responses: {"204": {description: Deleted}}
+    """
+    findings = lint(spec, select=["path-param-undeclared"])
+    assert pointers(findings) == [ptr("/users/{userId}") + "/delete"]
+    assert findings[0].operation == "DELETE /users/{userId}"
+    assert "(GET does)" in findings[0].message
+
+
+def test_declared_parameter_missing_from_template(lint: Lint) -> None:
+    spec = """
+    paths:
+      /users/{userId}:
+        parameters:
+          - $ref: "#/components/parameters/UserId"
+          - $ref: "#/components/parameters/PostId"
+        get:
+          parameters:
+            - {name: userid, in: path, required: true, schema: {type: integer}}
+          responses: {"200": {description: OK}}
+    components:
+      parameters:
+        UserId: {name: userId, in: path, required: true, schema: {type: integer}}
+        PostId: {name: postId, in: path, required: true, schema: {type: integer}}
+    """
+    findings = lint(spec, select=["path-param-undeclared"])
+    # Reported where the declarations are written (the $ref, not the shared component).
+    assert pointers(findings) == [
+        ptr("/users/{userId}") + "/parameters/1",
+        ptr("/users/{userId}") + "/get/parameters/0",
+    ]
+    assert "'postId' is declared" in findings[0].message
+    assert "did you mean 'userId'?" in findings[1].message
+
+
+def test_path_level_parameters_count(lint: Lint) -> None:
+    spec = """
+    paths:
+      /users/{userId}:
+        parameters: [{name: userId, in: path, required: true, schema: {type: integer}}]
+        get: {responses: {"200": {description: OK}}}
+        delete: {responses: {"204": {description: Deleted}}}
+    """
+    assert lint(spec, select=["path-param-undeclared"]) == []
+
+
+def test_path_params_in_swagger_2(lint: Lint) -> None:
+    spec = """
+    swagger: "2.0"
+    info: {title: T, version: "1"}
+    paths:
+      /users/{userId}:
+        get:
+          parameters: [{name: id, in: path, required: true, type: integer}]
+          responses: {"200": {description: OK}}
+    """
+    findings = lint(spec, select=["path-param-undeclared"])
+    assert pointers(findings) == [
+        ptr("/users/{userId}"),
+        ptr("/users/{userId}") + "/get/parameters/0",
+    ]
+
+
+# -- path-nesting-depth ---------------------------------------------------------------------
+
+
+def test_nesting_depth(lint: Lint) -> None:
+    deep = "/users/{u}/posts/{p}/comments/{c}/replies/{r}"
+    spec = path_spec(
+        deep, deep + "/likes", "/users/{u}/posts/{p}/comments/{c}", "/v1/{name}/a/{b}/c/{d}"
+    )
+    findings = lint(spec, select=["path-nesting-depth"])
+    assert pointers(findings) == [ptr(deep)]
+    assert findings[0].severity is Severity.INFO
+    assert (
+        "nests 4 collections (users, posts, comments, replies), more than 3" in findings[0].message
+    )
+    assert "(1 more path under" in findings[0].message
+    assert (
+        lint(spec, select=["path-nesting-depth"], options={"path-nesting-depth": {"max": 4}}) == []
+    )
+
+
+# -- the bundled example and real APIs ------------------------------------------------------
+
+
+def test_thoughts_example(tmp_path: Path) -> None:
+    linter = Linter(Config(), select=["uris", "trailing-slash"])
+    findings, _ = linter.lint_file(ROOT / "examples" / "thoughts" / "openapi.yaml")
+    found = {(f.rule, f.pointer) for f in findings}
+    assert found == {
+        ("server-url-trailing-slash", "/servers/0/url"),
+        ("trailing-slash-consistency", ptr("/api/users/")),
+        ("path-plural-collection", ptr("/api/user/{userId}")),
+        ("path-verb", ptr("/api/createThought")),
+        ("path-verb", ptr("/api/thoughts/{thoughtId}/delete")),
+        ("path-param-undeclared", ptr("/api/thoughts/{thoughtId}/likes")),
+    }
+    fixed, _ = linter.lint_file(ROOT / "examples" / "thoughts" / "openapi.fixed.yaml")
+    assert fixed == []
+
+
+@pytest.mark.parametrize(
+    ("name", "bounds"),
+    [
+        (
+            "github/api.github.com.json",
+            {"path-verb": (20, 80), "path-casing": (20, 60), "path-plural-collection": (1, 10)},
+        ),
+        ("large/stripe.com.json", {"path-verb": (30, 80), "path-ambiguous": (1, 30)}),
+    ],
+)
+def test_real_apis(corpus: Path, name: str, bounds: dict[str, tuple[int, int]]) -> None:
+    linter = Linter(Config(), select=["uris", "trailing-slash"])
+    started = time.perf_counter()
+    findings, _ = linter.lint_file(corpus / name)
+    elapsed = time.perf_counter() - started
+    counts = Counter(f.rule for f in findings)
+    for rule, (low, high) in bounds.items():
+        assert low <= counts[rule] <= high, (rule, counts[rule])
+    # Both are valid, validated descriptions: nothing undeclared, no empty segments, no '?'.
+    for rule in ("path-param-undeclared", "path-empty-segment", "path-query-string"):
+        assert counts[rule] == 0, rule
+    assert elapsed < 10
