@@ -11,7 +11,9 @@ of the request survives it. What is kept:
   Past that (a scan of random URLs), the least-called half is dropped, their requests still
   counted in the totals: lossy counting, so a template's count is short by at most
   ``dropped_below`` (reported) and every template called more often than that is listed;
-- the match cache: at most ``MAX_CACHE`` entries, emptied when full;
+- the match cache: at most ``MAX_CACHE`` entries, emptied when full. It is keyed by the path with
+  numeric and UUID segments folded (when the description makes that safe), so ``/users/1`` and
+  ``/users/2`` share an entry;
 - the first ``MAX_SAMPLES`` unparsed lines, shortened and with secrets masked.
 """
 
@@ -207,6 +209,13 @@ class Aggregator:
             self.samples.append(Sample(name, number, mask(line), explain(line)))
 
     def _resolve(self, method: str, target: str) -> Tally:
+        # A path with ids is cached under its folded form only (one entry for /users/1,
+        # /users/2, ...): the look-up in feed() misses, this one hits.
+        folded = self.matcher.fold(target)
+        if folded != target:
+            known = self._cache.get((method, folded))
+            if known is not None:
+                return known
         found = self.matcher.match(method, target)
         tally: Tally
         if found.kind == OPERATION and found.route is not None:
@@ -231,7 +240,7 @@ class Aggregator:
             tally = endpoint
         if len(self._cache) >= MAX_CACHE:
             self._cache.clear()
-        self._cache[(method, target)] = tally
+        self._cache[(method, folded)] = tally
         return tally
 
     def _drop_least_called(self) -> None:

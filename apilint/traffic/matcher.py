@@ -43,6 +43,11 @@ MAX_SEGMENTS = 128
 """Longer paths are not matched against templates (no description nests that deep)."""
 MAX_SERVER_COMBINATIONS = 64
 
+_FOLDABLE = re.compile(
+    r"/(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?=/|\Z)"
+)
+FOLDED = "/\x00"
+
 
 def load_spec(path: str) -> OpenAPI:
     """Load and check a description as ``apilint lint`` does; raise LoadError with the same
@@ -252,6 +257,35 @@ class Matcher:
             self._tries.setdefault(base, _Node())
         self.base_paths = sorted(self._tries, key=lambda b: (-len(b), b))
         """Longest first, so ``/api/v2`` is tried before ``/api``."""
+        self.foldable = not any(_FOLDABLE.search(base) for base in self.base_paths) and all(
+            self._foldable(trie) for trie in self._tries.values()
+        )
+        """True when numeric and UUID segments can only ever match a parameter: then
+        ``/users/1`` and ``/users/2`` match alike, and :meth:`fold` gives them one cache key."""
+
+    @staticmethod
+    def _foldable(trie: _Node) -> bool:
+        stack = [trie]
+        while stack:
+            node = stack.pop()
+            for literal, child in node.literal.items():
+                if _FOLDABLE.fullmatch("/" + literal):
+                    return False
+                stack.append(child)
+            for regex, child in node.patterns:
+                if regex.fullmatch("0") or regex.fullmatch("00000000-0000-0000-0000-000000000000"):
+                    return False
+                stack.append(child)
+            if node.param is not None:
+                stack.append(node.param)
+        return True
+
+    def fold(self, path: str) -> str:
+        """``path`` with its numeric and UUID segments replaced by one marker, when that cannot
+        change how it matches (see ``foldable``); else ``path`` itself."""
+        if not self.foldable:
+            return path
+        return _FOLDABLE.sub(FOLDED, path)
 
     def _insert(self, base: str, route: Route) -> None:
         node = self._tries.setdefault(base, _Node())

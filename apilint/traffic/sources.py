@@ -90,19 +90,18 @@ def _refuse_other_compression(head: bytes, name: str) -> None:
 def _guarded(lines: io.TextIOWrapper, name: str, notes: list[str]) -> Iterator[str]:
     """The lines, with decompression errors turned into one-line messages."""
     shown = display(name)
-    first = True
-    count = 0
     try:
-        for count, line in enumerate(lines, 1):  # noqa: B007 - count is reported below
-            if first:
-                first = False
-                if "\x00" in line:
-                    raise LogError("not a text log (binary content)", file=shown)
-            yield line
+        first = next(lines, None)
+        if first is None:
+            return
+        if "\x00" in first:
+            raise LogError("not a text log (binary content)", file=shown)
+        yield first
+        yield from lines
     except EOFError:
         notes.append(
             f"{shown}: the gzip stream ends early (a log still being written, or a truncated "
-            f"copy); read the {count} lines before the end"
+            "copy); the lines before the end were read"
         )
     except (gzip.BadGzipFile, zlib.error) as exc:
         raise LogError(f"not a valid gzip file ({exc})", file=shown) from None
