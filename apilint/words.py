@@ -56,7 +56,7 @@ def _vocabulary(text: str) -> frozenset[str]:
 VERBS = _vocabulary(
     """
     abort accept activate add analyse analyze annotate append apply approve assign attach
-    authorise authorize calculate cancel capture classify clone collect compute confirm convert
+    authorise authorize calculate cancel capture classify clone collect confirm convert
     copy create deactivate decline decrement delete demote deny deploy deprovision deregister
     destroy detach detect disable disconnect dismiss do downgrade duplicate edit enable enqueue
     erase evaluate execute extend extract fetch finalise finalize find forward generate get

@@ -6,8 +6,8 @@ trip or a failure (measured with Werkzeug 3.1 and Starlette, read from Django's 
 - Flask (Werkzeug), route ``/users/``: a request to ``/users`` gets ``308 Permanent Redirect``;
   route ``/users``: a request to ``/users/`` gets ``404``.
 - Django with ``APPEND_SLASH`` (the default), route ``users/``: ``/users`` gets
-  ``301 Moved Permanently`` for GET, and a POST raises an error in DEBUG mode (a 301 would lose
-  the body); route ``users``: ``/users/`` gets 404.
+  ``301 Moved Permanently`` (in DEBUG mode a POST raises an error instead: most clients resend
+  a POST redirected by a 301 as a GET, without its body); route ``users``: ``/users/`` gets 404.
 - FastAPI and Starlette (``redirect_slashes``, the default): ``307 Temporary Redirect`` either way.
 - Express (non-strict routing, the default) and ASP.NET Core treat both spellings as one route.
 """
@@ -24,8 +24,8 @@ from apilint.openapi import Node, Result
 from apilint.path_templates import Template, path_keys
 
 _FRAMEWORKS_TO_SLASH = (
-    "Flask answers 308 PERMANENT REDIRECT, Django's APPEND_SLASH 301 (and fails a POST), "
-    "FastAPI/Starlette's redirect_slashes 307"
+    "Flask answers 308 PERMANENT REDIRECT, Django's APPEND_SLASH 301, after which most clients "
+    "resend a POST as a GET, FastAPI/Starlette's redirect_slashes 307"
 )
 _FRAMEWORKS_FROM_SLASH = "Flask and Django answer 404, FastAPI/Starlette redirects with 307"
 _VARIABLE = re.compile(r"\{([^{}]*)\}")

@@ -213,8 +213,8 @@ def path_verbs(
         for index, seg in enumerate(segs):
             if seg.method is not None and not custom_methods and seg.method.lower() not in allowed:
                 once.add((texts[: index + 1], ":"), node, template, (index, seg, "", None))
-            if not seg.is_literal:
-                continue
+            if not seg.is_literal or seg.text.startswith("$"):
+                continue  # $-operations ($validate, $count) are named by FHIR and OData
             collection = index + 1 < len(segs) and segs[index + 1].is_param
             leaf = index == len(segs) - 1 and texts not in parents
             units = seg.base.split(".")

@@ -126,6 +126,11 @@ def test_conventional_endpoints_and_nouns_pass(lint: Lint) -> None:
             "/_search",
             "/settings",
             "/addresses",
+            # Regressions: a cloud API's compute capacity, a noun; operations whose names a
+            # standard fixes (FHIR's $translate, OData's $count).
+            "/hostingEnvironments/{name}/capacities/compute",
+            "/fhir/ConceptMap/$translate",
+            "/users/$count",
         ),
         select=["path-verb"],
     )
