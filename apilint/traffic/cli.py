@@ -46,9 +46,7 @@ def _ignored(values: tuple[str, ...]) -> frozenset[str]:
                 continue
             if rule not in TRAFFIC_RULES:
                 choices = ", ".join(TRAFFIC_RULES)
-                raise ConfigError(
-                    f"--ignore: unknown traffic rule '{rule}' (choose from {choices})"
-                )
+                raise ConfigError(f"--ignore: unknown rule '{rule}' (choose from {choices})")
             out.add(rule)
     return frozenset(out)
 

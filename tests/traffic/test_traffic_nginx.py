@@ -1,0 +1,268 @@
+"""A real access log: NGINX on 127.0.0.1 in front of a Flask app whose routes end in a slash.
+
+Flask answers ``/items`` with a 308 to ``/items/``; NGINX strips the ``/api`` prefix the
+description's server URL has. The test sends known requests, stops NGINX, and reads the log NGINX
+wrote (combined format plus ``$request_time``) with ``apilint traffic``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_cli
+from traffic_support import usage_of, write_spec
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt install nginx)")
+
+SPEC = """
+openapi: 3.0.3
+info: {title: Items, version: "1"}
+servers:
+  - url: http://localhost:8080/api
+paths:
+  /items/:
+    get:
+      responses: {"200": {description: The items}}
+    post:
+      responses: {"201": {description: Created}}
+  /items/{id}/:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+    get:
+      responses: {"200": {description: An item}, "404": {description: No such item}}
+  /slow/:
+    get:
+      responses: {"200": {description: Slow}}
+  /boom/:
+    get:
+      responses: {"200": {description: Never}}
+  /never/:
+    get:
+      responses: {"200": {description: Nobody calls this}}
+"""
+
+REQUESTS = [
+    *[("GET", "/api/items/")] * 3,
+    *[("GET", "/api/items")] * 2,  # Flask: 308 to /items/
+    ("GET", "/api/items/?page=2"),
+    ("POST", "/api/items/"),
+    ("GET", "/api/items/1/"),
+    ("GET", "/api/items/1/"),
+    ("GET", "/api/items/2/"),
+    ("GET", "/api/items/abc/"),  # Flask's int converter: 404
+    ("GET", "/api/items/5"),  # 308 to /items/5/
+    *[("GET", "/api/slow/")] * 2,
+    *[("GET", "/api/boom/")] * 2,
+    ("GET", "/api/users/8412/avatar"),
+    ("GET", "/api/users/77/avatar"),
+    ("GET", "/api/admin/stats"),
+    ("GET", "/api/nope"),  # Flask: 404
+    ("HEAD", "/api/items/"),
+    ("OPTIONS", "/api/items/"),
+    ("GET", "/elsewhere"),  # outside the base path: NGINX's own 404
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _app() -> Any:
+    from flask import Flask, abort
+
+    app = Flask("items")
+
+    @app.get("/items/")
+    def items() -> Any:
+        return {"items": [1, 2]}
+
+    @app.post("/items/")
+    def create() -> Any:
+        return {"id": 3}, 201
+
+    @app.get("/items/<int:item_id>/")
+    def item(item_id: int) -> Any:
+        return {"id": item_id}
+
+    @app.get("/slow/")
+    def slow() -> Any:
+        time.sleep(0.06)
+        return {"slow": True}
+
+    @app.get("/boom/")
+    def boom() -> Any:
+        abort(500)
+
+    @app.get("/users/<int:uid>/avatar")
+    def avatar(uid: int) -> Any:
+        return {"user": uid}
+
+    @app.get("/admin/stats")
+    def stats() -> Any:
+        return {"up": True}
+
+    return app
+
+
+def _nginx_conf(folder: Path, port: int, upstream: int) -> str:
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    return f"""{user}worker_processes 1;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    log_format timed '$remote_addr - $remote_user [$time_local] "$request" $status '
+                     '$body_bytes_sent "$http_referer" "$http_user_agent" $request_time';
+    access_log {folder}/access.log timed;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder}/html;
+        location /api/ {{
+            proxy_pass http://127.0.0.1:{upstream}/;
+            proxy_redirect off;
+        }}
+    }}
+}}
+"""
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], folder: Path) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log = (folder / "error.log").read_text(errors="replace")[-500:]
+            pytest.fail(f"nginx exited with {process.returncode}: {log}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail("nginx did not start listening")
+
+
+@pytest.fixture(scope="module")
+def nginx_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from werkzeug.serving import make_server
+
+    folder = tmp_path_factory.mktemp("nginx")
+    (folder / "html").mkdir()
+    upstream = _free_port()
+    server = make_server("127.0.0.1", upstream, _app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = _free_port()
+    (folder / "nginx.conf").write_text(_nginx_conf(folder, port, upstream), encoding="utf-8")
+    assert NGINX is not None
+    process = subprocess.Popen(
+        [
+            NGINX,
+            "-p",
+            str(folder),
+            "-c",
+            str(folder / "nginx.conf"),
+            "-e",
+            str(folder / "error.log"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(port, process, folder)
+        for method, target in REQUESTS:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                connection.request(method, target, body=b"{}" if method == "POST" else None)
+                connection.getresponse().read()
+            finally:
+                connection.close()
+    finally:
+        process.send_signal(signal.SIGQUIT)  # graceful: finishes and flushes the log
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        server.shutdown()
+        thread.join(timeout=5)
+    return folder / "access.log"
+
+
+def test_the_log_is_what_nginx_wrote(nginx_log: Path) -> None:
+    lines = nginx_log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(REQUESTS)
+    assert '"GET /api/items HTTP/1.1" 308 ' in lines[3]
+
+
+def test_usage_from_a_real_nginx_log(nginx_log: Path, tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, SPEC)
+    result = run_cli("traffic", str(spec), str(nginx_log), "-f", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr  # traffic-server-errors is an error
+    report = json.loads(result.stdout)
+    usage = usage_of(report)
+    assert {op: (u["requests"], u["redirected"], u["status"]) for op, u in usage.items()} == {
+        # 3 + ?page=2 + HEAD (served by the GET route); /api/items twice, bounced with 308
+        "GET /items/": (5, 2, {"200": 5}),
+        "POST /items/": (1, 0, {"201": 1}),
+        "GET /items/{id}/": (4, 1, {"200": 3, "404": 1}),
+        "GET /slow/": (2, 0, {"200": 2}),
+        "GET /boom/": (2, 0, {"500": 2}),
+        "GET /never/": (0, 0, {}),
+    }
+    # NGINX's $request_time has millisecond resolution; the slow route sleeps 60 ms.
+    assert usage["GET /slow/"]["p50_ms"] >= 59
+    assert usage["GET /items/"]["p50_ms"] < 50
+    assert report["undocumented"] == [
+        {"method": "GET", "template": "/users/{id}/avatar", "requests": 2, "status": {"200": 2}},
+        {"method": "GET", "template": "/admin/stats", "requests": 1, "status": {"200": 1}},
+        {"method": "GET", "template": "/elsewhere", "requests": 1, "status": {"404": 1}},
+        {"method": "GET", "template": "/nope", "requests": 1, "status": {"404": 1}},
+    ]
+    assert report["unparsed_lines"] == 0
+    traffic = report["traffic"]
+    assert traffic["logs"] == [
+        {
+            "file": str(nginx_log),
+            "format": "combined",
+            "lines": len(REQUESTS),
+            "requests": len(REQUESTS),
+            "unparsed": 0,
+            "timed": len(REQUESTS),
+        }
+    ]
+    assert traffic["options_preflight"] == 1
+    assert traffic["base_paths"] == ["/api"]
+    findings = sorted((f["rule"], f["operation"], f.get("count")) for f in report["findings"])
+    assert findings == [
+        ("traffic-redirect", "GET /items/", 2),
+        ("traffic-redirect", "GET /items/{id}/", 1),
+        ("traffic-server-errors", "GET /boom/", 2),
+        ("traffic-undocumented", None, None),
+        ("traffic-undocumented", None, None),
+        ("traffic-unused", "GET /never/", None),
+    ]
+    redirect = next(f for f in report["findings"] if f["operation"] == "GET /items/")
+    assert redirect["share"] == round(2 / 7, 4)
+    assert "clients call '/items' but the description has '/items/' (308 ×2)" in redirect["message"]
+    assert (redirect["line"], redirect["pointer"]) == (7, "/paths/~1items~1/get")
