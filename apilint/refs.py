@@ -110,12 +110,18 @@ class Resolver:
         self.ref_root = Path(os.path.realpath(ref_root or root.path.parent))
         self.max_hops = max_hops
         self._urls: dict[int, str] = {}  # id(document) -> URL, for remote documents
+        self._keys: dict[int, str] = {}  # id(document) -> real path: one syscall per file
         self.documents: dict[str, Document] = {self._key_of(root): root}
         self.skipped_remote: set[str] = set()
 
     def _key_of(self, doc: Document) -> str:
         url = self._urls.get(id(doc))
-        return url if url is not None else os.path.realpath(doc.path)
+        if url is not None:
+            return url
+        key = self._keys.get(id(doc))
+        if key is None:
+            key = self._keys[id(doc)] = os.path.realpath(doc.path)
+        return key
 
     # -- following refs ---------------------------------------------------------------------
 
