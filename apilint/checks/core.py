@@ -174,9 +174,11 @@ def _schema_validator(schema_text: str) -> Any:
     import jsonschema_rs
 
     try:
-        return jsonschema_rs.validator_for(json.loads(schema_text))
+        # offline: a remote $ref in a ruleset's schema is an error, never a request.
+        return jsonschema_rs.validator_for(json.loads(schema_text), offline=True)
     except (ValueError, jsonschema_rs.ValidationError) as exc:
-        raise ConfigError(f"invalid JSON Schema in functionOptions: {exc}") from None
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(f"invalid JSON Schema in functionOptions: {first_line}") from None
 
 
 @check(

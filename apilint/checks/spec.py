@@ -45,7 +45,8 @@ def _validator(version: str) -> Any:
         raise RuntimeError("openapi-spec-validator is not installed")
     base = Path(next(iter(spec.submodule_search_locations)))
     schema_file = base / "resources" / "schemas" / _SCHEMA_DIRS[version] / "schema.json"
-    return jsonschema_rs.validator_for(json.loads(schema_file.read_text(encoding="utf-8")))
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    return jsonschema_rs.validator_for(schema, offline=True)
 
 
 VALIDATOR_MAX_DEPTH = 255
