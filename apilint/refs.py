@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from apilint.documents import Document, LoadOptions, decode_bytes, load_document
-from apilint.errors import LoadError, RefError
+from apilint.errors import LoadError, RefError, limit_hint
 from apilint.pointer import Pointer, from_fragment, lookup, normalize
 
 REMOTE_SCHEMES = ("http", "https")
@@ -230,14 +231,36 @@ class Resolver:
         cached = self.documents.get(url)
         if cached is not None:
             return cached
+        import http.client
+
+        limit = self.options.max_file_size
+        deadline = time.monotonic() + REMOTE_TIMEOUT
         try:
             request = urllib.request.Request(url, headers={"User-Agent": "apilint"})
             with urllib.request.urlopen(request, timeout=REMOTE_TIMEOUT) as response:
-                raw = response.read(self.options.max_file_size + 1)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise RefError(f"$ref {url!r} could not be fetched: {exc}") from None
-        if len(raw) > self.options.max_file_size:
-            raise RefError(f"$ref {url!r} is over the size limit")
+                # read1: whatever has arrived, so a server that sends a byte now and then
+                # cannot hold the lint past the deadline.
+                chunks: list[bytes] = []
+                size = 0
+                while size <= limit:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"not complete after {REMOTE_TIMEOUT:g} s")
+                    chunk = response.read1(min(1 << 16, limit + 1 - size))
+                    if not chunk:
+                        if response.length:  # Content-Length promised more
+                            raise ConnectionError(f"the response ended after {size} bytes")
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+                raw = b"".join(chunks)
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+            reason = str(exc) or type(exc).__name__
+            raise RefError(f"$ref {url!r} could not be fetched: {reason}") from None
+        if len(raw) > limit:
+            raise RefError(
+                f"$ref {url!r} is over the {limit / 1048576:.0f} MB limit "
+                f"{limit_hint('max-file-size')}"
+            )
         text = decode_bytes(raw, url)
         doc = load_document(
             Path(urlsplit(url).path or "remote"), name=url, text=text, options=self.options

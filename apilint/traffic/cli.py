@@ -69,8 +69,8 @@ def _traffic_output_options(function: Any) -> Any:
 @click.option(
     "--json-fields",
     metavar="ROLE=FIELD,...",
-    help="JSON lines: which fields hold what, e.g. method=req_method,path=uri,status=code,"
-    "duration_ms=rt (roles: method, path, request, status, duration_s, duration_ms, "
+    help="JSON lines: which fields hold what, e.g. 'method=req_method, path=uri, status=code, "
+    "duration_ms=rt' (roles: method, path, request, status, duration_s, duration_ms, "
     "duration_us, duration_ns; dotted names reach into nested objects).",
 )
 @click.option(

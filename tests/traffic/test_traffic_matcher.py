@@ -208,3 +208,48 @@ def test_operations_in_referenced_files(tmp_path: Path) -> None:
 )
 def test_request_path(target: str, path: str | None) -> None:
     assert request_path(target) == path
+
+
+def test_ids_share_a_cache_entry_only_when_that_is_safe(tmp_path: Path) -> None:
+    from traffic_support import SHOP, clf
+
+    from apilint.traffic.aggregate import Aggregator
+    from apilint.traffic.logformats import FORMATS, ParseOptions
+
+    shop = Matcher(load_spec(str(SHOP)))
+    assert shop.foldable
+    uuid = "3f0c9a4e-0c55-4d5e-9d8e-3a4cb1b0e0a7"
+    assert shop.fold(f"/api/v1/products/42/x/{uuid}") == "/api/v1/products/\x00/x/\x00"
+    path = write_spec(
+        tmp_path,
+        """
+        openapi: 3.0.3
+        info: {title: T, version: "1"}
+        paths:
+          /reports/2024:
+            get: {responses: {"200": {description: this year's}}}
+          /reports/{year}:
+            get: {responses: {"200": {description: archived}}}
+        """,
+    )
+    matcher = Matcher(load_spec(str(path)))
+    assert not matcher.foldable  # a literal numeric segment
+    assert matcher.fold("/reports/2023") == "/reports/2023"
+    lines = [clf("GET", "/reports/2024", 200), clf("GET", "/reports/2023", 200)] * 2
+    agg = Aggregator(matcher)
+    fmt = FORMATS["combined"]
+    agg.feed("x.log", "combined", lines, fmt.parser(lines[:1], ParseOptions()), lambda _: "?")
+    assert [t.requests for t in agg.operations] == [2, 2]
+    dated = write_spec(
+        tmp_path,
+        """
+        openapi: 3.0.3
+        info: {title: T, version: "1"}
+        servers: [{url: /2024}]
+        paths:
+          /a/{id}:
+            get: {responses: {"200": {description: ok}}}
+        """,
+        name="dated.yaml",
+    )
+    assert not Matcher(load_spec(str(dated))).foldable  # a numeric base path
