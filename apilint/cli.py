@@ -154,6 +154,24 @@ def _common_selection(function: F) -> F:
     "--max-file-size", metavar="SIZE", help="Refuse files larger than this (default 64MB)."
 )
 @click.option(
+    "--max-depth",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse objects and arrays nested deeper than this (default 250).",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse YAML with more nodes than this once aliases are expanded (default 5000000).",
+)
+@click.option(
+    "--max-ref-hops",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse $ref chains (a ref to a ref to ...) longer than this (default 64).",
+)
+@click.option(
     "--statistics",
     is_flag=True,
     help="Print how many findings each rule reported instead of the findings.",
@@ -204,6 +222,9 @@ def lint(
     allow_remote_refs: bool | None,
     ref_root: Path | None,
     max_file_size: str | None,
+    max_depth: int | None,
+    max_nodes: int | None,
+    max_ref_hops: int | None,
     statistics: bool,
     baseline_path: Path | None,
     write_baseline: Path | None,
@@ -212,8 +233,7 @@ def lint(
     skip_non_openapi: bool,
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
-    from apilint.config import load_config, parse_size
-    from apilint.documents import LoadOptions
+    from apilint.config import limits, load_config, parse_size
     from apilint.engine import Linter, LintResult
     from apilint.reporters import Report, RuleInfo
 
@@ -229,9 +249,15 @@ def lint(
     if statistics:
         outputs = _with_statistics(outputs)
     config = load_config(config_path, discover=not no_config)
-    load_options = None
-    if max_file_size is not None:
-        load_options = LoadOptions(max_file_size=parse_size(max_file_size, "--max-file-size"))
+    load_options = limits(
+        config,
+        max_file_size=None
+        if max_file_size is None
+        else parse_size(max_file_size, "--max-file-size"),
+        max_depth=max_depth,
+        max_nodes=max_nodes,
+        max_ref_hops=max_ref_hops,
+    )
     linter = Linter(
         config,
         select=_split(select) or None,

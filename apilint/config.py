@@ -14,7 +14,10 @@ never a silent no-op. Example::
     fail-on: warning                  # error | warning | info | never
     ref-root: ..                      # where relative $refs may read files from
     allow-remote-refs: false
-    max-file-size: 64MB
+    max-file-size: 64MB               # resource limits; each has a --flag of the same name
+    max-depth: 250                    # nesting of objects and arrays
+    max-nodes: 5000000                # YAML nodes after alias expansion
+    max-ref-hops: 64                  # $refs followed in a row
     exclude: ["vendor/**"]            # skipped when a directory is linted
     overrides:
       - paths: ["/legacy/**"]         # API path templates; ** spans segments
@@ -32,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from apilint.documents import LoadOptions
 from apilint.errors import ConfigError
 
 CONFIG_NAMES = ("apilint.yaml", ".apilint.yaml", "apilint.yml", ".apilint.yml")
@@ -47,6 +51,9 @@ KEYS = frozenset(
         "ref-root",
         "allow-remote-refs",
         "max-file-size",
+        "max-depth",
+        "max-nodes",
+        "max-ref-hops",
         "exclude",
         "overrides",
     }
@@ -81,6 +88,9 @@ class Config:
     ref_root: Path | None = None
     allow_remote_refs: bool = False
     max_file_size: int | None = None
+    max_depth: int | None = None
+    max_nodes: int | None = None
+    max_ref_hops: int | None = None
     exclude: list[str] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
 
@@ -178,6 +188,12 @@ def parse_config(data: Any, source: Path) -> Config:
     config.allow_remote_refs = remote
     if "max-file-size" in data:
         config.max_file_size = parse_size(data["max-file-size"], f"{where}: max-file-size")
+    for key in ("max-depth", "max-nodes", "max-ref-hops"):
+        if key in data:
+            value = data[key]
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{where}: {key} must be a positive whole number, not {value!r}")
+            setattr(config, key.replace("-", "_"), value)
     config.exclude = _strings(data.get("exclude", []), where, "exclude")
     overrides = data.get("overrides", [])
     if not isinstance(overrides, list):
@@ -236,6 +252,24 @@ def _rule_settings(value: Any, where: str) -> dict[str, RuleSetting]:
         else:
             raise ConfigError(f"{at}: expected a severity or a mapping with severity/options")
     return out
+
+
+def limits(
+    config: Config,
+    *,
+    max_file_size: int | None = None,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
+    max_ref_hops: int | None = None,
+) -> LoadOptions:
+    """The loader's resource limits: command-line values, else the config's, else the defaults."""
+    default = LoadOptions()
+    return LoadOptions(
+        max_file_size=max_file_size or config.max_file_size or default.max_file_size,
+        max_depth=max_depth or config.max_depth or default.max_depth,
+        max_nodes=max_nodes or config.max_nodes or default.max_nodes,
+        max_ref_hops=max_ref_hops or config.max_ref_hops or default.max_ref_hops,
+    )
 
 
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?\s*\Z")

@@ -16,6 +16,9 @@ from apilint.json_source import JsonPositions, parse_json
 from apilint.pointer import Pointer
 from apilint.yaml_source import DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, Limits, YamlData, parse_yaml
 
+DEFAULT_MAX_REF_HOPS = 64
+"""$refs followed in a row to reach one value (a ref to a ref to ...)."""
+
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
 """Bytes. Microsoft Graph's 33 MB description fits; a runaway generated file does not."""
 
@@ -28,6 +31,7 @@ class LoadOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_nodes: int = DEFAULT_MAX_NODES
     max_depth: int = DEFAULT_MAX_DEPTH
+    max_ref_hops: int = DEFAULT_MAX_REF_HOPS
 
 
 class Document:
@@ -83,6 +87,14 @@ class Document:
         return f"Document({self.name!r}, {self.format})"
 
 
+def size_text(size: int) -> str:
+    """``64 MB``, ``1.5 MB``, ``512 KB``, ``900 bytes``."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
 def display_name(path: Path, cwd: Path | None = None) -> str:
     """The path relative to the working directory when it is inside it, else as absolute."""
     base = cwd or Path.cwd()
@@ -103,7 +115,7 @@ def read_text(path: Path, name: str, options: LoadOptions) -> str:
         raise LoadError("is a directory", file=name)
     if size > options.max_file_size:
         raise LoadError(
-            f"file is {size / 1048576:.1f} MB, over the {options.max_file_size / 1048576:.0f} MB "
+            f"file is {size_text(size)}, over the {size_text(options.max_file_size)} "
             f"limit {limit_hint('max-file-size')}",
             file=name,
         )
@@ -189,7 +201,7 @@ def load_document(
     else:
         if len(text) > options.max_file_size:
             raise LoadError(
-                f"input is over the {options.max_file_size / 1048576:.0f} MB limit "
+                f"input is over the {size_text(options.max_file_size)} limit "
                 f"{limit_hint('max-file-size')}",
                 file=shown,
             )

@@ -19,7 +19,7 @@ from typing import Any
 from apilint import checks
 from apilint.checks import CheckFunction, Context
 from apilint.checks.spec import schema_version
-from apilint.config import Config, Override
+from apilint.config import Config, Override, limits
 from apilint.documents import Document, LoadOptions, load_document
 from apilint.errors import ApilintError, ConfigError, LoadError
 from apilint.findings import Finding, Severity
@@ -151,9 +151,7 @@ class Linter:
         for path in self.config.extends:
             extend_ruleset(ruleset, path, severities)
         self.ruleset = ruleset
-        self.load_options = load_options or LoadOptions(
-            max_file_size=self.config.max_file_size or LoadOptions().max_file_size
-        )
+        self.load_options = load_options or limits(self.config)
         self.allow_remote_refs = (
             self.config.allow_remote_refs if allow_remote_refs is None else allow_remote_refs
         )

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from apilint.documents import Document, LoadOptions, decode_bytes, load_document
+from apilint.documents import Document, LoadOptions, decode_bytes, load_document, size_text
 from apilint.errors import LoadError, RefError, limit_hint
 from apilint.pointer import Pointer, from_fragment, lookup, normalize
 
@@ -103,13 +103,13 @@ class Resolver:
         options: LoadOptions | None = None,
         allow_remote: bool = False,
         ref_root: Path | None = None,
-        max_hops: int = 64,
+        max_hops: int | None = None,
     ) -> None:
         self.root = root
         self.options = options or LoadOptions()
         self.allow_remote = allow_remote
         self.ref_root = Path(os.path.realpath(ref_root or root.path.parent))
-        self.max_hops = max_hops
+        self.max_hops = max_hops if max_hops is not None else self.options.max_ref_hops
         self._urls: dict[int, str] = {}  # id(document) -> URL, for remote documents
         self._keys: dict[int, str] = {}  # id(document) -> real path: one syscall per file
         self.documents: dict[str, Document] = {self._key_of(root): root}
@@ -162,7 +162,9 @@ class Resolver:
             seen.append(here)
             hops += 1
             if hops > self.max_hops:
-                raise RefError(f"$ref chain longer than {self.max_hops} hops")
+                raise RefError(
+                    f"$ref chain longer than {self.max_hops} hops {limit_hint('max-ref-hops')}"
+                )
             found = self.target(value["$ref"], doc)
             if found is None:
                 return value, doc, ptr
@@ -258,8 +260,7 @@ class Resolver:
             raise RefError(f"$ref {url!r} could not be fetched: {reason}") from None
         if len(raw) > limit:
             raise RefError(
-                f"$ref {url!r} is over the {limit / 1048576:.0f} MB limit "
-                f"{limit_hint('max-file-size')}"
+                f"$ref {url!r} is over the {size_text(limit)} limit {limit_hint('max-file-size')}"
             )
         text = decode_bytes(raw, url)
         doc = load_document(

@@ -4,14 +4,20 @@ each can be raised, and inputs within the defaults lint through every rule."""
 from __future__ import annotations
 
 import json
+import os
+import resource
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
-from apilint.config import Config
+from apilint.config import Config, limits, load_config
 from apilint.documents import LoadOptions, load_document
 from apilint.engine import Linter
-from apilint.errors import ApilintError, LoadError
+from apilint.errors import ApilintError, ConfigError, LoadError
 from apilint.yaml_source import DEFAULT_MAX_DEPTH
 
 HEADER = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
@@ -108,3 +114,182 @@ def test_raised_depth_beyond_the_schema_validator_is_a_clean_error(tmp_path: Pat
         lint_all(path, LoadOptions(max_depth=300))
     assert "internal error" not in str(caught.value)
     assert "nested too deeply to validate against a JSON Schema" in str(caught.value)
+
+
+# -- every limit from the command line and the config file ----------------------------------------
+
+
+def ref_chain(hops: int) -> str:
+    """A document whose schema S0 reaches a value through ``hops`` $refs in a row."""
+    lines = ["openapi: 3.0.3", "info: {title: t, version: '1'}", "paths: {}", "components:"]
+    lines.append("  schemas:")
+    lines += [f"    S{i}: {{$ref: '#/components/schemas/S{i + 1}'}}" for i in range(hops)]
+    lines.append(f"    S{hops}: {{type: string}}")
+    return "\n".join(lines) + "\n"
+
+
+def alias_bomb(levels: int = 12, width: int = 10) -> str:
+    lines = ["openapi: 3.0.3", "info: {title: t, version: '1'}", "paths: {}"]
+    lines.append(f"x-a0: &a0 [{', '.join(['lol'] * width)}]")
+    lines += [f"x-a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * width)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+LIMIT_CASES = [
+    # (name, document, the error, the flag that raises it past the document)
+    (
+        "max-file-size",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n" + "# pad\n" * 400,
+        "file is 2.4 KB, over the 1000 bytes limit "
+        "(raise it with --max-file-size or 'max-file-size' in the config)",
+        ("--max-file-size", "1MB"),
+    ),
+    (
+        "max-depth",
+        json.dumps(document_with(40)),
+        "nesting deeper than 30 levels (raise it with --max-depth or 'max-depth' in the config)",
+        ("--max-depth", "40"),
+    ),
+    (
+        "max-nodes",
+        alias_bomb(levels=3, width=10),
+        "YAML aliases expand to more than 50 nodes (an alias bomb?); refusing to load "
+        "(raise it with --max-nodes or 'max-nodes' in the config)",
+        ("--max-nodes", "2000"),
+    ),
+    (
+        "max-ref-hops",
+        ref_chain(12),
+        "$ref chain longer than 10 hops "
+        "(raise it with --max-ref-hops or 'max-ref-hops' in the config)",
+        ("--max-ref-hops", "12"),
+    ),
+]
+LOW = {"max-file-size": "1000", "max-depth": "30", "max-nodes": "50", "max-ref-hops": "10"}
+
+
+@pytest.mark.parametrize(("name", "document", "error", "raised"), LIMIT_CASES, ids=LOW)
+def test_each_limit_is_one_line_on_the_command_line_and_can_be_raised(
+    tmp_path: Path, name: str, document: str, error: str, raised: tuple[str, str]
+) -> None:
+    suffix = ".json" if document.startswith("{") else ".yaml"
+    spec = tmp_path / f"api{suffix}"
+    spec.write_text(document, encoding="utf-8")
+    refused = run_cli("lint", "--no-config", f"--{name}", LOW[name], spec.name, cwd=tmp_path)
+    assert refused.returncode == 2
+    errors = [line for line in refused.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1, refused.stderr
+    assert errors[0].startswith(f"apilint: error: {spec.name}")
+    assert errors[0].endswith(error)
+    allowed = run_cli("lint", "--no-config", *raised, spec.name, cwd=tmp_path)
+    assert allowed.returncode in (0, 1), allowed.stderr
+
+
+@pytest.mark.parametrize(("name", "document", "error", "raised"), LIMIT_CASES, ids=LOW)
+def test_each_limit_from_the_config_file(
+    tmp_path: Path, name: str, document: str, error: str, raised: tuple[str, str]
+) -> None:
+    suffix = ".json" if document.startswith("{") else ".yaml"
+    spec = tmp_path / f"api{suffix}"
+    spec.write_text(document, encoding="utf-8")
+    config = tmp_path / "apilint.yaml"
+    config.write_text(f"{name}: {LOW[name]}\n", encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        Linter(load_config(config), select=["all"]).lint_file(spec)
+    assert str(caught.value).endswith(error)
+    config.write_text(f"{name}: {raised[1]}\n", encoding="utf-8")
+    Linter(load_config(config), select=["all"]).lint_file(spec)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "ten", "true", "1.5"])
+@pytest.mark.parametrize("name", ["max-depth", "max-nodes", "max-ref-hops"])
+def test_bad_limit_values_in_the_config_are_errors(tmp_path: Path, name: str, value: str) -> None:
+    config = tmp_path / "apilint.yaml"
+    config.write_text(f"{name}: {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"{name} must be a positive whole number"):
+        load_config(config)
+
+
+def test_command_line_limit_wins_over_the_config(tmp_path: Path) -> None:
+    config = Config(max_depth=10, max_nodes=20, max_ref_hops=30, max_file_size=40)
+    assert limits(config) == LoadOptions(
+        max_depth=10, max_nodes=20, max_ref_hops=30, max_file_size=40
+    )
+    assert limits(config, max_depth=11, max_file_size=41) == LoadOptions(
+        max_depth=11, max_nodes=20, max_ref_hops=30, max_file_size=41
+    )
+    assert limits(Config()) == LoadOptions()
+
+
+# -- memory: refused inputs stay small -----------------------------------------------------------
+
+
+def run_capped(args: list[str], cwd: Path, megabytes: int) -> subprocess.CompletedProcess[str]:
+    """``apilint ARGS`` with its address space capped: a limit that did not hold would end in
+    MemoryError or a kill, not in the expected one-line error."""
+
+    def cap() -> None:
+        size = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    return subprocess.run(
+        [sys.executable, "-m", "apilint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=cap,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS semantics")
+def test_alias_bomb_is_refused_fast_within_a_small_memory_cap(tmp_path: Path) -> None:
+    # 10**12 nodes once expanded ("billion laughs" at scale); refused after a few events.
+    spec = tmp_path / "bomb.yaml"
+    spec.write_text(alias_bomb(levels=12, width=10), encoding="utf-8")
+    started = time.monotonic()
+    result = run_capped(["lint", "--no-config", spec.name], tmp_path, megabytes=1024)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 2, result.stderr
+    assert "an alias bomb?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS semantics")
+def test_oversized_standard_input_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    # 300 MB on stdin against a 1 MB limit, in a process capped well below 300 MB.
+    script = (
+        "import sys\n"
+        "sys.stdout.write('openapi: 3.0.3\\n' + '# ' + 'x' * (1 << 20) + '\\n')\n"
+        "chunk = '#' * (1 << 20) + '\\n'\n"
+        "try:\n"
+        "    for _ in range(300):\n"
+        "        sys.stdout.write(chunk)\n"
+        "except BrokenPipeError:\n"
+        "    pass\n"
+    )
+    producer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+
+    def cap() -> None:
+        size = 1024 * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "apilint", "lint", "--no-config", "--max-file-size", "1MB", "-"],
+            cwd=tmp_path,
+            stdin=producer.stdout,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            preexec_fn=cap,
+        )
+    finally:
+        assert producer.stdout is not None
+        producer.stdout.close()
+        producer.wait(timeout=30)
+    assert result.returncode == 2, result.stderr
+    assert "over the 1 MB limit (raise it with --max-file-size" in result.stderr
