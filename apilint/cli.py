@@ -271,7 +271,11 @@ def lint(
     result = LintResult()
     for name in files:
         if name == "-":
-            text = sys.stdin.read()
+            try:
+                text = _read_stdin(stdin_filename, linter.load_options)
+            except ApilintError as exc:
+                result.errors.append(exc)
+                continue
             part = _lint_one(linter, Path(stdin_filename), text=text, name=stdin_filename)
         else:
             part = _lint_one(linter, Path(name))
@@ -414,6 +418,16 @@ def _baseline_notes(path: Path, outcome: Any, list_stale: bool, quiet: bool) -> 
             "match (fixed?); --report-stale-baseline lists them",
             err=True,
         )
+
+
+def _read_stdin(name: str, options: Any) -> str:
+    """Standard input as bytes, at most the size limit, decoded like a file."""
+    from apilint.documents import read_stream
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text-only stream (some test runners)
+        return sys.stdin.read(options.max_file_size + 1)
+    return read_stream(buffer, name, options)
 
 
 def _lint_one(linter: Any, path: Path, *, text: str | None = None, name: str | None = None) -> Any:

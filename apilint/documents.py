@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from apilint.errors import LoadError, limit_hint
 from apilint.json_source import JsonPositions, parse_json
@@ -124,6 +124,21 @@ def read_text(path: Path, name: str, options: LoadOptions) -> str:
             raw = handle.read(options.max_file_size + 1)
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror or exc}", file=name) from None
+    return decode_bytes(raw, name)
+
+
+def read_stream(stream: BinaryIO, name: str, options: LoadOptions) -> str:
+    """A document from a stream (standard input): never more than the size limit is read."""
+    try:
+        raw = stream.read(options.max_file_size + 1)
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}", file=name) from None
+    if len(raw) > options.max_file_size:
+        raise LoadError(
+            f"input is over the {size_text(options.max_file_size)} limit "
+            f"{limit_hint('max-file-size')}",
+            file=name,
+        )
     return decode_bytes(raw, name)
 
 
