@@ -74,6 +74,7 @@ def expand(arguments: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
                 if (
                     name.lower().endswith(SPEC_SUFFIXES)
                     and not _excluded(full, patterns)
+                    and os.path.isfile(full)  # not a FIFO or device: opening one would block
                     and looks_like_openapi(Path(full))
                 ):
                     found.append(full)

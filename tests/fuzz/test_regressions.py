@@ -4,6 +4,8 @@ one-line ApilintError."""
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,17 @@ def test_unusable_file_names_in_refs_are_one_line_errors(
 def test_error_messages_escape_terminal_control_characters() -> None:
     error = LoadError("bad \x1b[2J value\r\nnext", file="a\nb.yaml", line=1)
     assert str(error) == "a\\nb.yaml:1: bad \\x1b[2J value\\r\\nnext"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_in_a_linted_directory_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    # Directory discovery opened every *.yaml to sniff for "openapi:"; a FIFO blocked forever.
+    from apilint.discovery import expand
+
+    (tmp_path / "api.yaml").write_text("openapi: 3.0.3\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    outcome: list[list[str]] = []
+    worker = threading.Thread(target=lambda: outcome.append(expand([str(tmp_path)])), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert outcome == [[str(tmp_path / "api.yaml")]]
