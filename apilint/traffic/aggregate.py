@@ -19,11 +19,12 @@ of the request survives it. What is kept:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from apilint.traffic.histogram import Histogram, bucket
+from apilint.traffic.histogram import INV_LOG_GAMMA, MAX_MS, MIN_MS, Histogram, bucket
 from apilint.traffic.logformats import Parser, shorten
 from apilint.traffic.matcher import IMPLICIT, INVALID, OPERATION, UNDOCUMENTED, VARIANT, Matcher
 
@@ -165,6 +166,9 @@ class Aggregator:
         resolve = self._resolve
         invalid = self._invalid
         bucket_of = bucket
+        log = math.log
+        ceil = math.ceil
+        inv = INV_LOG_GAMMA
         number = 0
         parsed = 0
         timed = 0
@@ -193,7 +197,8 @@ class Aggregator:
             counts[status] = counts.get(status, 0) + 1
             if ms is not None:
                 timed += 1
-                index = bucket_of(ms)
+                # histogram.bucket(), inlined for the common case
+                index = ceil(log(ms) * inv) if MIN_MS <= ms <= MAX_MS else bucket_of(ms)
                 hist = tally.hist
                 hist[index] = hist.get(index, 0) + 1
         summary.lines = number

@@ -26,12 +26,12 @@ from collections.abc import Iterable, Mapping
 
 RELATIVE_ACCURACY = 0.01
 GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY)
-_INV_LOG_GAMMA = 1.0 / math.log(GAMMA)
+INV_LOG_GAMMA = 1.0 / math.log(GAMMA)
 MIN_MS = 0.001
 MAX_MS = 1e9
 ZERO = -(10**9)
 """The bucket of zero durations (a log with millisecond resolution records many 0.000s)."""
-MAX_BUCKETS = math.ceil(math.log(MAX_MS / MIN_MS) * _INV_LOG_GAMMA) + 2
+MAX_BUCKETS = math.ceil(math.log(MAX_MS / MIN_MS) * INV_LOG_GAMMA) + 2
 
 Histogram = dict[int, int]
 
@@ -44,7 +44,7 @@ def bucket(ms: float) -> int:
         ms = MIN_MS
     elif ms > MAX_MS:
         ms = MAX_MS
-    return math.ceil(math.log(ms) * _INV_LOG_GAMMA)
+    return math.ceil(math.log(ms) * INV_LOG_GAMMA)
 
 
 def value(index: int) -> float:

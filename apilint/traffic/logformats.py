@@ -190,6 +190,22 @@ class ClfFormat(LogFormat):
             return parse
 
         read = timing.read
+        if timing.from_end == 1:
+            factor = timing.factor
+
+            def parse_last(line: str) -> Parsed | None:
+                """The usual layout (the duration is the last field), read inline."""
+                found = fast(line) or escaped(line)
+                if found is None:
+                    return None
+                method, target, status = found.groups()
+                try:
+                    ms: float | None = float(line[line.rfind(" ") + 1 :]) * factor
+                except ValueError:
+                    ms = read(line)
+                return method, target, status, ms
+
+            return parse_last
 
         def parse_timed(line: str) -> Parsed | None:
             found = fast(line) or escaped(line)
