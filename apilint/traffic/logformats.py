@@ -454,6 +454,8 @@ def _duration(value: Any, factor: float) -> float | None:
 def _status(value: Any) -> str | None:
     if isinstance(value, bool):
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, (int, str)):
         text = str(value).strip()
         if len(text) == 3 and text.isdigit() and text[0] in "12345":

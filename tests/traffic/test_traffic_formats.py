@@ -8,6 +8,7 @@ write them.
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 from pathlib import Path
 
@@ -231,3 +232,13 @@ def test_undecodable_bytes_do_not_stop_the_reading(tmp_path: Path) -> None:
     line = clf("GET", "/api/v1/products", 200).replace("test-agent", "agent-\xe9")
     path.write_bytes((line + "\n").encode("latin-1") * 3)
     assert traffic_json(SHOP, [path])["traffic"]["requests"] == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [(200, "200"), ("404", "404"), (503.0, "503"), (True, None), (99, None), ("2xx", None)],
+)
+def test_json_status_values(value: object, status: str | None) -> None:
+    line = json.dumps({"method": "GET", "path": "/x", "status": value})
+    parsed = FORMATS["jsonl"].parser([line], ParseOptions())(line)
+    assert (parsed[2] if parsed else None) == status
