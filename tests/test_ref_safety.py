@@ -309,6 +309,9 @@ paths:
           content:
             application/json:
               schema: {{$ref: '{base}/remote.yaml#/Pet'}}
+            application/xml:
+              schema: {{$ref: '#/components/schemas/Pet'}}
+              example: {{a: 1, b: 2, c: 3, d: 4}}
           links:
             self: {{operationRef: '{base}/links#/paths/~1pets/get'}}
 components:
@@ -321,6 +324,8 @@ components:
         a: {{$ref: '{base}/a.json'}}
         b: {{$ref: 'https://127.0.0.1:1/b.json'}}
         c: {{$dynamicRef: '{base}/c.json'}}
+        d: {{$id: '{base}/d/', $schema: '{base}/meta', type: integer}}
+      example: {{a: 1, b: 2, c: 3, d: 4}}
   securitySchemes:
     oauth:
       type: oauth2

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from apilint.documents import load_document
+from apilint.engine import InternalError
 from apilint.errors import LoadError
 
 
@@ -118,3 +119,73 @@ def test_a_fifo_in_a_linted_directory_is_skipped_not_waited_on(tmp_path: Path) -
     worker.start()
     worker.join(timeout=10)
     assert outcome == [[str(tmp_path / "api.yaml")]]
+
+
+# -- crashes in check functions of rule families owned by others --------------------------------
+# Found by the engine fuzzer; recorded here as strict xfails so that the fix shows up as an
+# XPASS (then move the case up, as a plain test, or into the family's own tests).
+
+ROUTED = [
+    pytest.param(
+        "path-param-undeclared",
+        {"/pets/{petId}": {"get": {"parameters": [{"in": "path"}]}}},
+        id="path-param-undeclared-nameless-path-parameter",
+        marks=pytest.mark.xfail(
+            raises=InternalError,
+            strict=True,
+            reason="uris.py path_params_declared: a path parameter without a name -> "
+            "TypeError: expected string or bytes-like object, got 'NoneType'",
+        ),
+    ),
+    pytest.param(
+        "path-param-undeclared",
+        {"/pets/{petId}": {"get": {"parameters": [{"in": "path", "name": {"a": 1}}]}}},
+        id="path-param-undeclared-name-is-an-object",
+        marks=pytest.mark.xfail(
+            raises=InternalError,
+            strict=True,
+            reason="uris.py:872 path_params_declared: a parameter name that is an object -> "
+            "TypeError: unhashable type: 'dict'",
+        ),
+    ),
+    pytest.param(
+        "get-request-body",
+        {"/pets": {"get": {"parameters": [{"name": [], "in": "query"}]}}},
+        id="get-request-body-v2-name-is-a-list",
+        marks=pytest.mark.xfail(
+            raises=InternalError,
+            strict=True,
+            reason="methods.py:76 get_request_body (Swagger 2.0): a parameter name that is a "
+            "list -> TypeError: unhashable type: 'list'",
+        ),
+    ),
+    pytest.param(
+        "example-invalid",
+        {},
+        id="example-invalid-format-is-an-object",
+        marks=pytest.mark.xfail(
+            raises=InternalError,
+            strict=True,
+            reason="example_validation.py:223 (example-invalid): a schema whose 'format' is an "
+            "object -> TypeError: unhashable type: 'dict'",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "paths"), ROUTED)
+def test_routed_check_function_crash(tmp_path: Path, rule: str, paths: dict[str, object]) -> None:
+    from apilint.config import Config
+    from apilint.engine import Linter
+
+    document: dict[str, object] = {"info": {"title": "t", "version": "1"}, "paths": paths}
+    if rule == "get-request-body":
+        document = {"swagger": "2.0", **document}
+    elif rule == "example-invalid":
+        schema = {"type": "object", "properties": {"id": {"format": {}}}, "example": {"id": 1}}
+        document = {"openapi": "3.1.0", **document, "components": {"schemas": {"Pet": schema}}}
+    else:
+        document = {"openapi": "3.0.3", **document}
+    spec = tmp_path / "api.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    Linter(Config(), select=[rule]).lint_file(spec)
