@@ -14,6 +14,12 @@ from typing import Any
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def escape_controls(text: str) -> str:
+    """``text`` with line breaks and terminal control characters shown as escapes (one line,
+    nothing a terminal would act on)."""
+    return _CONTROL.sub(_escape, text)
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code == 0x0A:
@@ -53,7 +59,7 @@ class ApilintError(Exception):
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        return _CONTROL.sub(_escape, where + self.message)
+        return escape_controls(where + self.message)
 
 
 def limit_hint(option: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from apilint.errors import escape_controls
 from apilint.findings import Severity
 from apilint.reporters import Report
 
@@ -16,10 +17,12 @@ def render(report: Report) -> str:
     color = report.color
     lines = []
     for f in report.findings:
-        where = _paint(f"{f.file}:{f.line}:{f.column}:", "1", color)
+        where = _paint(f"{escape_controls(f.file)}:{f.line}:{f.column}:", "1", color)
         severity = _paint(f.severity.label, _COLORS[f.severity], color)
         rule = _paint(f.rule, "2", color)
-        lines.append(f"{where} {severity} {rule}: {f.message}")
+        # A message quotes the spec: a newline or an escape sequence in it must not forge lines
+        # or drive the terminal.
+        lines.append(f"{where} {severity} {rule}: {escape_controls(f.message)}")
     if report.quiet:
         return "\n".join(lines) + ("\n" if lines else "")
     counts = report.summary

@@ -189,3 +189,28 @@ def test_routed_check_function_crash(tmp_path: Path, rule: str, paths: dict[str,
     spec = tmp_path / "api.json"
     spec.write_text(json.dumps(document), encoding="utf-8")
     Linter(Config(), select=[rule]).lint_file(spec)
+
+
+def test_text_report_keeps_each_finding_on_one_line_without_terminal_controls(
+    tmp_path: Path,
+) -> None:
+    # A finding quoting a value with "\n" forged report lines, and ESC sequences reached the
+    # terminal (the text report printed messages raw).
+    from apilint.config import Config
+    from apilint.engine import Linter
+    from apilint.reporters import Report, renderer
+
+    entry = "x\n::error::forged\r\nNo problems found\x1b[2J"
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1", "x-apilint-ignore": [entry]},
+        "paths": {},
+    }
+    spec = tmp_path / "api.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    findings, _ = Linter(Config(), select=["unused-suppression"]).lint_file(spec)
+    text = renderer("text")(Report(command="lint", findings=findings, files=["api.json"]))
+    lines = text.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("'x\\n::error::forged\\r\\nNo problems found\\x1b[2J'")
+    assert "\x1b" not in text
