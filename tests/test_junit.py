@@ -83,7 +83,11 @@ def _contract_finding(operation: str, rule: str, message: str, line: int) -> Fin
         column=5,
         pointer=f"/paths/{path.replace('/', '~1')}/{method.lower()}",
         operation=operation,
-        extra={"request": {"curl": f"curl -X {method} http://127.0.0.1:8000/x"}},
+        extra={  # the shape apilint contract gives its findings
+            "request": {"method": method, "url": "http://127.0.0.1:8000/x"},
+            "response": {"status": 500},
+            "curl": f"curl -X {method} http://127.0.0.1:8000/x",
+        },
     )
 
 
@@ -131,6 +135,19 @@ def test_contract_without_an_operation_list_reports_failures_only() -> None:
     )
     cases = _cases(_parse(render(report)))
     assert list(cases) == [("GET /users", "status-code")]
+    without_curl = Finding(
+        "status-code",
+        Severity.ERROR,
+        "returned 500",
+        "api.yaml",
+        3,
+        1,
+        "",
+        "GET /x",
+        extra={"request": {"method": "GET", "url": "http://127.0.0.1:1/x"}},
+    )
+    text = render(Report(command="contract", findings=[without_curl]))
+    assert "    request: GET http://127.0.0.1:1/x" in text
 
 
 def test_text_that_xml_cannot_carry_is_replaced() -> None:

@@ -5,7 +5,7 @@ tests/failures/errors/skipped counts. One testsuite per command; one testcase pe
 *unit*: a file for ``lint`` and ``traffic``, an operation for ``contract`` (findings without an
 operation fall back to their file). A testcase fails when its rule reported something there; the
 failure carries every message with its ``file:line:col``, and for contract findings the request
-that reproduces it.
+that reproduces it (its ``curl`` command when the finding has one).
 
 Units that were checked without findings become passing testcases for every rule that ran, so a
 dashboard counts what was checked, not only what failed: the report's files (lint), or the
@@ -50,7 +50,8 @@ def _failure_line(finding: Finding) -> str:
     line = f"{where}: {finding.severity.label} {finding.rule}: {finding.message}"
     if finding.operation:
         line += f" [{finding.operation}]"
-    request = finding.extra.get("request")
+    curl = finding.extra.get("curl")
+    request = curl if isinstance(curl, str) else finding.extra.get("request")
     if request:
         line += "\n    request: " + _describe(request).replace("\n", "\n    ")
     return line
