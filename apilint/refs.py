@@ -51,6 +51,9 @@ _NAME_MAPS = frozenset(
 )
 
 
+_UNCACHED = object()
+
+
 def ref_sites(data: Any) -> dict[str, list[int]]:
     """Every ``$ref`` string in ``data`` (outside literal examples and extensions), mapped to the
     ids of the objects that carry it. Ids, not pointers: pointers are only built for the rare
@@ -114,6 +117,8 @@ class Resolver:
         self._keys: dict[int, str] = {}  # id(document) -> real path: one syscall per file
         self.documents: dict[str, Document] = {self._key_of(root): root}
         self.skipped_remote: set[str] = set()
+        self._targets: dict[tuple[int, str], tuple[Document, Pointer] | None] = {}
+        self._values: dict[tuple[int, Pointer], Any] = {}
 
     def _key_of(self, doc: Document) -> str:
         url = self._urls.get(id(doc))
@@ -128,7 +133,17 @@ class Resolver:
 
     def target(self, ref: str, doc: Document) -> tuple[Document, Pointer] | None:
         """Where ``ref`` written in ``doc`` points, or None for refs apilint does not follow
-        (remote without opt-in, plain-name anchors). Raises RefError when the target is missing."""
+        (remote without opt-in, plain-name anchors). Raises RefError when the target is missing.
+        Answers are cached per (document, ref): rules follow the same few refs many times."""
+        key = (id(doc), ref)
+        cached = self._targets.get(key, _UNCACHED)
+        if cached is not _UNCACHED:
+            return cached  # type: ignore[return-value]
+        found = self._find_target(ref, doc)
+        self._targets[key] = found
+        return found
+
+    def _find_target(self, ref: str, doc: Document) -> tuple[Document, Pointer] | None:
         uri, _, fragment = ref.partition("#")
         if uri:
             target_doc = self._document_for(uri, doc)
@@ -152,10 +167,10 @@ class Resolver:
     def follow(self, value: Any, doc: Document, ptr: Pointer) -> tuple[Any, Document, Pointer]:
         """Follow ``value`` while it is a Reference Object; return the first non-ref value and
         where it is written. Stops (returning the ref object) at refs apilint does not follow."""
-        seen: list[tuple[str, Pointer]] = []
+        seen: list[tuple[int, Pointer]] = []
         hops = 0
         while type(value) is dict and type(value.get("$ref")) is str:
-            here = (self._key_of(doc), ptr)
+            here = (id(doc), ptr)
             if here in seen:
                 chain = " -> ".join(value_ref for value_ref in self._chain_text(seen, here))
                 raise RefError(f"$ref chain leads back to itself: {chain}")
@@ -169,13 +184,21 @@ class Resolver:
             if found is None:
                 return value, doc, ptr
             doc, ptr = found
-            value = lookup(doc.data, ptr)
+            value = self._value_at(doc, ptr)
         return value, doc, ptr
 
-    def _chain_text(self, seen: list[tuple[str, Pointer]], again: tuple[str, Pointer]) -> list[str]:
+    def _value_at(self, doc: Document, ptr: Pointer) -> Any:
+        key = (id(doc), ptr)
+        value = self._values.get(key, _UNCACHED)
+        if value is _UNCACHED:
+            value = lookup(doc.data, ptr)
+            self._values[key] = value
+        return value
+
+    def _chain_text(self, seen: list[tuple[int, Pointer]], again: tuple[int, Pointer]) -> list[str]:
         from apilint.pointer import encode
 
-        names = {self._key_of(d): d.name for d in self.documents.values()}
+        names = {id(d): d.name for d in self.documents.values()}
         start = seen.index(again)
         parts = [f"{names.get(key, key)}#{encode(ptr)}" for key, ptr in seen[start:]]
         parts.append(parts[0])
