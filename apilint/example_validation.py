@@ -27,9 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from apilint.checks.spec import _a
+from apilint.checks.spec import _json_type as json_type
 from apilint.documents import Document
 from apilint.errors import ApilintError
-from apilint.openapi import Node, OpenAPI
+from apilint.openapi import _SCHEMA_LISTS, _SCHEMA_MAPS, _SCHEMA_SINGLES, Node, OpenAPI
 from apilint.pointer import Pointer, encode, lookup
 
 
@@ -60,21 +62,10 @@ ALL_FORMATS = (
     "duration",
 )
 
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "definitions", "$defs", "dependentSchemas")
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SUBSCHEMA_SINGLES = (
-    "additionalProperties",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "additionalItems",
-    "items",
-)
+# Where subschemas sit (the same keywords the OpenAPI view walks).
+_SUBSCHEMA_MAPS = _SCHEMA_MAPS
+_SUBSCHEMA_LISTS = _SCHEMA_LISTS
+_SUBSCHEMA_SINGLES = _SCHEMA_SINGLES
 # Annotations that never change validation: dropped so that equal schemas share validators.
 _ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "externalDocs", "xml", "deprecated",
@@ -401,19 +392,8 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
+    kind = json_type(value)
+    return kind if value is None else _a(kind)
 
 
 _MISSING_ONE = "missing required property "
