@@ -54,7 +54,7 @@ def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[
         what = f"{limit} levels {limit_hint('max-depth')}" if limit else "the JSON parser allows"
         raise LoadError(f"nesting deeper than {what}", file=filename) from None
     except ValueError as exc:  # an integer longer than Python converts
-        raise LoadError(f"invalid JSON: {exc}", file=filename) from None
+        raise _value_error(exc, text, filename) from None
     if max_depth is not None:
         _check_depth(data, text, filename, max_depth)
     if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text):
@@ -65,6 +65,25 @@ def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[
 
 
 _CONTAINERS = (dict, list)
+_LONG_INTEGER = re.compile(r"-?[0-9]{4000,}")
+
+
+def _value_error(exc: ValueError, text: str, filename: str) -> LoadError:
+    """Python refuses to convert integers of more than ~4,300 digits (a guard against slow
+    conversion); say so in the file's terms, at the number."""
+    if "integer string conversion" not in str(exc):
+        return LoadError(f"invalid JSON: {exc}", file=filename)
+    match = _LONG_INTEGER.search(text)
+    line = column = None
+    if match is not None:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    return LoadError(
+        "invalid JSON: a number with more digits than can be read (the limit is about 4,300)",
+        file=filename,
+        line=line,
+        column=column,
+    )
 
 
 def _check_depth(data: Any, text: str, filename: str, limit: int) -> None:

@@ -284,9 +284,10 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
         container[text_key] = value
         frame.positions[text_key] = frame.key_pos
 
+    event: Any = None
     try:
         while True:
-            event: Any = parser.get_event()
+            event = parser.get_event()
             if event is None:
                 break
             kind = type(event)
@@ -411,7 +412,13 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML: {exc}", file=filename) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise LoadError(f"unreadable value: {exc}", file=filename) from None
+        message = str(exc)
+        if "integer string conversion" in message:
+            message = "a number with more digits than can be read (the limit is about 4,300)"
+        mark = getattr(event, "start_mark", None)
+        if mark is not None:
+            raise _error(f"unreadable value: {message}", mark, filename) from None
+        raise LoadError(f"unreadable value: {message}", file=filename) from None
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:

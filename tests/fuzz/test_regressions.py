@@ -214,3 +214,25 @@ def test_text_report_keeps_each_finding_on_one_line_without_terminal_controls(
     assert len(lines) == 2
     assert lines[0].endswith("'x\\n::error::forged\\r\\nNo problems found\\x1b[2J'")
     assert "\x1b" not in text
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text", "where"),
+    [
+        (
+            ".json",
+            '{"openapi": "3.0.3",\n "x-n": ' + "9" * 5000 + "}",
+            "api.json:2:9: invalid JSON",
+        ),
+        (".yaml", "openapi: 3.0.3\nx-n: " + "9" * 5000 + "\n", "api.yaml:2:6: unreadable value"),
+    ],
+)
+def test_an_integer_too_long_to_convert_is_refused_at_its_place(
+    suffix: str, text: str, where: str
+) -> None:
+    # The error told users to call sys.set_int_max_str_digits(), and had no position.
+    with pytest.raises(LoadError) as caught:
+        load_document(Path(f"api{suffix}"), text=text)
+    assert str(caught.value) == (
+        f"{where}: a number with more digits than can be read (the limit is about 4,300)"
+    )
