@@ -206,6 +206,13 @@ def _common_selection(function: F) -> F:
     help="Skip named files that are not OpenAPI documents instead of failing on them "
     "(for pre-commit hooks that pass every YAML and JSON file).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Lint files in this many processes (default: the number of CPUs). The report is the "
+    "same whatever the number.",
+)
 def lint(
     specs: tuple[str, ...],
     formats: tuple[str, ...],
@@ -231,10 +238,11 @@ def lint(
     report_stale_baseline: bool,
     changed_since: str | None,
     skip_non_openapi: bool,
+    jobs: int | None,
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
     from apilint.config import limits, load_config, parse_size
-    from apilint.engine import Linter, LintResult
+    from apilint.parallel import LinterSettings, collect, default_jobs, lint_files, lint_one
     from apilint.reporters import Report, RuleInfo
 
     if not specs and changed_since is None:
@@ -258,32 +266,30 @@ def lint(
         max_nodes=max_nodes,
         max_ref_hops=max_ref_hops,
     )
-    linter = Linter(
+    settings = LinterSettings(
         config,
-        select=_split(select) or None,
-        extend_select=_split(extend_select),
-        ignore=_split(ignore),
+        select=tuple(_split(select)) or None,
+        extend_select=tuple(_split(extend_select)),
+        ignore=tuple(_split(ignore)),
         load_options=load_options,
         allow_remote_refs=allow_remote_refs,
         ref_root=ref_root,
     )
+    linter = settings.build()
     files = _files_to_lint(specs, config.exclude, changed_since, skip_non_openapi, quiet)
-    result = LintResult()
+    on_disk = lint_files(linter, settings, [f for f in files if f != "-"], jobs or default_jobs())
+    outcomes = []
     for name in files:
-        if name == "-":
-            try:
-                text = _read_stdin(stdin_filename, linter.load_options)
-            except ApilintError as exc:
-                result.errors.append(exc)
-                continue
-            part = _lint_one(linter, Path(stdin_filename), text=text, name=stdin_filename)
-        else:
-            part = _lint_one(linter, Path(name))
-        result.findings.extend(part.findings)
-        result.errors.extend(part.errors)
-        result.notes.extend(part.notes)
-        result.files.extend(part.files)
-    result.findings.sort(key=lambda f: f.sort_key())
+        if name != "-":
+            outcomes.append(on_disk.pop(0))
+            continue
+        try:
+            text = _read_stdin(stdin_filename, linter.load_options)
+        except ApilintError as exc:
+            outcomes.append((stdin_filename, ([], [], exc)))
+            continue
+        outcomes.append((stdin_filename, lint_one(linter, stdin_filename, text, stdin_filename)))
+    result = collect(outcomes)
     for error in result.errors:
         fail(str(error))
     if not quiet:
@@ -428,21 +434,6 @@ def _read_stdin(name: str, options: Any) -> str:
     if buffer is None:  # a text-only stream (some test runners)
         return sys.stdin.read(options.max_file_size + 1)
     return read_stream(buffer, name, options)
-
-
-def _lint_one(linter: Any, path: Path, *, text: str | None = None, name: str | None = None) -> Any:
-    from apilint.engine import LintResult
-
-    result = LintResult()
-    try:
-        findings, notes = linter.lint_file(path, text=text, name=name)
-    except ApilintError as exc:
-        result.errors.append(exc)
-        return result
-    result.findings = findings
-    result.notes = notes
-    result.files = [name or str(path)]
-    return result
 
 
 @main.command()

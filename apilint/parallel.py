@@ -99,12 +99,16 @@ def _total_size(names: list[str]) -> int:
 
 
 def lint_files(
-    linter: Linter, settings: LinterSettings, names: list[str], jobs: int
+    linter: Linter,
+    settings: LinterSettings,
+    names: list[str],
+    jobs: int,
+    min_parallel_bytes: int = MIN_PARALLEL_BYTES,
 ) -> list[tuple[str, FileOutcome]]:
     """Outcomes per file, in the order given. ``linter`` serves the sequential path;
     ``settings`` rebuilds it in workers."""
     workers = min(jobs, len(names))
-    if workers <= 1 or _total_size(names) < MIN_PARALLEL_BYTES:
+    if workers <= 1 or _total_size(names) < min_parallel_bytes:
         return [(name, lint_one(linter, name)) for name in names]
     with ProcessPoolExecutor(
         max_workers=workers,
