@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -299,9 +300,13 @@ class ExampleValidator:
         import jsonschema_rs
 
         cls = jsonschema_rs.Draft4Validator if self.draft4 else jsonschema_rs.Draft202012Validator
+        # Draft 4 predates "uuid"; OpenAPI 3.0 descriptions use it everywhere.
+        formats = {"uuid": _is_uuid} if self.draft4 and "uuid" in self.formats else None
         try:
             if key[0] == "inline":
-                validator = cls(self._inline[key], validate_formats=bool(self.formats))
+                validator = cls(
+                    self._inline[key], validate_formats=bool(self.formats), formats=formats
+                )
             else:
                 _, direction, index, ptr = key
                 uri = f"urn:apilint:{direction.value}:{index}#{quote(encode(ptr), safe='/~')}"
@@ -309,6 +314,7 @@ class ExampleValidator:
                     {"$ref": uri},
                     registry=self._get_registry(),
                     validate_formats=bool(self.formats),
+                    formats=formats,
                 )
         except Exception:  # the schema itself is invalid: spec-invalid's business, not ours
             validator = None
@@ -326,6 +332,13 @@ class ExampleValidator:
             ]
             self._registry = jsonschema_rs.Registry(resources, draft=draft)
         return self._registry
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+
+
+def _is_uuid(value: str) -> bool:
+    return bool(_UUID.match(value))
 
 
 def _dialect_ok(api: OpenAPI) -> bool:
