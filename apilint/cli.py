@@ -313,20 +313,7 @@ def lint(
         command="lint",
         findings=result.findings,
         files=result.files,
-        rules={
-            r.id: RuleInfo(
-                r.id,
-                r.rule.description,
-                r.severity.label,
-                r.rule.docs.why,
-                what=r.rule.docs.what,
-                fix=r.rule.docs.fix,
-                bad=r.rule.docs.bad,
-                good=r.rule.docs.good,
-                family=r.rule.family,
-            )
-            for r in linter.rules
-        },
+        rules={r.id: RuleInfo.from_rule(r.rule, r.severity.label) for r in linter.rules},
         extra=extra,
         failed_files=len(result.errors),
         quiet=quiet,
@@ -459,12 +446,19 @@ def rules(rule_id: str | None, output_format: str, config_path: Path | None) -> 
     from apilint.config import load_config
     from apilint.engine import Linter
     from apilint.rule_docs import describe_rule, rule_as_dict, rule_line
+    from apilint.rulesets import COMMANDS, command_rules
 
     linter = Linter(load_config(config_path))
     ruleset = linter.ruleset
     active = {r.id for r in linter.rules}
+    others = {rid: r for command in COMMANDS[1:] for rid, r in command_rules(command).items()}
+    active.update(others)
     if rule_id is None:
-        ordered = sorted(ruleset.rules.values(), key=lambda r: (r.family, r.id))
+        order = {command: index for index, command in enumerate(COMMANDS)}
+        ordered = sorted(
+            [*ruleset.rules.values(), *others.values()],
+            key=lambda r: (order[r.command], r.family, r.id),
+        )
         if output_format == "json":
             click.echo(json.dumps([rule_as_dict(r) for r in ordered], indent=2))
             return
@@ -473,13 +467,18 @@ def rules(rule_id: str | None, output_format: str, config_path: Path | None) -> 
         for rule in ordered:
             if rule.family != family:
                 family = rule.family
-                click.echo(f"\n# {family}" if family != ordered[0].family else f"# {family}")
+                where = "" if rule.command == "lint" else f" (reported by apilint {rule.command})"
+                heading = f"# {family}{where}"
+                click.echo(heading if family == ordered[0].family else f"\n{heading}")
             click.echo(rule_line(rule, width, rule.id in active))
         return
     canonical = ruleset.canonical(rule_id)
-    if canonical is None:
+    if canonical is not None:
+        rule = ruleset.rules[canonical]
+    elif rule_id in others:
+        rule = others[rule_id]
+    else:
         raise ConfigError(f"unknown rule '{rule_id}' (see 'apilint rules' for the list)")
-    rule = ruleset.rules[canonical]
     if output_format == "json":
         click.echo(json.dumps(rule_as_dict(rule), indent=2))
     else:

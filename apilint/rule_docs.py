@@ -105,6 +105,9 @@ def describe_rule(rule: Rule) -> str:
                 textwrap.wrap(help_text, 92, initial_indent="      ", subsequent_indent="      ")
             )
         lines.append("")
+    if rule.command != "lint":
+        lines.append(f"Reported by: apilint {rule.command}")
+        return "\n".join(lines)
     lines.append(f"Applies to: {_formats_text(rule)}")
     if not rule.recommended:
         lines.append("Not on by default: enable it with --extend-select or 'extend-select'.")
@@ -122,6 +125,7 @@ def rule_line(rule: Rule, width: int, active: bool) -> str:
 def rule_as_dict(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id,
+        "command": rule.command,
         "ruleset": rule.family,
         "severity": rule.severity.label if rule.severity is not None else "off",
         "description": rule.description,

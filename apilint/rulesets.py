@@ -111,6 +111,9 @@ class Rule:
     family: str = ""
     source: str = ""
     builtin: bool = False
+    command: str = "lint"
+    """The command that reports this rule: lint (run by the engine), contract or traffic (their
+    findings come from the contract runner or the log analysis; the ruleset carries their docs)."""
 
     def applies_to(self, formats: frozenset[str]) -> bool:
         return self.formats is None or bool(self.formats & formats)
@@ -195,7 +198,9 @@ def validate_given(given: str, where: str) -> None:
     )
 
 
-def parse_rule(rule_id: str, spec: Any, *, family: str, source: str, builtin: bool) -> Rule:
+def parse_rule(
+    rule_id: str, spec: Any, *, family: str, source: str, builtin: bool, command: str = "lint"
+) -> Rule:
     where = f"{source}: rule '{rule_id}'"
     if not RULE_ID.match(rule_id):
         raise ConfigError(f"{where}: rule ids are kebab-case slugs like 'path-verb'")
@@ -206,6 +211,8 @@ def parse_rule(rule_id: str, spec: Any, *, family: str, source: str, builtin: bo
         raise ConfigError(
             f"{where}: unknown key '{sorted(unknown)[0]}' (known: {', '.join(sorted(RULE_KEYS))})"
         )
+    if command != "lint":
+        return _documented_rule(rule_id, spec, family=family, source=source, command=command)
     for required in ("given", "then"):
         if required not in spec:
             raise ConfigError(f"{where}: '{required}' is required")
@@ -284,20 +291,75 @@ def _read_yaml(path: Path, what: str) -> Any:
         raise ConfigError(f"{path}{where}: invalid YAML in {what}: {problem}") from None
 
 
+def _documented_rule(
+    rule_id: str, spec: dict[str, Any], *, family: str, source: str, command: str
+) -> Rule:
+    """A rule another command reports (contract, traffic): documentation and severity only."""
+    where = f"{source}: rule '{rule_id}'"
+    if "given" in spec or "then" in spec:
+        raise ConfigError(f"{where}: rules of the '{command}' command have no given/then")
+    docs_raw = spec.get("docs") or {}
+    if not isinstance(docs_raw, dict) or set(docs_raw) - DOC_KEYS:
+        raise ConfigError(f"{where}: 'docs' takes {', '.join(sorted(DOC_KEYS))}")
+    return Rule(
+        id=rule_id,
+        severity=parse_severity(spec.get("severity", "warning"), where),
+        description=str(spec.get("description", "")).strip(),
+        given=(),
+        then=(),
+        docs=RuleDocs(**{k: str(v).strip() for k, v in docs_raw.items() if k != "options"}),
+        family=family,
+        source=source,
+        builtin=True,
+        command=command,
+    )
+
+
+COMMANDS = ("lint", "contract", "traffic")
+
+
 @cache
-def builtin_ruleset() -> Ruleset:
-    ruleset = Ruleset()
+def _builtin_rules() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
     for path in sorted(builtin_rules_dir().glob("*.yaml")):
         data = _read_yaml(path, "built-in ruleset")
         if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
             raise ConfigError(f"{path}: a ruleset needs a 'rules' mapping")
+        command = data.get("command", "lint")
+        if command not in COMMANDS:
+            raise ConfigError(f"{path}: command must be one of {', '.join(COMMANDS)}")
         for rule_id, spec in data["rules"].items():
-            ruleset.add(
+            rules.append(
                 parse_rule(
-                    str(rule_id), spec, family=path.stem, source=f"rules/{path.name}", builtin=True
+                    str(rule_id),
+                    spec,
+                    family=path.stem,
+                    source=f"rules/{path.name}",
+                    builtin=True,
+                    command=command,
                 )
             )
+    return tuple(rules)
+
+
+@cache
+def builtin_ruleset() -> Ruleset:
+    """The built-in rules that ``apilint lint`` runs."""
+    ruleset = Ruleset()
+    for rule in _builtin_rules():
+        if rule.command == "lint":
+            ruleset.add(rule)
     return ruleset
+
+
+def command_rules(command: str) -> dict[str, Rule]:
+    """The built-in rules a command reports, by id (their docs, severities and families)."""
+    return {rule.id: rule for rule in _builtin_rules() if rule.command == command}
+
+
+def all_builtin_rules() -> list[Rule]:
+    """Every built-in rule of every command (for ``apilint rules`` and documentation)."""
+    return list(_builtin_rules())
 
 
 def _load_functions(paths: Any, base: Path, where: str) -> None:

@@ -10,12 +10,13 @@ import pytest
 from apilint.config import Config
 from apilint.engine import Linter
 from apilint.rule_docs import describe_rule, example_document
-from apilint.rulesets import RULE_ID, builtin_ruleset
+from apilint.rulesets import RULE_ID, all_builtin_rules, builtin_ruleset
 
 RULES = sorted(builtin_ruleset().rules.values(), key=lambda r: r.id)
+ALL_RULES = sorted(all_builtin_rules(), key=lambda r: r.id)
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.id)
 def test_rule_is_documented(rule) -> None:
     assert RULE_ID.match(rule.id)
     assert rule.description and rule.description[0].isupper()
@@ -46,3 +47,14 @@ def test_good_example_passes(rule, tmp_path: Path) -> None:
 def test_good_example_is_a_valid_description(rule, tmp_path: Path) -> None:
     """A good example must not teach anything the structural check rejects."""
     assert _lint_example(tmp_path, "spec-invalid", rule.docs.good) == []
+
+
+def test_rule_ids_are_unique_across_commands() -> None:
+    ids = [rule.id for rule in ALL_RULES]
+    assert len(ids) == len(set(ids))
+
+
+def test_traffic_rules_are_documented() -> None:
+    from apilint.traffic.report import REDIRECT, RULES, SERVER_ERRORS, UNDOCUMENTED, UNUSED
+
+    assert set(RULES) == {UNDOCUMENTED, REDIRECT, SERVER_ERRORS, UNUSED}

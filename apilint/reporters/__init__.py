@@ -9,10 +9,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint import __version__
 from apilint.findings import Finding, summarize
+
+if TYPE_CHECKING:
+    from apilint.rulesets import Rule
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,22 @@ class RuleInfo:
     good: str = ""
     family: str = ""
     """The ruleset the rule belongs to (a SARIF tag)."""
+
+    @classmethod
+    def from_rule(cls, rule: Rule, severity: str | None = None) -> RuleInfo:
+        """A rule's report-facing summary; ``severity`` overrides the rule's default."""
+        default = rule.severity.label if rule.severity is not None else "off"
+        return cls(
+            rule.id,
+            rule.description,
+            severity or default,
+            rule.docs.why,
+            what=rule.docs.what,
+            fix=rule.docs.fix,
+            bad=rule.docs.bad,
+            good=rule.docs.good,
+            family=rule.family,
+        )
 
 
 @dataclass

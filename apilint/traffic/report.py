@@ -26,6 +26,7 @@ from apilint.findings import Finding, Severity
 from apilint.openapi import OpenAPI
 from apilint.pointer import Pointer, encode
 from apilint.reporters import Report, RuleInfo
+from apilint.rulesets import command_rules
 from apilint.traffic.aggregate import Aggregator, EndpointTally, Tally
 from apilint.traffic.histogram import merge, percentiles
 from apilint.traffic.matcher import Matcher, Route
@@ -35,42 +36,9 @@ REDIRECT = "traffic-redirect"
 SERVER_ERRORS = "traffic-server-errors"
 UNUSED = "traffic-unused"
 
+# Their documentation and default severities live with every other rule's, in rules/traffic.yaml.
 RULES: dict[str, RuleInfo] = {
-    UNDOCUMENTED: RuleInfo(
-        UNDOCUMENTED,
-        "Requests reach an endpoint the description does not have.",
-        "warning",
-        "Clients depend on an endpoint nobody reviewing the description knows about: it has no "
-        "schema, no contract tests and no deprecation path. Document it or retire it. Paths are "
-        "grouped into templates (numbers, UUIDs and hash-like segments become {id}). Endpoints "
-        "that only ever answered 404, 405 or 501, paths outside the description's base paths, "
-        "and static web assets are listed in the report's undocumented table, not reported.",
-    ),
-    REDIRECT: RuleInfo(
-        REDIRECT,
-        "Calls to an operation are redirected (a trailing-slash mismatch, or a redirect the "
-        "operation does not document).",
-        "warning",
-        "Every redirect costs clients a round trip, some clients drop the body or switch to GET "
-        "on 301 and 302, and a slash redirect means the description and the server's routes "
-        "disagree about the path. The count and share are the calls that got 301, 302, 303, "
-        "307 or 308: on the trailing-slash variant of the path, or on the path itself when the "
-        "operation does not document that response.",
-    ),
-    SERVER_ERRORS: RuleInfo(
-        SERVER_ERRORS,
-        "An operation's share of 5xx responses is above --max-error-share.",
-        "error",
-        "Server errors are failures the service owns; an operation that fails more often than "
-        "the agreed share needs attention before its clients notice.",
-    ),
-    UNUSED: RuleInfo(
-        UNUSED,
-        "A documented operation received no requests in the logs.",
-        "info",
-        "Operations nobody calls are candidates for deprecation and removal, or a sign that the "
-        "logs miss some clients or that the server routes them elsewhere.",
-    ),
+    rule_id: RuleInfo.from_rule(rule) for rule_id, rule in command_rules("traffic").items()
 }
 
 REDIRECT_STATUSES = frozenset({"301", "302", "303", "307", "308"})
