@@ -23,6 +23,9 @@ def render(report: Report) -> str:
         # A message quotes the spec: a newline or an escape sequence in it must not forge lines
         # or drive the terminal.
         lines.append(f"{where} {severity} {rule}: {escape_controls(f.message)}")
+        curl = f.extra.get("curl")  # contract findings: how to send the request again
+        if isinstance(curl, str):
+            lines.append("    " + escape_controls(curl))
     if report.quiet:
         return "\n".join(lines) + ("\n" if lines else "")
     counts = report.summary
