@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -188,6 +190,7 @@ def contract(
     from apilint.findings import Severity
     from apilint.reporters import Report, RuleInfo
 
+    _keep_hypothesis_out_of_the_project()
     session = Session(options, progress=progress)
     with _interruptible(session):
         outcome = session.run()
@@ -197,7 +200,15 @@ def contract(
         findings=outcome.findings,
         files=[outcome.spec],
         rules={
-            rule.id: RuleInfo(rule.id, rule.description, rule.severity.label, rule.why)
+            rule.id: RuleInfo(
+                rule.id,
+                rule.description,
+                rule.severity.label,
+                rule.why,
+                what=rule.description,
+                fix=rule.fix,
+                family="contract",
+            )
             for rule in RULES.values()
             if rule.id in options.rules
         },
@@ -223,6 +234,23 @@ def contract(
     threshold = None if fail_on == "never" else Severity.parse(fail_on)
     failed = threshold is not None and any(f.severity >= threshold for f in outcome.findings)
     sys.exit(1 if failed else 0)
+
+
+def _keep_hypothesis_out_of_the_project() -> None:
+    """Hypothesis keeps a ``.hypothesis/`` directory (a cache of constants it mines from local
+    modules) in the working directory; a contract run should not leave one in the user's
+    project. It goes to the user's cache directory instead, unless they chose a place."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    home = Path(base) / "apilint" / "hypothesis"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        home = Path(tempfile.mkdtemp(prefix="apilint-hypothesis-"))
+    set_hypothesis_home_dir(home)
 
 
 class _interruptible:

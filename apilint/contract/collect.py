@@ -3,7 +3,8 @@
 The probes and Schemathesis often see the same problem (a 308 on ``GET /api/thoughts`` shows up in
 the probe and in every generated request); a finding is identified by its rule and a key, kept
 once, and upgraded when a later sighting is more severe (an undocumented status first seen for an
-invalid request, then for a valid one).
+invalid request, then for a valid one); between equally severe sightings, the one with the
+shortest reproduction (curl line) is kept.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class Collector:
         full_key = (rule, *key)
         with self._lock:
             known = self._findings.get(full_key)
-            if known is not None and known.severity >= finding.severity:
+            if known is not None and not _better(finding, known):
                 return
             self._findings[full_key] = finding
         if self.on_change is not None:
@@ -87,3 +88,9 @@ class Collector:
         with self._lock:
             found = list(self._findings.values())
         return sorted(found, key=Finding.sort_key)
+
+
+def _better(new: Finding, known: Finding) -> bool:
+    if new.severity != known.severity:
+        return new.severity > known.severity
+    return len(str(new.extra.get("curl", ""))) < len(str(known.extra.get("curl", "")))

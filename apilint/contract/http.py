@@ -164,9 +164,55 @@ def asgi_backend(app: Any) -> RequestsBackend:
 # -- in-process WSGI -------------------------------------------------------------------------
 
 
+class TimeoutWsgi:
+    """WSGI middleware that gives every in-process call the run's timeout: the app runs (and its
+    body is read) in a worker thread; one that does not finish in time raises TimeoutError in
+    the caller, like a network timeout. Used for both the probes and Schemathesis's requests."""
+
+    def __init__(self, app: Any, timeout: float) -> None:
+        self.app = app
+        self.timeout = timeout
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        result: dict[str, Any] = {}
+
+        def call() -> None:
+            chunks: list[bytes] = []
+            started: list[Any] = []
+
+            def capture(status: str, headers: list[Any], exc_info: Any = None) -> Any:
+                started[:] = [status, headers, exc_info]
+                return chunks.append
+
+            try:
+                body = self.app(environ, capture)
+                try:
+                    chunks.extend(body)
+                finally:
+                    close = getattr(body, "close", None)
+                    if close is not None:
+                        close()
+                result["answer"] = (started, b"".join(chunks))
+            except BaseException as exc:  # handed to the caller's thread
+                result["error"] = exc
+
+        worker = threading.Thread(target=call, name="apilint-wsgi", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise TimeoutError(
+                f"the app did not answer {environ.get('REQUEST_METHOD')} "
+                f"{environ.get('PATH_INFO')} within {self.timeout:g} s (--timeout)"
+            )
+        if "error" in result:
+            raise result["error"]
+        (status, headers, exc_info), body = result["answer"]
+        start_response(status, headers, exc_info)
+        return [body]
+
+
 class WsgiBackend:
-    """Werkzeug's test client (it never follows redirects unless asked), in a worker thread so a
-    hung app still times out."""
+    """Werkzeug's test client (it never follows redirects unless asked) on a TimeoutWsgi app."""
 
     def __init__(self, app: Any) -> None:
         from werkzeug.test import Client as WerkzeugClient
@@ -175,42 +221,27 @@ class WsgiBackend:
 
     def send(self, request: Request, timeout: float) -> Answer:
         parts = urlsplit(request.url)
-        result: dict[str, Any] = {}
-
-        def call() -> None:
-            try:
-                response = self.client.open(
-                    path=parts.path or "/",
-                    base_url=f"{parts.scheme}://{parts.netloc}",
-                    query_string=parts.query,
-                    method=request.method,
-                    headers=list(request.headers.items()),
-                    data=request.body,
-                    follow_redirects=False,
-                )
-                headers = {name.lower(): value for name, value in response.headers.items()}
-                result["answer"] = Answer(response.status_code, headers)
-                response.close()
-            except BaseException as exc:  # handed to the caller's thread
-                result["error"] = exc
-
-        worker = threading.Thread(target=call, name="apilint-wsgi", daemon=True)
-        worker.start()
-        worker.join(timeout)
-        if worker.is_alive():
-            raise TransportError(
-                f"the app did not answer {request.method} {parts.path} within {timeout:g} s "
-                "(--timeout)",
-                "timeout",
+        try:
+            response = self.client.open(
+                path=parts.path or "/",
+                base_url=f"{parts.scheme}://{parts.netloc}",
+                query_string=parts.query,
+                method=request.method,
+                headers=list(request.headers.items()),
+                data=request.body,
+                follow_redirects=False,
             )
-        if "error" in result:
-            error = result["error"]
+        except TimeoutError as exc:
+            raise TransportError(str(exc), "timeout") from None
+        except Exception as exc:
             raise TransportError(
-                f"the app raised {type(error).__name__} on {request.method} {parts.path}: "
-                f"{_first_line(error)}",
+                f"the app raised {type(exc).__name__} on {request.method} {parts.path}: "
+                f"{_first_line(exc)}",
                 "app",
-            )
-        answer: Answer = result["answer"]
+            ) from None
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        answer = Answer(response.status_code, headers)
+        response.close()
         return answer
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ class Progress:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.enabled = self.tty if enabled is None else enabled
         self.total = total
+        self.operations = total
         self.phase = ""
         self.done: set[str] = set()
         self.findings = 0
@@ -25,10 +26,11 @@ class Progress:
         self._last_draw = 0.0
         self._width = 0
 
-    def start_phase(self, phase: str) -> None:
+    def start_phase(self, phase: str, total: int | None = None) -> None:
         with self._lock:
             self.phase = phase
             self.done = set()
+            self.total = self.operations if total is None else total
         self.draw(force=True)
 
     def operation_done(self, phase: str, label: str | None) -> None:
@@ -36,6 +38,7 @@ class Progress:
             if phase != self.phase:
                 self.phase = phase
                 self.done = set()
+                self.total = self.operations
             if label is not None:
                 self.done.add(label)
         self.draw(line=label)

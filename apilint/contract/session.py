@@ -21,6 +21,7 @@ from apilint.contract.collect import Collector
 from apilint.contract.http import (
     Backend,
     Client,
+    TimeoutWsgi,
     TransportError,
     WriteRefused,
     WsgiBackend,
@@ -28,7 +29,7 @@ from apilint.contract.http import (
     network_backend,
     rate_limiter,
 )
-from apilint.contract.options import ContractOptions
+from apilint.contract.options import SAFE_METHODS, ContractOptions
 from apilint.contract.probes import Prober, RequestBuilder
 from apilint.contract.progress import Progress
 from apilint.contract.redact import Redactor
@@ -86,6 +87,8 @@ class Session:
         if options.seed is None:
             options.seed = random.SystemRandom().randrange(2**31)
         app = load_app(options.app) if options.app is not None else None
+        if app is not None and not is_asgi(app):
+            app = TimeoutWsgi(app, options.timeout)  # ASGI calls time out on their own
         base_url = self._base_url(spec, app)
         key_headers, key_query = spec.credential_names()
         redactor = Redactor(
@@ -149,17 +152,24 @@ class Session:
         )
         builder = RequestBuilder(spec, base_url, options.headers)
         prober = Prober(spec, client, builder, redactor, collector.issue, insecure=options.insecure)
+        # Reads are probed first (the first one is the connectivity check); writes last, so their
+        # side effects (a DELETE of resource 1...) do not change what the fuzzing meets.
+        reads = [op for op in allowed if op.method.upper() in SAFE_METHODS]
+        writes = [op for op in allowed if op.method.upper() not in SAFE_METHODS]
+        before, after = (reads, writes) if reads else (writes, [])
         error: ContractError | None = None
         try:
-            error = self._probe(allowed, prober, progress, notes)
+            error = self._probe(before, prober, progress, notes, connectivity=True)
             if fuzz is not None and error is None and not self.stopped.is_set():
-                progress.start_phase("fuzzing")
+                progress.start_phase("fuzzing", len(allowed))
                 try:
                     fuzz.run()
                 finally:
                     notes.extend(fuzz.notes)
                 if fuzz.outage is not None:
                     error = ContractError(f"the run stopped early: {fuzz.outage}")
+            if after and error is None and self.options.probes_enabled:
+                error = self._probe(after, prober, progress, notes, connectivity=False)
         finally:
             progress.finish()
             client.close()
@@ -178,11 +188,19 @@ class Session:
         )
 
     def _probe(
-        self, operations: list[Any], prober: Prober, progress: Progress, notes: list[str]
+        self,
+        operations: list[Any],
+        prober: Prober,
+        progress: Progress,
+        notes: list[str],
+        *,
+        connectivity: bool,
     ) -> ContractError | None:
-        """Probe every operation (or, with probes deselected, only check the service answers)."""
-        progress.start_phase("probes")
-        first = True
+        """Probe these operations (with probes deselected, only check that the service answers).
+        With ``connectivity``, a first request that gets no answer ends the run with its error."""
+        phase = "probes" if connectivity else "write probes"
+        progress.start_phase(phase, len(operations))
+        first = connectivity
         for op in operations:
             if self.stopped.is_set():
                 break
@@ -200,7 +218,7 @@ class Session:
             except WriteRefused as exc:  # filtered out above; kept as a tripwire
                 notes.append(str(exc))
             first = False
-            progress.operation_done("probes", op.label)
+            progress.operation_done(phase, op.label)
             if not self.options.probes_enabled:
                 break
         return None

@@ -242,5 +242,6 @@ def test_progress_only_when_asked_or_on_a_terminal(tmp_path: Path) -> None:
         quiet = run_cli(*common)
         shown = run_cli(*common, "--progress")
     assert "operations, 0 findings" not in quiet.stderr
-    assert "apilint contract: probes 4/4 operations, 0 findings" in shown.stderr
-    assert "apilint contract: fuzzing" in shown.stderr
+    assert "apilint contract: probes 3/3 operations, 0 findings" in shown.stderr
+    assert "apilint contract: examples 4/4 operations, 0 findings" in shown.stderr
+    assert "apilint contract: write probes 1/1 operations, 0 findings" in shown.stderr
