@@ -930,3 +930,30 @@ def test_required_property_undefined_in_swagger2(lint: Lint) -> None:
     )
     assert pointers(findings, "required-property-undefined") == ["/definitions/Docker/required/0"]
     assert "did you mean 'tag'?" in findings[0].message
+
+
+def test_an_abstract_base_requiring_what_its_subtypes_define(lint: Lint) -> None:
+    # Spotify: PagingObject requires "items", which each of its many subtypes defines.
+    subtypes = "".join(
+        f"""
+            Paging{i}:
+              allOf:
+                - $ref: "#/components/schemas/PagingObject"
+                - type: object
+                  properties:
+                    items: {{type: array, items: {{type: string}}}}"""
+        for i in range(20)
+    )
+    findings = lint(
+        f"""
+        components:
+          schemas:
+            PagingObject:
+              type: object
+              required: [href, items]
+              properties:
+                href: {{type: string}}{subtypes}
+        """,
+        select=["required-property-undefined"],
+    )
+    assert findings == []
