@@ -162,6 +162,13 @@ ACTION_SEGMENTS = frozenset(
     }
 )
 
+# Words that start an action phrase (generate-notes, bulk_users) but rarely a noun compound;
+# "report", "test", "login" or "run" start both (report_runs, test_clocks, login_links).
+_PHRASE_VERBS = frozenset(
+    {"generate", "calculate", "compute", "estimate", "validate", "verify", "convert", "render",
+     "preview", "resend", "mark", "bulk", "batch", "import", "export"}
+)  # fmt: skip
+
 # Plural-looking words that usually name one document, not a collection of items.
 _SINGULAR_DOCUMENTS = frozenset(
     {"settings", "preferences", "stats", "statistics", "metrics", "analytics", "details",
@@ -196,6 +203,12 @@ class PathShape:
     def verb(self) -> str | None:
         """For an action: its first word (``mark-as-read`` -> ``mark``)."""
         return self.words[0] if self.shape is Shape.ACTION and self.words else None
+
+    @property
+    def starts_with_verb(self) -> bool:
+        """The last literal is a phrase that starts with a verb (``generate-notes``,
+        ``rerunTriggers``): a collection to read, maybe, but not one to create items in."""
+        return len(self.words) > 1 and (self.words[0] in VERBS or self.words[0] in _PHRASE_VERBS)
 
 
 def is_param(segment: str) -> bool:

@@ -274,7 +274,7 @@ def operation_success_response(
 
 _CREATE_WORDS = frozenset(
     {"create", "add", "insert", "new", "register", "post", "make", "place", "open", "upload",
-     "book", "issue", "provision", "generate", "start"}
+     "book", "issue", "provision", "start"}
 )  # fmt: skip
 _NOT_CREATE_WORDS = frozenset(
     {"search", "query", "find", "filter", "list", "get", "fetch", "retrieve", "read", "return",
@@ -367,7 +367,7 @@ def post_create_status(
             continue
         if not _has_body(op, api) or _is_list_body(op, api):
             continue  # nothing to create from, or many things: adding to a set, bulk work
-        if shape.shape is Shape.COLLECTION:
+        if shape.shape is Shape.COLLECTION and not shape.starts_with_verb:
             has_items = index.has_items(op.path)
             if intent is None and (not has_items or _looks_like_query(op, api)):
                 continue
@@ -477,7 +477,9 @@ def put_on_collection(
         if op.method != "put":
             continue
         shape = classify(op.path)
-        if shape.shape is not Shape.COLLECTION or not index.has_items(op.path):
+        if shape.shape is not Shape.COLLECTION or shape.starts_with_verb:
+            continue
+        if not index.has_items(op.path):
             continue
         if _is_list_body(op, api):
             continue  # replaces the set on purpose (PUT /issues/{n}/labels with a list)

@@ -1293,3 +1293,32 @@ def test_the_example_shows_its_planted_mistakes(tmp_path: Path) -> None:
     assert ("operation-id-unique", "DELETE /api/thoughts/{thoughtId}") in got
     fixed, _ = linter.lint_file(EXAMPLES / "openapi.fixed.yaml")
     assert fixed == []
+
+
+def test_a_verb_phrase_is_not_a_collection_to_create_in(lint: Lint) -> None:
+    # GitHub: POST /repos/{owner}/{repo}/releases/generate-notes ("Generate release notes
+    # content") answers 200; Stripe's login_links and report_runs are collections all the same.
+    findings = lint(
+        f"""
+        paths:
+          /releases/generate-notes:
+            post:
+              operationId: repos/generate-release-notes
+              summary: Generate release notes content for a release
+{JSON_BODY}
+              responses:
+                "200": {{description: The notes}}
+          /accounts/{{account}}/login_links:
+            post:
+              description: <p>Creates a single-use login link for an Express account.</p>
+              parameters:
+                - {{name: account, in: path, required: true, schema: {{type: string}}}}
+{JSON_BODY}
+              responses:
+                "200": {{description: The link}}
+        """,
+        select=["post-create-status"],
+    )
+    assert pointers(findings, "post-create-status") == [
+        "/paths/~1accounts~1{account}~1login_links/post/responses/200"
+    ]
