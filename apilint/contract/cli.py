@@ -185,7 +185,7 @@ def contract(
         rules=select_rules(select, ignore),
     )
 
-    from apilint.contract.rules import RULES
+    from apilint.contract.rules import contract_rules
     from apilint.contract.session import Session
     from apilint.findings import Severity
     from apilint.reporters import Report, RuleInfo
@@ -200,17 +200,9 @@ def contract(
         findings=outcome.findings,
         files=[outcome.spec],
         rules={
-            rule.id: RuleInfo(
-                rule.id,
-                rule.description,
-                rule.severity.label,
-                rule.why,
-                what=rule.description,
-                fix=rule.fix,
-                family="contract",
-            )
-            for rule in RULES.values()
-            if rule.id in options.rules
+            rule_id: RuleInfo.from_rule(rule)
+            for rule_id, rule in contract_rules().items()
+            if rule_id in options.rules
         },
         extra={"run": outcome.run_info()},
         quiet=quiet,

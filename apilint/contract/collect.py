@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from apilint.contract.redact import Redactor
 from apilint.contract.redirects import Hop, Issue, redirect_issues
-from apilint.contract.rules import RULES
+from apilint.contract.rules import contract_rules
 from apilint.contract.spec import Exchange, Spec
 from apilint.findings import Finding, Severity
 
@@ -52,7 +52,7 @@ class Collector:
             return
         finding = self.spec.finding(
             rule,
-            severity or RULES[rule].severity,
+            severity or self._severity(rule),
             self.redactor.text(message),
             label,
             exchange,
@@ -66,6 +66,10 @@ class Collector:
             self._findings[full_key] = finding
         if self.on_change is not None:
             self.on_change()
+
+    @staticmethod
+    def _severity(rule: str) -> Severity:
+        return contract_rules()[rule].severity or Severity.WARNING
 
     def issue(self, issue: Issue, exchange: Exchange) -> None:
         self.add(issue.rule, issue.message, self._label(issue), exchange, issue.key)

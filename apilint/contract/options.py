@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from apilint.contract.rules import PROBE_RULES, RULES
+from apilint.contract.rules import PROBE_RULES, RULE_IDS
 from apilint.errors import ConfigError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -48,7 +48,7 @@ class ContractOptions:
     workers: int = 1
     phases: list[str] = field(default_factory=lambda: list(PHASES))
     mode: str = "all"
-    rules: frozenset[str] = frozenset(RULES)
+    rules: frozenset[str] = RULE_IDS
 
     @property
     def probes_enabled(self) -> bool:
@@ -176,17 +176,17 @@ def select_rules(select: Sequence[str], ignore: Sequence[str]) -> frozenset[str]
                 if not part:
                     continue
                 if part == "all":
-                    out |= set(RULES)
-                elif part in RULES:
+                    out |= set(RULE_IDS)
+                elif part in RULE_IDS:
                     out.add(part)
                 else:
                     raise ConfigError(
                         f"{option}: unknown contract finding id '{part}' "
-                        f"(choose from {', '.join(sorted(RULES))})"
+                        f"(choose from {', '.join(sorted(RULE_IDS))})"
                     )
         return out
 
-    chosen = ids(select, "--select") if select else set(RULES)
+    chosen = ids(select, "--select") if select else set(RULE_IDS)
     chosen -= ids(ignore, "--ignore")
     if not chosen:
         raise ConfigError("--select/--ignore leave nothing to check")

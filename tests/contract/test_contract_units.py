@@ -261,3 +261,13 @@ def test_values_follow_examples_and_constraints(tmp_path: Path) -> None:
     assert value["ref"] == {"n": 42}
     assert value["choice"] is True
     assert "optional" not in value
+
+
+def test_every_finding_id_is_documented_and_every_check_exists() -> None:
+    from schemathesis.checks import CHECKS, load_all_checks
+
+    from apilint.contract.rules import CHECK_RULES, PROBE_RULES, RULE_IDS, contract_rules
+
+    assert set(contract_rules()) == RULE_IDS == {*CHECK_RULES.values(), *PROBE_RULES}
+    load_all_checks()
+    assert set(CHECK_RULES) <= set(CHECKS.get_all_names())  # a renamed check fails here
