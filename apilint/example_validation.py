@@ -273,7 +273,9 @@ class ExampleValidator:
             prop = props.get(name) if isinstance(name, str) else None
             if isinstance(prop, dict) and "$ref" in prop:
                 prop, _, _ = self._follow(prop, doc, ())
-            if isinstance(prop, dict) and any(prop.get(flag) is True for flag in skip):
+            if isinstance(prop, dict) and (
+                any(prop.get(flag) is True for flag in skip) or _autorest_one_way(prop, skip)
+            ):
                 continue
             out.append(name)
         return out
@@ -339,6 +341,18 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 
 def _is_uuid(value: str) -> bool:
     return bool(_UUID.match(value))
+
+
+def _autorest_one_way(prop: dict[str, Any], skip: set[str]) -> bool:
+    """AutoRest's way of saying readOnly or writeOnly: ``x-ms-mutability`` without "create"
+    and "update" (read only), without "read" (never returned), or ``x-ms-secret``."""
+    mutability = prop.get("x-ms-mutability")
+    if isinstance(mutability, list):
+        if "writeOnly" in skip and "read" not in mutability:
+            return True
+        if "readOnly" in skip and "create" not in mutability and "update" not in mutability:
+            return True
+    return "writeOnly" in skip and prop.get("x-ms-secret") is True
 
 
 def _dialect_ok(api: OpenAPI) -> bool:

@@ -957,3 +957,40 @@ def test_an_abstract_base_requiring_what_its_subtypes_define(lint: Lint) -> None
         select=["required-property-undefined"],
     )
     assert findings == []
+
+
+def test_autorest_mutability_is_read_and_write_only(lint: Lint) -> None:
+    # Azure DevSpaces: a controller's credentials are required on create ("x-ms-mutability:
+    # [create]") and never returned, so a response example leaves them out.
+    findings = lint(
+        """
+        x-ms-paths: {}
+        paths:
+          /controllers:
+            put:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: "#/components/schemas/Controller"}
+                    example: {name: c1}
+              responses:
+                "200":
+                  description: The controller
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Controller"}
+                      example: {name: c1}
+        components:
+          schemas:
+            Controller:
+              type: object
+              required: [name, credentials]
+              properties:
+                name: {type: string}
+                credentials: {type: string, x-ms-mutability: [create]}
+        """,
+        select=["example-invalid"],
+    )
+    [finding] = findings
+    assert "/requestBody/" in finding.pointer
+    assert "missing required property 'credentials'" in finding.message
