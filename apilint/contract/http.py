@@ -299,6 +299,8 @@ def describe_failure(
             errno.EADDRNOTAVAIL,
         ):
             return TransportError(f"{origin} is unreachable ({error.strerror})", "unreachable")
+    if any(isinstance(error, ConnectionResetError) for error in chain):
+        return TransportError(f"{origin} reset the connection", "closed")
     if "RemoteDisconnected" in names or "ProtocolError" in names:
         return TransportError(f"{origin} closed the connection without answering", "closed")
     if "InvalidURL" in names or "InvalidSchema" in names or "MissingSchema" in names:

@@ -27,6 +27,7 @@ from schemathesis.engine import StopReason, events, from_schema
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
 from apilint.contract.collect import Collector
+from apilint.contract.http import Request, describe_failure
 from apilint.contract.options import PHASES, SAFE_METHODS, ContractOptions
 from apilint.contract.redact import Redactor
 from apilint.contract.redirects import Hop, is_redirect, status_text
@@ -226,21 +227,29 @@ class FuzzRun:
                 self.outage = "the service stopped answering"
 
     def _error(self, event: Any) -> None:
+        import requests
+
         value = event.value
         text = self._one_line(value)
         if isinstance(value, WriteBlocked) or "WriteBlocked" in repr(value.__cause__):
             text = "a write request was refused by apilint's safety guard"
+        elif isinstance(value, requests.RequestException) and value.request is not None:
+            sent = Request(str(value.request.method), str(value.request.url))
+            failure = describe_failure(value, sent, self.options.timeout, self.redactor)
+            text = str(failure)
+            if failure.kind in ("refused", "closed", "unreachable") and self.outage is None:
+                self.outage = text
         label = event.label if event.label else "run"
         note = f"{label}: {text}"
-        name = type(value).__name__
-        if name in ("ConnectionError", "ConnectTimeout") and self.outage is None:
-            self.outage = text
         if note not in self.notes:
             self.notes.append(note)
 
     def _one_line(self, exc: BaseException) -> str:
         text = str(exc).strip() or type(exc).__name__
-        return self.redactor.text(text.splitlines()[0][:300])
+        line = text.splitlines()[0][:300]
+        if line.endswith(":"):  # "... Last requests before it went away:" (a list follows)
+            line = line.rpartition(". ")[0] + "." if ". " in line else line.rstrip(":")
+        return self.redactor.text(line)
 
     def _scenario(self, recorder: Any) -> None:
         for case_id, node in recorder.cases.items():

@@ -242,3 +242,31 @@ def test_secrets_never_appear_in_any_report_or_log(tmp_path: Path) -> None:
     assert "Authorization: ***" in bounce["curl"]
     assert "X-Api-Key: ***" in bounce["curl"]
     assert "***" in bounce["response"]["location"]
+
+
+def test_a_service_that_goes_away_mid_run_ends_it_with_the_findings_so_far(spec: Path) -> None:
+    from werkzeug.serving import make_server
+
+    app = items_app(slash=True)
+    seen = {"requests": 0}
+
+    def dies_after_40(environ: dict[str, Any], start_response: Any) -> Any:
+        seen["requests"] += 1
+        if seen["requests"] == 40:
+            threading.Thread(target=server.shutdown).start()
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, dies_after_40, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        outcome = run_contract(spec, base_url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    assert outcome.error is not None
+    assert "the run stopped early" in str(outcome.error)
+    assert ("unexpected-redirect", "GET /items") in {
+        (f.rule, f.operation) for f in outcome.findings
+    }
