@@ -747,8 +747,15 @@ class _Properties:
 
     def __init__(self, api: OpenAPI) -> None:
         self.api = api
-        self.parents = _parents(api)
+        self._parents: dict[tuple[int, Pointer], list[Node]] | None = None
         self._down: dict[tuple[int, Pointer], _Defined] = {}
+
+    @property
+    def parents(self) -> dict[tuple[int, Pointer], list[Node]]:
+        """Built on the first name a schema's own branches don't define."""
+        if self._parents is None:
+            self._parents = _parents(self.api)
+        return self._parents
 
     def down(self, node: Node, depth: int = 0) -> _Defined:
         try:
