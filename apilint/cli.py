@@ -429,9 +429,10 @@ def _read_stdin(name: str, options: Any) -> str:
     "-f",
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    help="markdown: the rule reference (docs/rules.md).",
 )
 @click.option(
     "--config",
@@ -445,7 +446,7 @@ def rules(rule_id: str | None, output_format: str, config_path: Path | None) -> 
 
     from apilint.config import load_config
     from apilint.engine import Linter
-    from apilint.rule_docs import describe_rule, rule_as_dict, rule_line
+    from apilint.rule_docs import describe_rule, rule_as_dict, rule_line, rules_markdown
     from apilint.rulesets import COMMANDS, command_rules
 
     linter = Linter(load_config(config_path))
@@ -461,6 +462,9 @@ def rules(rule_id: str | None, output_format: str, config_path: Path | None) -> 
         )
         if output_format == "json":
             click.echo(json.dumps([rule_as_dict(r) for r in ordered], indent=2))
+            return
+        if output_format == "markdown":
+            click.echo(rules_markdown(ordered), nl=False)
             return
         width = max(len(r.id) for r in ordered)
         family = None
@@ -481,5 +485,7 @@ def rules(rule_id: str | None, output_format: str, config_path: Path | None) -> 
         raise ConfigError(f"unknown rule '{rule_id}' (see 'apilint rules' for the list)")
     if output_format == "json":
         click.echo(json.dumps(rule_as_dict(rule), indent=2))
+    elif output_format == "markdown":
+        click.echo(rules_markdown([rule]), nl=False)
     else:
         click.echo(describe_rule(rule))

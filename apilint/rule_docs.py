@@ -141,3 +141,64 @@ def rule_as_dict(rule: Rule) -> dict[str, Any]:
         },
         "options": [{"name": n, "type": k, "help": h} for n, k, h in options_of(rule)],
     }
+
+
+_COMMAND_TITLES = {
+    "lint": "apilint lint",
+    "contract": "apilint contract",
+    "traffic": "apilint traffic",
+}
+
+
+def rules_markdown(rules: list[Rule]) -> str:
+    """The rule reference (docs/rules.md), generated from the rules themselves."""
+    from apilint.rulesets import COMMANDS
+
+    order = {command: index for index, command in enumerate(COMMANDS)}
+    ordered = sorted(rules, key=lambda r: (order[r.command], r.family, r.id))
+    out = [
+        "# Rules",
+        "",
+        "Generated from `rules/*.yaml` by `apilint rules --format markdown`; do not edit by hand.",
+        "`apilint rules ID` prints the same documentation in the terminal.",
+        "",
+        "| rule | severity | command | ruleset | what it checks |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in ordered:
+        severity = rule.severity.label if rule.severity is not None else "off"
+        description = rule.description.replace("|", "\\|")
+        out.append(
+            f"| [`{rule.id}`](#{rule.id}) | {severity} | {rule.command} | {rule.family} | "
+            f"{description} |"
+        )
+    for rule in ordered:
+        severity = rule.severity.label if rule.severity is not None else "off"
+        out += ["", f"## {rule.id}", ""]
+        command = _COMMAND_TITLES[rule.command]
+        out.append(
+            f"*{severity}* · ruleset `{rule.family}` · reported by `{command}`"
+            + ("" if rule.command != "lint" else f" · {_formats_text(rule)}")
+            + ("" if rule.recommended else " · not on by default")
+        )
+        out += ["", rule.description, ""]
+        docs = rule.docs
+        for title, body in (("What it does", docs.what), ("Why it matters", docs.why)):
+            if body:
+                out += [f"**{title}.** {' '.join(body.split())}", ""]
+        language = "yaml" if rule.command == "lint" else "text"
+        for title, body in (("Example of the problem", docs.bad), ("Fixed", docs.good)):
+            if body:
+                out += [f"{title}:", "", f"```{language}", body.rstrip(), "```", ""]
+        if docs.fix:
+            out += [f"**How to fix.** {' '.join(docs.fix.split())}", ""]
+        options = options_of(rule)
+        if options:
+            out.append("Options:")
+            out.append("")
+            for name, kind, help_text in options:
+                out.append(f"- `{name}` ({kind}): {help_text}")
+            out.append("")
+        if rule.aliases:
+            out += [f"Former ids: {', '.join(f'`{a}`' for a in rule.aliases)}", ""]
+    return "\n".join(out).rstrip() + "\n"
