@@ -123,7 +123,10 @@ class ExampleValidator:
             return None
         if isinstance(value, dict) and not _has_refs(value):
             converted = self._convert(value, doc, direction)
-            key = ("inline", json.dumps(converted, sort_keys=True, default=str))
+            try:
+                key = ("inline", json.dumps(converted, sort_keys=True, default=str))
+            except (TypeError, ValueError):  # keys that are not all strings (YAML allows it)
+                return None
             self._inline.setdefault(key, converted)
             return key
         self._need(direction, doc, ptr)
@@ -213,7 +216,7 @@ class ExampleValidator:
                 out[key] = self._convert(value, doc, direction)
             elif key == "items" and isinstance(value, list):
                 out[key] = [self._convert(v, doc, direction) for v in value]
-            elif key == "format" and value not in self.formats:
+            elif key == "format" and (not isinstance(value, str) or value not in self.formats):
                 continue
             elif key == "type" and value == "file":
                 continue  # Swagger 2.0 file uploads: any content

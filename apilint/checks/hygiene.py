@@ -301,7 +301,7 @@ def _scan(value: Any, parent: str | None) -> Iterator[tuple[str, str]]:
         if isinstance(ref, str):
             yield "ref", ref
         for key, child in node.items():
-            if isinstance(child, str) and key.startswith("x-") and child.startswith("#/"):
+            if isinstance(child, str) and str(key).startswith("x-") and child.startswith("#/"):
                 yield "ref", child  # x-ms-odata: "#/components/schemas/Filter"
                 continue
             if not isinstance(child, (dict, list)):

@@ -73,7 +73,7 @@ def _body_sites(op: Operation, api: OpenAPI) -> list[Node]:
             return []
         return [body]
     sites: list[Node] = []
-    own = {(p.get("name"), p.get("in")) for p in _parameter_values(op.node, api)}
+    own = {_param_key(p) for p in _parameter_values(op.node, api)}
     for owner in (op.node, op.path_item):
         params = owner.child("parameters")
         if not isinstance(params.value, list):
@@ -83,7 +83,7 @@ def _body_sites(op: Operation, api: OpenAPI) -> list[Node]:
             value = api.resolve(site).value
             if not isinstance(value, dict) or value.get("in") not in ("body", "formData"):
                 continue
-            if owner is op.path_item and (value.get("name"), value.get("in")) in own:
+            if owner is op.path_item and _param_key(value) in own:
                 continue  # overridden by the operation's own parameter
             sites.append(Node(site.value, site.doc, site.ptr, op.path, op.method))
     return sites
@@ -106,6 +106,12 @@ def _admits_nothing(body: Node, api: OpenAPI) -> bool:
         if schema.get("type", "object") != "object":
             return False
     return True
+
+
+def _param_key(value: dict[str, Any]) -> tuple[str, str] | None:
+    """(name, in) of a parameter, when both are strings."""
+    name, where = value.get("name"), value.get("in")
+    return (name, where) if isinstance(name, str) and isinstance(where, str) else None
 
 
 def _parameter_values(owner: Node, api: OpenAPI) -> list[dict[str, Any]]:
@@ -461,7 +467,7 @@ def _list_shaped(node: Node, api: OpenAPI, depth: int) -> bool:
         return False
     required = schema.get("required")
     names = list(props) if len(props) == 1 else required if isinstance(required, list) else []
-    if len(names) != 1 or names[0] not in props:
+    if len(names) != 1 or not isinstance(names[0], str) or names[0] not in props:
         return False
     return _is_array(api.resolve(node.child("properties", names[0])).value)
 

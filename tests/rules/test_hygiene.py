@@ -994,3 +994,24 @@ def test_autorest_mutability_is_read_and_write_only(lint: Lint) -> None:
     [finding] = findings
     assert "/requestBody/" in finding.pointer
     assert "missing required property 'credentials'" in finding.message
+
+
+def test_malformed_schemas_do_not_crash(lint: Lint) -> None:
+    # Found by the fuzzer: a 'format' that is an object; also YAML keys that are numbers.
+    findings = lint(
+        """
+        openapi: 3.1.0
+        info: {title: T, version: "1"}
+        paths: {}
+        components:
+          schemas:
+            Pet:
+              type: object
+              properties:
+                id: {format: {}}
+                1: {type: string, x-1: "#/components/schemas/Pet"}
+              example: {id: 1}
+        """,
+        select=["hygiene"],
+    )
+    assert [f.rule for f in findings] == []

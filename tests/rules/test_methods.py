@@ -1322,3 +1322,28 @@ def test_a_verb_phrase_is_not_a_collection_to_create_in(lint: Lint) -> None:
     assert pointers(findings, "post-create-status") == [
         "/paths/~1accounts~1{account}~1login_links/post/responses/200"
     ]
+
+
+def test_malformed_parameters_do_not_crash(tmp_path: Path) -> None:
+    # Found by the fuzzer: a Swagger 2.0 parameter whose name is a list.
+    import json
+
+    from apilint.config import Config
+    from apilint.engine import Linter
+
+    document = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/pets": {
+                "parameters": [{"name": "q", "in": "body", "schema": {}}],
+                "get": {"parameters": [{"name": [], "in": "query"}], "responses": {}},
+            }
+        },
+    }
+    spec = tmp_path / "api.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    findings, _ = Linter(Config(), select=["methods"]).lint_file(spec)
+    assert [f.pointer for f in findings if f.rule == "get-request-body"] == [
+        "/paths/~1pets/parameters/0"
+    ]
