@@ -110,8 +110,6 @@ KNOWN_BUGS: tuple[tuple[str, str], ...] = (
     # to them and pinned as strict xfails in test_regressions.py. Remove an entry with its xfail.
     ("path-param-undeclared", "TypeError: expected string or bytes-like object, got 'NoneType'"),
     ("path-param-undeclared", "TypeError: unhashable type"),
-    ("get-request-body", "TypeError: unhashable type"),
-    ("example-invalid", "TypeError: unhashable type"),
 )
 
 

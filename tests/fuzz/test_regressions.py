@@ -148,28 +148,6 @@ ROUTED = [
             "TypeError: unhashable type: 'dict'",
         ),
     ),
-    pytest.param(
-        "get-request-body",
-        {"/pets": {"get": {"parameters": [{"name": [], "in": "query"}]}}},
-        id="get-request-body-v2-name-is-a-list",
-        marks=pytest.mark.xfail(
-            raises=InternalError,
-            strict=True,
-            reason="methods.py:76 get_request_body (Swagger 2.0): a parameter name that is a "
-            "list -> TypeError: unhashable type: 'list'",
-        ),
-    ),
-    pytest.param(
-        "example-invalid",
-        {},
-        id="example-invalid-format-is-an-object",
-        marks=pytest.mark.xfail(
-            raises=InternalError,
-            strict=True,
-            reason="example_validation.py:223 (example-invalid): a schema whose 'format' is an "
-            "object -> TypeError: unhashable type: 'dict'",
-        ),
-    ),
 ]
 
 
@@ -236,3 +214,41 @@ def test_an_integer_too_long_to_convert_is_refused_at_its_place(
     assert str(caught.value) == (
         f"{where}: a number with more digits than can be read (the limit is about 4,300)"
     )
+
+
+@pytest.mark.xfail(
+    raises=AssertionError,
+    strict=True,
+    reason="methods.py _BY_NODE: a WeakKeyDictionary keyed by the OpenAPI view whose values "
+    "(Operations) refer back to it, so no linted document is ever freed: memory grows with "
+    "every file linted in one process (found by run_long.py's memory watch)",
+)
+def test_linting_keeps_no_document_alive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import weakref
+
+    from apilint import openapi
+    from apilint.config import Config
+    from apilint.engine import Linter
+
+    created: list[weakref.ref[openapi.OpenAPI]] = []
+    original = openapi.OpenAPI.__init__
+
+    def record(self: openapi.OpenAPI, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        created.append(weakref.ref(self))
+
+    monkeypatch.setattr(openapi.OpenAPI, "__init__", record)
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
+        "  /pets:\n    get:\n      responses: {'200': {description: ok}}\n"
+        "    post:\n      responses: {'201': {description: created}}\n",
+        encoding="utf-8",
+    )
+    linter = Linter(Config(), select=["all"])
+    for _ in range(3):
+        linter.lint_file(spec)
+    gc.collect()
+    assert len(created) == 3
+    assert [ref for ref in created if ref() is not None] == []
