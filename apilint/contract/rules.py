@@ -21,12 +21,13 @@ CHECK_RULES: dict[str, str] = {
     "negative_data_rejection": "negative-data-accepted",
     "missing_required_header": "negative-data-accepted",
     "unsupported_method": "method-not-allowed",
-    "allow_header_conformance": "method-not-allowed",
 }
 """Schemathesis check name -> apilint finding id. Header *values* that break their schema are
 reported as ``response-schema`` (the headers check validates them too); see ``runner.rule_for``.
 Schemathesis's other checks (positive_data_acceptance, use_after_free,
-ensure_resource_availability, ignored_auth, object_level_authorization) are not run."""
+ensure_resource_availability, ignored_auth, object_level_authorization, and
+allow_header_conformance, which flags every Starlette/FastAPI path with more than one method:
+their OPTIONS 405 lists only the first route's methods) are not run."""
 
 PROBE_RULES = (
     "unexpected-redirect",

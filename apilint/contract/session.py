@@ -138,11 +138,17 @@ class Session:
             self._fuzz = fuzz
             if self.stopped.is_set():
                 fuzz.stop()
-        limiter = (
-            rate_limiter(fuzz.rate_limiter, base_url)
-            if fuzz is not None and fuzz.rate_limiter is not None
-            else None
-        )
+        limiter = None
+        if options.rate_limit is not None:
+            # One bucket for probes and fuzzing: Schemathesis's own limiter.
+            from apilint.contract.runner import build_config
+
+            shared = (
+                fuzz.rate_limiter
+                if fuzz is not None
+                else build_config(options, base_url).projects.get_default().rate_limit
+            )
+            limiter = rate_limiter(shared, base_url)
         client = Client(
             self._backend(app),
             timeout=options.timeout,

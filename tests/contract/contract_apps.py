@@ -375,3 +375,112 @@ def django_app() -> Any:
 def slashed_items_app() -> Flask:
     """For ``--app contract_apps.py:slashed_items_app()``."""
     return items_app(slash=True)
+
+
+# -- the fuzzing checks: one defect per finding id -------------------------------------------
+
+DEFECTS_SPEC = (
+    HEADER
+    + HEALTH
+    + """
+  /crash:
+    get:
+      parameters:
+        - name: n
+          in: query
+          required: true
+          schema: {type: integer, minimum: 0, maximum: 5}
+      responses:
+        "200": {description: OK}
+        "400": {description: Invalid n}
+  /wrong-type:
+    get:
+      responses:
+        "200":
+          description: A user
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id]
+                properties:
+                  id: {type: integer}
+  /html:
+    get:
+      responses:
+        "200":
+          description: JSON, they say
+          content:
+            application/json:
+              schema: {type: object}
+  /created:
+    post:
+      responses:
+        "201":
+          description: Created
+          headers:
+            Location:
+              required: true
+              schema: {type: string}
+  /teapot:
+    get:
+      responses:
+        "200": {description: OK}
+  /lenient:
+    get:
+      parameters:
+        - name: size
+          in: query
+          required: true
+          schema: {type: integer, minimum: 1, maximum: 10}
+      responses:
+        "200": {description: OK}
+        "400": {description: Invalid size}
+  /anything:
+    get:
+      responses:
+        "200": {description: OK}
+"""
+)
+
+
+def defects_app() -> Flask:
+    """Each operation of DEFECTS_SPEC has exactly one defect (health has none)."""
+    app = base_app("defects")
+
+    @app.get("/crash")
+    def crash() -> Response:
+        raw = request.args.get("n", "")
+        if not raw.isdigit() or int(raw) > 5:
+            raise Invalid("n must be 0 to 5")
+        return jsonify(result=10 // (int(raw) - 3 if int(raw) != 3 else 0))  # n=3: 500
+
+    @app.get("/wrong-type")
+    def wrong_type() -> Response:
+        return jsonify(id="1")  # a string where the schema says integer
+
+    @app.get("/html")
+    def html() -> Response:
+        return Response("<p>{}</p>", content_type="text/html")
+
+    @app.post("/created")
+    def created() -> Response:
+        response = jsonify(id=1)
+        response.status_code = 201  # no Location, which is required
+        return response
+
+    @app.get("/teapot")
+    def teapot() -> Response:
+        response = jsonify(error="short and stout")
+        response.status_code = 418  # not documented
+        return response
+
+    @app.get("/lenient")
+    def lenient() -> Response:
+        return jsonify(size=request.args.get("size"))  # accepts anything
+
+    @app.route("/anything", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def anything() -> Response:
+        return jsonify(ok=True)  # every method answers 200
+
+    return app

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from contract_apps import (
+    DEFECTS_SPEC,
     ELSEWHERE_SPEC,
     ITEMS_SPEC,
     LOGIN_SPEC,
+    defects_app,
     django_app,
     elsewhere_app,
     fastapi_app,
@@ -175,3 +177,43 @@ def test_in_process_fastapi_app(items_spec: Path) -> None:
 
 def test_in_process_correct_app_is_clean(items_spec: Path) -> None:
     assert run_contract(items_spec, app="contract_apps:items_app()").findings == []
+
+
+def test_every_fuzzing_finding_id_on_a_service_with_one_defect_per_operation(
+    tmp_path: Path,
+) -> None:
+    spec = write_spec(tmp_path, DEFECTS_SPEC)
+    with serve_wsgi(defects_app()) as url:
+        outcome = run_contract(spec, base_url=url, max_examples=10)
+    assert found(outcome) == {
+        ("server-error", "GET /crash"),  # one finding for a 500, not also undocumented-status
+        ("response-schema", "GET /wrong-type"),
+        ("content-type", "GET /html"),
+        ("missing-header", "POST /created"),
+        ("undocumented-status", "GET /teapot"),
+        ("negative-data-accepted", "GET /lenient"),
+        ("method-not-allowed", "PUT /anything"),
+    }
+    by_rule = {f.rule: f for f in outcome.findings}
+    assert by_rule["response-schema"].message == (
+        'GET /wrong-type 200 response body does not match its schema at /id: "1" is not of type '
+        '"integer"'
+    )
+    assert by_rule["response-schema"].pointer == "/paths/~1wrong-type/get/responses/200"
+    assert by_rule["content-type"].message == (
+        "GET /html 200 response has Content-Type text/html, which the spec does not document "
+        "(documented: application/json)"
+    )
+    assert by_rule["missing-header"].message == (
+        "POST /created 201 response lacks the required header Location"
+    )
+    assert by_rule["undocumented-status"].message == (
+        "GET /teapot answered 418 I'm a Teapot, which the spec does not document (documented: 200)"
+    )
+    assert by_rule["undocumented-status"].severity.label == "error"  # a valid request got it
+    assert by_rule["negative-data-accepted"].message == (
+        "GET /lenient accepted an invalid request (missing `size` at query) with 200 OK"
+    )
+    assert by_rule["method-not-allowed"].pointer == "/paths/~1anything"  # the path item
+    assert by_rule["server-error"].extra["response"] == {"status": 500}
+    assert "n=3" in by_rule["server-error"].extra["request"]["url"]
