@@ -153,6 +153,7 @@ def test_tls_failure_and_insecure(tmp_path: Path) -> None:
         )  # fmt: skip
     assert accepted.returncode == 0, accepted.stderr
     assert "No problems found" in accepted.stdout
+    assert "Warning" not in accepted.stderr  # no InsecureRequestWarning noise either
 
 
 @pytest.mark.parametrize(
@@ -252,3 +253,42 @@ def test_progress_only_when_asked_or_on_a_terminal(tmp_path: Path) -> None:
     assert "apilint contract: probes 3/3 operations, 0 findings" in shown.stderr
     assert "apilint contract: examples 4/4 operations, 0 findings" in shown.stderr
     assert "apilint contract: write probes 1/1 operations, 0 findings" in shown.stderr
+
+
+def test_progress_is_drawn_in_place_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    spec = write_spec(tmp_path, ITEMS_SPEC)
+    primary, secondary = pty.openpty()
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(primary, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    with serve_wsgi(items_app()) as url:
+        result = subprocess.run(
+            [sys.executable, "-m", "apilint", "contract", str(spec), "--base-url", url,
+             "--phases", "examples", "-f", "json"],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            env={**os.environ, "NO_COLOR": "1"},
+            check=False,
+            timeout=60,
+        )  # fmt: skip
+    os.close(secondary)
+    reader.join(5)
+    os.close(primary)
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert result.returncode == 0
+    assert "\rapilint contract: probes" in terminal  # redrawn in place with a carriage return
+    assert "operations, 0 findings" in terminal
+    assert json.loads(result.stdout)["findings"] == []  # the report itself is untouched
