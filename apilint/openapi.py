@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from apilint.documents import Document
 from apilint.findings import Severity
 from apilint.pointer import Pointer
 from apilint.refs import Resolver
+
+T = TypeVar("T")
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 """Operation keys of a Path Item, in the order the specification lists them."""
@@ -184,6 +186,16 @@ class OpenAPI:
         """Nodes visited while building targets: a work counter for the speed regression test."""
         self._parameters: dict[tuple[str, str], list[Node]] = {}
         self._responses: dict[tuple[str, str], dict[str, Node]] = {}
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """``build()`` once per document: derived data check functions share between calls.
+        Kept on the view (not in a module-level table), so it is freed with the document."""
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
 
     @property
     def formats(self) -> frozenset[str]:

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import enum
 import re
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pluralizer import Pluralizer
 
 from apilint.naming import VERBS, Verb, split_words
+
+if TYPE_CHECKING:
+    from apilint.openapi import OpenAPI
 
 
 class Shape(enum.Enum):
@@ -301,13 +304,6 @@ class PathIndex:
         return normalized(template) in self._normalized
 
 
-_INDEXES: weakref.WeakKeyDictionary[object, PathIndex] = weakref.WeakKeyDictionary()
-
-
-def path_index(owner: object, templates: Iterable[str]) -> PathIndex:
-    """The PathIndex of ``owner`` (an OpenAPI view), built once."""
-    index = _INDEXES.get(owner)
-    if index is None:
-        index = PathIndex(templates)
-        _INDEXES[owner] = index
-    return index
+def path_index(api: OpenAPI, templates: Iterable[str]) -> PathIndex:
+    """The PathIndex of an OpenAPI view, built once per document."""
+    return api.memo("path-shapes.index", lambda: PathIndex(templates))

@@ -11,7 +11,6 @@ follow a user, DELETE with a body for bulk deletes, and only some of that deserv
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -23,17 +22,12 @@ from apilint.path_shapes import PathIndex, Shape, classify, path_index
 
 # -- shared helpers ---------------------------------------------------------------------------
 
-_BY_NODE: weakref.WeakKeyDictionary[OpenAPI, dict[tuple[str, str], Operation]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _operations(targets: Sequence[Node], ctx: Context) -> Iterator[Operation]:
     """The Operation objects behind the target nodes (the rule's ``given`` may narrow them)."""
-    by_key = _BY_NODE.get(ctx.api)
-    if by_key is None:
-        by_key = {(op.path, op.method): op for op in ctx.api.operations}
-        _BY_NODE[ctx.api] = by_key
+    api = ctx.api
+    by_key = api.memo(
+        "methods.operations-by-key", lambda: {(op.path, op.method): op for op in api.operations}
+    )
     for node in targets:
         if node.path is None or node.method is None:
             continue
@@ -342,15 +336,12 @@ def _answers_created(op: Operation) -> bool:
     return any(c in _CREATED_SUCCESS or status_class(c) == 3 for c in op.responses)
 
 
-_CREATES_ELSEWHERE: weakref.WeakKeyDictionary[OpenAPI, str | None] = weakref.WeakKeyDictionary()
-
-
 def _created_example(api: OpenAPI) -> str | None:
     """An operation of this API that answers 201, if any (evidence of its own convention)."""
-    if api not in _CREATES_ELSEWHERE:
-        found = next((op.label for op in api.operations if "201" in op.responses), None)
-        _CREATES_ELSEWHERE[api] = found
-    return _CREATES_ELSEWHERE[api]
+    return api.memo(
+        "methods.created-example",
+        lambda: next((op.label for op in api.operations if "201" in op.responses), None),
+    )
 
 
 @check("post_create_status")

@@ -869,7 +869,13 @@ def path_params_declared(
         ops = operations.get(item.path, [])
         declared_by: dict[str, set[str]] = {}
         for op in ops:
-            declared_by[op.method] = {p.get("name") for p in op.parameters if p.get("in") == "path"}
+            # A name that is not a string (missing, a number, an object) is spec-invalid's to
+            # report; here it declares nothing.
+            declared_by[op.method] = {
+                name
+                for p in op.parameters
+                if p.get("in") == "path" and isinstance(name := p.get("name"), str)
+            }
         for name in in_template:
             lacking = [op for op in ops if name not in declared_by[op.method]]
             if not lacking:
