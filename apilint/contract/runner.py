@@ -260,9 +260,11 @@ class FuzzRun:
             response = interaction.response
             if response is None:
                 continue
-            label = node.value.operation.label
+            operation = node.value.operation
+            label = operation.label
             self._statuses.setdefault(label, set()).add(response.status_code)
-            if is_redirect(response.status_code):
+            same_method = str(interaction.request.method).upper() == operation.method.upper()
+            if is_redirect(response.status_code) and same_method:  # not the 405 probes
                 hop = Hop(
                     interaction.request.method,
                     interaction.request.uri,

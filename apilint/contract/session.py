@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,31 +97,11 @@ class Session:
             headers=[*(name for name, _ in options.headers), *key_headers],
             query=key_query,
         )
-        operations = [op for op in spec.operations if options.include(op.path)]
-        if not operations:
-            raise ConfigError("--include-path matches no operation of the description")
-        allowed = [op for op in operations if options.allows(op.method)]
         notes: list[str] = []
-        skipped = len(operations) - len(allowed)
-        if skipped:
-            why = (
-                "--read-only"
-                if options.read_only
-                else f"{redactor.url(base_url)} is not a loopback address; pass --allow-writes "
-                "to send them (or --read-only to say so)"
-            )
-            notes.append(f"{skipped} write operations (POST, PUT, PATCH, DELETE) not tested: {why}")
-        if not allowed:
-            raise ConfigError(
-                "nothing to test: every selected operation writes, and writes are not allowed"
-            )
-
+        allowed = self._operations(spec, redactor.url(base_url), notes)
         progress = Progress(len(allowed), enabled=self.progress_enabled)
         collector = Collector(
-            spec,
-            options.rules,
-            redactor,
-            on_change=lambda: progress.set_findings(len(collector)),
+            spec, options.rules, redactor, on_change=lambda: progress.set_findings(len(collector))
         )
         fuzz = None
         if options.fuzzing_enabled:
@@ -138,26 +119,21 @@ class Session:
             self._fuzz = fuzz
             if self.stopped.is_set():
                 fuzz.stop()
-        limiter = None
-        if options.rate_limit is not None:
-            # One bucket for probes and fuzzing: Schemathesis's own limiter.
-            from apilint.contract.runner import build_config
-
-            shared = (
-                fuzz.rate_limiter
-                if fuzz is not None
-                else build_config(options, base_url).projects.get_default().rate_limit
-            )
-            limiter = rate_limiter(shared, base_url)
         client = Client(
             self._backend(app),
             timeout=options.timeout,
             allows=options.allows,
             redactor=redactor,
-            limiter=limiter,
+            limiter=self._limiter(fuzz, base_url),
         )
-        builder = RequestBuilder(spec, base_url, options.headers)
-        prober = Prober(spec, client, builder, redactor, collector.issue, insecure=options.insecure)
+        prober = Prober(
+            spec,
+            client,
+            RequestBuilder(spec, base_url, options.headers),
+            redactor,
+            collector.issue,
+            insecure=options.insecure,
+        )
         # Reads are probed first (the first one is the connectivity check); writes last, so their
         # side effects (a DELETE of resource 1...) do not change what the fuzzing meets.
         reads = [op for op in allowed if op.method.upper() in SAFE_METHODS]
@@ -174,24 +150,56 @@ class Session:
                     notes.extend(fuzz.notes)
                 if fuzz.outage is not None:
                     error = ContractError(f"the run stopped early: {fuzz.outage}")
-            if after and error is None and self.options.probes_enabled:
+            if after and error is None and options.probes_enabled:
                 error = self._probe(after, prober, progress, notes, connectivity=False)
         finally:
             progress.finish()
             client.close()
-        requests = client.sent + (fuzz.requests if fuzz is not None else 0)
         return Outcome(
             findings=collector.findings(),
             spec=spec.name,
             target=options.app if options.app is not None else redactor.url(base_url),
             seed=options.seed,
             operations=len(allowed),
-            requests=requests,
+            requests=client.sent + (fuzz.requests if fuzz is not None else 0),
             seconds=time.perf_counter() - started,
             notes=[redactor.text(note) for note in notes],
             interrupted=self.stopped.is_set(),
             error=error,
         )
+
+    def _operations(self, spec: Spec, shown_url: str, notes: list[str]) -> list[Any]:
+        """The operations this run may test: --include-path, then the write policy."""
+        options = self.options
+        operations = [op for op in spec.operations if options.include(op.path)]
+        if not operations:
+            raise ConfigError("--include-path matches no operation of the description")
+        allowed = [op for op in operations if options.allows(op.method)]
+        skipped = len(operations) - len(allowed)
+        if skipped:
+            why = (
+                "--read-only"
+                if options.read_only
+                else f"{shown_url} is not a loopback address; pass --allow-writes to send them "
+                "(or --read-only to say so)"
+            )
+            notes.append(f"{skipped} write operations (POST, PUT, PATCH, DELETE) not tested: {why}")
+        if not allowed:
+            raise ConfigError(
+                "nothing to test: every selected operation writes, and writes are not allowed"
+            )
+        return allowed
+
+    def _limiter(self, fuzz: Any, base_url: str) -> Callable[[], None] | None:
+        """One bucket for probes and fuzzing: Schemathesis's own limiter."""
+        if self.options.rate_limit is None:
+            return None
+        if fuzz is not None:
+            return rate_limiter(fuzz.rate_limiter, base_url)
+        from apilint.contract.runner import build_config
+
+        config = build_config(self.options, base_url).projects.get_default()
+        return rate_limiter(config.rate_limit, base_url)
 
     def _probe(
         self,
@@ -216,11 +224,11 @@ class Session:
                 elif first:
                     prober.send(prober.builder.request(op))
             except TransportError as exc:
-                if first or exc.kind in FATAL_KINDS:
+                if exc.kind in FATAL_KINDS or (first and exc.kind == "timeout"):
                     if first:
-                        raise
+                        raise  # nothing was tested: the one-line error is the whole answer
                     return exc
-                notes.append(f"{op.label}: {exc}")
+                notes.append(f"{op.label}: {exc}")  # one slow operation, or an app's exception
             except WriteRefused as exc:  # filtered out above; kept as a tripwire
                 notes.append(str(exc))
             first = False
