@@ -104,14 +104,18 @@ class RequestBuilder:
         ]
 
     def _parameter_value(self, param: Node) -> Any:
-        if "schema" in param.value:
-            value = self.values.value(param.child("schema"))
-        else:  # Swagger 2.0: the schema keywords sit on the parameter itself
-            value = self.values.value(param)
-        if value is NOTHING and "example" in param.value:
-            return param.value["example"]
-        example = param.value.get("example")
-        return example if example is not None and "schema" in param.value else value
+        """The parameter's own example (OpenAPI 3: ``example`` or the first of ``examples``),
+        else a value for its schema (Swagger 2.0: the keywords sit on the parameter itself)."""
+        value = param.value
+        if value.get("example") is not None and "schema" in value:
+            return value["example"]
+        examples = value.get("examples")
+        if isinstance(examples, dict):
+            for example in examples.values():
+                resolved = self.spec.api.resolve(Node(example, param.doc, param.ptr))
+                if isinstance(resolved.value, dict) and "value" in resolved.value:
+                    return resolved.value["value"]
+        return self.values.value(param.child("schema") if "schema" in value else param)
 
     def _body(self, op: Operation) -> tuple[str | None, bytes | None]:
         body = op.request_body

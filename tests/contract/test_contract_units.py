@@ -271,3 +271,62 @@ def test_every_finding_id_is_documented_and_every_check_exists() -> None:
     assert set(contract_rules()) == RULE_IDS == {*CHECK_RULES.values(), *PROBE_RULES}
     load_all_checks()
     assert set(CHECK_RULES) <= set(CHECKS.get_all_names())  # a renamed check fails here
+
+
+BUILDER_SPEC = """\
+openapi: 3.0.3
+info: {title: B, version: "1"}
+paths:
+  /orgs/{org}/items/{itemId}/:
+    parameters:
+      - {name: org, in: path, required: true, schema: {type: string}, example: "acme co"}
+    put:
+      parameters:
+        - name: itemId
+          in: path
+          required: true
+          schema: {type: integer, minimum: 100}
+        - {name: mode, in: query, required: true, schema: {type: string, enum: [fast, safe]}}
+        - {name: verbose, in: query, schema: {type: boolean}}
+        - {name: X-Request-Id, in: header, required: true, schema: {type: string, format: uuid}}
+        - name: session
+          in: cookie
+          required: true
+          examples: {one: {value: abc}}
+          schema: {type: string}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name, tags]
+              properties:
+                name: {type: string, minLength: 3}
+                tags: {type: array, items: {type: string}}
+      responses:
+        "200": {description: OK}
+"""
+
+
+def test_probe_requests_are_plausible_and_the_same_every_time(tmp_path: Path) -> None:
+    import json
+
+    from apilint.contract.probes import RequestBuilder
+    from apilint.contract.spec import Spec
+
+    path = tmp_path / "b.yaml"
+    path.write_text(BUILDER_SPEC, encoding="utf-8")
+    spec = Spec.load(path)
+    builder = RequestBuilder(spec, "https://api.example.com/v1/", [("Authorization", "Bearer t")])
+    op = spec.operations[0]
+    request = builder.request(op)
+    assert request.method == "PUT"
+    assert request.url == "https://api.example.com/v1/orgs/acme%20co/items/100/?mode=fast"
+    assert request.headers["X-Request-Id"] == "00000000-0000-4000-8000-000000000000"
+    assert request.headers["Cookie"] == "session=abc"
+    assert request.headers["Authorization"] == "Bearer t"
+    assert request.headers["Content-Type"] == "application/json"
+    assert json.loads(request.body or b"") == {"name": "aaa", "tags": []}
+    other = builder.request(op, other_slash_form=True)
+    assert other.url == "https://api.example.com/v1/orgs/acme%20co/items/100?mode=fast"
+    assert builder.request(op) == request
