@@ -207,6 +207,8 @@ class Prober:
         self.redactor = redactor
         self.report = report
         self.insecure = insecure
+        self.statuses: list[int] = []
+        """What each operation's documented path first answered (for a wrong --base-url hint)."""
 
     def exchange(self, sent: Sent) -> Exchange:
         request, answer = sent.request, sent.answer
@@ -227,6 +229,7 @@ class Prober:
     def probe(self, op: Operation) -> None:
         label = op.label
         first = self.send(self.builder.request(op))
+        self.statuses.append(first.answer.status)
         chain = self._follow(first)
         followed = _ending(chain)
         documented = self.spec.documents_status(op, first.answer.status)

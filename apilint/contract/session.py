@@ -142,6 +142,13 @@ class Session:
         error: ContractError | None = None
         try:
             error = self._probe(before, prober, progress, notes, connectivity=True)
+            if len(prober.statuses) > 1 and set(prober.statuses) == {404}:
+                prefix = spec.server_path()
+                hint = f" (the description's server path is {prefix})" if prefix else ""
+                notes.append(
+                    f"every operation's path answered 404 Not Found: does the base URL include "
+                    f"the API's base path{hint}?"
+                )
             if fuzz is not None and error is None and not self.stopped.is_set():
                 progress.start_phase("fuzzing", len(allowed))
                 try:

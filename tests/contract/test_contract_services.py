@@ -217,3 +217,11 @@ def test_every_fuzzing_finding_id_on_a_service_with_one_defect_per_operation(
     assert by_rule["method-not-allowed"].pointer == "/paths/~1anything"  # the path item
     assert by_rule["server-error"].extra["response"] == {"status": 500}
     assert "n=3" in by_rule["server-error"].extra["request"]["url"]
+
+
+def test_a_base_url_without_the_base_path_gets_a_hint(items_spec: Path) -> None:
+    outcome = run_contract(
+        items_spec, app="contract_apps:items_app()", base_url="http://localhost/v9",
+        phases=["examples"],
+    )  # fmt: skip
+    assert any("every operation's path answered 404" in note for note in outcome.notes)
