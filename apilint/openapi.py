@@ -66,7 +66,7 @@ class Missing:
 MISSING = Missing()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Node:
     """A value in a document, where it is written, and the operation it belongs to."""
 
@@ -484,21 +484,25 @@ class OpenAPI:
             seen.add(mark)
             self.visits += 1
             yield node
+            # Children are built directly (this loop visits every schema of the document).
+            doc, ptr, path, method = node.doc, node.ptr, node.path, node.method
             children: list[Node] = []
-            for keyword in _SCHEMA_MAPS:
-                sub = value.get(keyword)
-                if type(sub) is dict:
-                    children.extend(node.child(keyword, name) for name in sub)
-            for keyword in _SCHEMA_LISTS:
-                sub = value.get(keyword)
-                if type(sub) is list:
-                    children.extend(node.child(keyword, i) for i in range(len(sub)))
-            for keyword in _SCHEMA_SINGLES:
-                sub = value.get(keyword)
-                if type(sub) is dict:
-                    children.append(node.child(keyword))
-                elif keyword == "items" and type(sub) is list:  # draft-4 tuple form
-                    children.extend(node.child(keyword, i) for i in range(len(sub)))
+            add = children.append
+            for keyword, sub in value.items():
+                if keyword not in _SCHEMA_KEYWORDS:
+                    continue
+                kind = type(sub)
+                if kind is dict:
+                    if keyword in _SCHEMA_MAPS:
+                        for name, item in sub.items():
+                            if type(item) is dict:
+                                add(Node(item, doc, (*ptr, keyword, name), path, method))
+                    else:
+                        add(Node(sub, doc, (*ptr, keyword), path, method))
+                elif kind is list and (keyword in _SCHEMA_LISTS or keyword == "items"):
+                    for index, item in enumerate(sub):  # "items" as a list: draft-4 tuples
+                        if type(item) is dict:
+                            add(Node(item, doc, (*ptr, keyword, index), path, method))
             stack.extend(reversed(children))
 
 
@@ -517,6 +521,7 @@ _SCHEMA_SINGLES = (
     "unevaluatedProperties",
     "additionalItems",
 )
+_SCHEMA_KEYWORDS = frozenset((*_SCHEMA_MAPS, *_SCHEMA_LISTS, *_SCHEMA_SINGLES))
 
 
 def _content_schemas(owner: Node) -> list[Node]:

@@ -23,7 +23,7 @@ PARAM = re.compile(r"\{([^{}]*)\}")
 _CUSTOM_METHOD = re.compile(r":([A-Za-z][A-Za-z0-9]*)\Z")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Segment:
     """One segment between slashes, as written."""
 
@@ -56,7 +56,7 @@ def _segment(text: str) -> Segment:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Template:
     raw: str
     path: str
