@@ -453,7 +453,7 @@ def defects_app() -> Flask:
         raw = request.args.get("n", "")
         if not raw.isdigit() or int(raw) > 5:
             raise Invalid("n must be 0 to 5")
-        return jsonify(result=10 // (int(raw) - 3 if int(raw) != 3 else 0))  # n=3: 500
+        return jsonify(result=10 // max(3 - int(raw), 0))  # n from 3 to 5: 500
 
     @app.get("/wrong-type")
     def wrong_type() -> Response:

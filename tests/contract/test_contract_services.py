@@ -3,6 +3,7 @@ operations without one produce no finding at all."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -216,7 +217,7 @@ def test_every_fuzzing_finding_id_on_a_service_with_one_defect_per_operation(
     )
     assert by_rule["method-not-allowed"].pointer == "/paths/~1anything"  # the path item
     assert by_rule["server-error"].extra["response"] == {"status": 500}
-    assert "n=3" in by_rule["server-error"].extra["request"]["url"]
+    assert re.search(r"[?&]n=[345](&|$)", by_rule["server-error"].extra["request"]["url"])
 
 
 def test_a_base_url_without_the_base_path_gets_a_hint(items_spec: Path) -> None:
