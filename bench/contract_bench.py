@@ -6,7 +6,12 @@ Starts the bundled Thoughts service (examples/thoughts/app.py, 21 operations) as
 - ``apilint contract`` (its redirect probes, then Schemathesis through its Python API);
 - ``st run``, with a ``schemathesis.toml`` written from the very configuration apilint hands to
   Schemathesis (the same checks, phases, seed, --max-examples, headers, no redirect following, no
-  example database, no cache), in an empty directory.
+  example database, no cache), in an empty directory;
+- ``st run`` again, in a process that has first imported apilint's contract modules. Hypothesis
+  mixes constants it finds in "local" (not site-packages) modules into the data it generates, and
+  an editable install of apilint is local: the same seed then draws other values, the service
+  state diverges and the request count differs. With the same modules loaded, ``st run`` does the
+  same fuzzing apilint does (apilint adds its probes), which makes the times comparable.
 
 Both are timed as whole processes (start-up included); requests are counted by the server (its
 access log), so apilint's probes count too. The median of ``--repeat`` runs is printed.
@@ -26,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,7 +130,7 @@ def apilint_run(url: str, args: argparse.Namespace, work: Path) -> int:
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False).returncode
 
 
-def st_run(url: str, args: argparse.Namespace, work: Path) -> int:
+def st_run(url: str, args: argparse.Namespace, work: Path, *, same_constants: bool = False) -> int:
     sys.path.insert(0, str(ROOT))
     from apilint.contract.options import ContractOptions
     from apilint.contract.runner import config_data
@@ -137,18 +142,39 @@ def st_run(url: str, args: argparse.Namespace, work: Path) -> int:
         max_examples=args.max_examples,
         seed=args.seed,
     )
-    directory = work / "st"
+    directory = work / ("st-same-constants" if same_constants else "st")
     directory.mkdir(exist_ok=True)
     (directory / "schemathesis.toml").write_text(toml(config_data(options, url)), "utf-8")
     command = [args.st, "run", str(SPEC), "--no-color"]
-    return subprocess.run(command, cwd=directory, capture_output=True, check=False).returncode
+    if same_constants:
+        code = (
+            "import sys; import apilint.cli, apilint.contract.cli, apilint.contract.session, "
+            "apilint.contract.runner; from schemathesis.cli import schemathesis; "
+            f"sys.argv = ['st', 'run', {str(SPEC)!r}, '--no-color']; schemathesis()"
+        )
+        command = [sys.executable, "-c", code]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        command, cwd=directory, env=env, capture_output=True, check=False
+    ).returncode
+
+
+def st_run_same_constants(url: str, args: argparse.Namespace, work: Path) -> int:
+    return st_run(url, args, work, same_constants=True)
+
+
+TOOLS: dict[str, Callable[[str, argparse.Namespace, Path], int]] = {
+    "apilint": apilint_run,
+    "st run": st_run,
+    "st run*": st_run_same_constants,
+}
 
 
 def measure(tool: str, args: argparse.Namespace, work: Path) -> Run:
     log = work / f"{tool}.log"
     with service(log) as url:
         started = time.perf_counter()
-        code = (apilint_run if tool == "apilint" else st_run)(url, args, work)
+        code = TOOLS[tool](url, args, work)
         seconds = time.perf_counter() - started
     return Run(tool, seconds, served(log), code)
 
@@ -160,12 +186,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--st", default="st", help="the Schemathesis CLI (default: st)")
     args = parser.parse_args()
-    results: dict[str, list[Run]] = {"apilint": [], "st run": []}
+    results: dict[str, list[Run]] = {tool: [] for tool in TOOLS}
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
         for _ in range(args.repeat):
-            for tool in results:  # interleaved, so drift in machine load hits both
-                results[tool].append(measure(tool, args, work))
+            for tool, runs in results.items():  # interleaved: load drift hits all alike
+                runs.append(measure(tool, args, work))
     print(
         f"Thoughts service (21 operations), --max-examples {args.max_examples}, seed {args.seed}, "
         f"median of {args.repeat} runs, whole process timed, requests counted by the server\n"
@@ -176,6 +202,10 @@ def main() -> None:
         requests = int(statistics.median(r.requests for r in runs))
         codes = ",".join(sorted({str(r.exit_code) for r in runs}))
         print(f"{tool:<10} {requests:>9} {seconds:>8.2f} {requests / seconds:>11.1f} {codes:>5}")
+    print(
+        "\n* st run in a process that imported apilint's modules first (the same Hypothesis "
+        "constants, so the same fuzzing; apilint adds its probes)"
+    )
 
 
 if __name__ == "__main__":
