@@ -8,18 +8,20 @@ document across processes would cost more in copying than it saves.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apilint.config import Config
 from apilint.documents import LoadOptions
 from apilint.engine import Linter, LintResult
 from apilint.errors import ApilintError
 from apilint.findings import Finding
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 # Below this much input, starting worker processes costs more than it saves.
 MIN_PARALLEL_BYTES = 2 * 1024 * 1024
@@ -82,6 +84,8 @@ def default_jobs() -> int:
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     # fork is fastest (no re-import) and safe while this process runs a single thread.
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -110,6 +114,8 @@ def lint_files(
     workers = min(jobs, len(names))
     if workers <= 1 or _total_size(names) < min_parallel_bytes:
         return [(name, lint_one(linter, name)) for name in names]
+    from concurrent.futures import ProcessPoolExecutor  # only when there is parallel work
+
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_context(),

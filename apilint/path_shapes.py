@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from pluralizer import Pluralizer
-
 from apilint.naming import VERBS, Verb, split_words
+from apilint.words import pluralizer, singular
 
 if TYPE_CHECKING:
     from apilint.openapi import OpenAPI
@@ -180,16 +179,14 @@ _SINGULAR_DOCUMENTS = frozenset(
      "specs"}
 )  # fmt: skip
 
-_PLURALIZER = Pluralizer()  # type: ignore[no-untyped-call]
-
-
 @lru_cache(maxsize=16384)
 def is_plural(word: str) -> bool:
     """An unambiguously plural English noun (``users``; not ``news``, ``series``, ``status``)."""
     word = word.lower()
     if len(word) < 3 or not word.isalpha():
         return False
-    return bool(_PLURALIZER.is_plural(word)) and not _PLURALIZER.is_singular(word)
+    engine = pluralizer()
+    return bool(engine.is_plural(word)) and not engine.is_singular(word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +283,7 @@ def _normal_segment(segment: str) -> str:
     if _PARAM.search(segment):
         return _PARAM.sub("{}", segment)
     if segment.isalpha() and segment.islower():
-        return str(_PLURALIZER.singular(segment))
+        return singular(segment)
     return segment
 
 

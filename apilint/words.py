@@ -230,18 +230,18 @@ NAMESPACES = _vocabulary("api apis rest admin internal public private static v")
 
 
 @cache
-def _pluralizer() -> Any:
+def pluralizer() -> Any:
     from pluralizer import Pluralizer
 
     return Pluralizer()  # type: ignore[no-untyped-call]
 
 
 def singular(word: str) -> str:
-    return str(_pluralizer().singular(word))
+    return str(pluralizer().singular(word))
 
 
 def plural(word: str) -> str:
-    return str(_pluralizer().plural(word))
+    return str(pluralizer().plural(word))
 
 
 @lru_cache(maxsize=8192)
@@ -252,7 +252,7 @@ def is_plural(word: str) -> bool:
         return True
     if lower.endswith("ing") and lower not in COUNTABLE_ING:
         return True
-    return bool(_pluralizer().is_plural(lower))
+    return bool(pluralizer().is_plural(lower))
 
 
 WELL_KNOWN_FILES = _vocabulary(
