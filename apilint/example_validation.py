@@ -310,7 +310,10 @@ class ExampleValidator:
         try:
             if key[0] == "inline":
                 validator = cls(
-                    self._inline[key], validate_formats=bool(self.formats), formats=formats
+                    self._inline[key],
+                    validate_formats=bool(self.formats),
+                    formats=formats,
+                    offline=True,  # a remote $ref inside a schema is never fetched
                 )
             else:
                 _, direction, index, ptr = key
@@ -320,6 +323,7 @@ class ExampleValidator:
                     registry=self._get_registry(),
                     validate_formats=bool(self.formats),
                     formats=formats,
+                    offline=True,
                 )
         except Exception:  # the schema itself is invalid: spec-invalid's business, not ours
             validator = None
