@@ -300,18 +300,29 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                     value = event.value
                 else:
                     value = _tagged_scalar(event.value, tag, event, filename)
-                if type(value) is str and stack and type(stack[-1].container) is dict:
-                    frame = stack[-1]
-                    if frame.key is _NO_KEY and value == _MERGE and event.style == "":
-                        if frame.merges is None:
-                            frame.merges = []
-                        frame.key = _MERGE_KEY
-                        frame.key_pos = (event.start_mark.line, event.start_mark.column)
-                        continue
                 mark = event.start_mark
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1, 0)
-                attach(value, (mark.line, mark.column), event)
+                if not stack:
+                    attach(value, (mark.line, mark.column), event)
+                    continue
+                # The common cases inline (a scalar key, a scalar value, a list item): this
+                # loop runs once per scalar of the document.
+                frame = stack[-1]
+                container = frame.container
+                if type(container) is list:
+                    frame.positions.append((mark.line, mark.column))
+                    container.append(value)
+                elif frame.key is _NO_KEY:
+                    if value == _MERGE and type(value) is str and event.style == "":
+                        if frame.merges is None:
+                            frame.merges = []
+                        frame.key = _MERGE_KEY
+                    else:
+                        frame.key = value
+                    frame.key_pos = (mark.line, mark.column)
+                else:
+                    attach(value, (mark.line, mark.column), event)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 expanded += 1
                 if len(stack) >= limits.max_depth:
