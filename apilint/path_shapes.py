@@ -179,6 +179,7 @@ _SINGULAR_DOCUMENTS = frozenset(
      "specs"}
 )  # fmt: skip
 
+
 @lru_cache(maxsize=16384)
 def is_plural(word: str) -> bool:
     """An unambiguously plural English noun (``users``; not ``news``, ``series``, ``status``)."""

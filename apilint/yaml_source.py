@@ -309,10 +309,10 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                 # The common cases inline (a scalar key, a scalar value, a list item): this
                 # loop runs once per scalar of the document.
                 frame = stack[-1]
-                container = frame.container
-                if type(container) is list:
+                owner: Any = frame.container
+                if type(owner) is list:
                     frame.positions.append((mark.line, mark.column))
-                    container.append(value)
+                    owner.append(value)
                 elif frame.key is _NO_KEY:
                     if value == _MERGE and type(value) is str and event.style == "":
                         if frame.merges is None:

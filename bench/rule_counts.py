@@ -74,7 +74,8 @@ def main() -> int:
                 if f.file not in lines_cache:
                     lines_cache[f.file] = Path(f.file).read_text(encoding="utf-8").splitlines()
                 source = lines_cache[f.file][f.line - 1].strip()[:100]
-                print(f"- {Path(f.file).name}:{f.line} {f.pointer}\n    {f.message}\n    | {source}")
+                where = f"{Path(f.file).name}:{f.line} {f.pointer}"
+                print(f"- {where}\n    {f.message}\n    | {source}")
     return 1 if errors else 0
 
 

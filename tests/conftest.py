@@ -73,7 +73,10 @@ def lint(tmp_path: Path) -> Callable[..., list[Finding]]:
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, stdin: str | None = None, env: dict[str, str] | None = None,
+    *args: str,
+    cwd: Path | None = None,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``apilint ARGS`` as a real process (python -m apilint)."""

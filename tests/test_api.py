@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import apilint
-from conftest import ROOT
 
 
 def test_lint_a_path_and_assert_on_findings() -> None:
-    result = apilint.lint(ROOT / "examples" / "thoughts" / "openapi.fixed.yaml", config=apilint.config_defaults())
+    result = apilint.lint(
+        ROOT / "examples" / "thoughts" / "openapi.fixed.yaml", config=apilint.config_defaults()
+    )
     assert result.errors == []
     assert [f for f in result.findings if f.severity is apilint.Severity.ERROR] == []
 

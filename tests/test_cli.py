@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
 
 BROKEN = """\
@@ -26,7 +25,9 @@ openapi: 3.0.3
 info: {title: T, version: "1"}
 paths: {}
 """
-LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info) (?P<rule>[a-z0-9-]+): .+$")
+LINE = re.compile(
+    r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info) (?P<rule>[a-z0-9-]+): .+$"
+)
 
 
 @pytest.fixture
@@ -65,7 +66,9 @@ def test_quiet_prints_only_findings(specs: Path) -> None:
 
 
 def test_json_report_shape(specs: Path) -> None:
-    result = run_cli("lint", "--format", "json", "broken.yaml", "clean.yaml", "--no-config", cwd=specs)
+    result = run_cli(
+        "lint", "--format", "json", "broken.yaml", "clean.yaml", "--no-config", cwd=specs
+    )
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert list(report) == ["tool", "version", "command", "findings", "summary"]
@@ -96,8 +99,23 @@ def test_fail_on_levels(specs: Path) -> None:
 
 
 def test_select_and_ignore(specs: Path) -> None:
-    assert run_cli("lint", "broken.yaml", "--ignore", "spec-invalid", "--no-config", cwd=specs).returncode == 0
-    assert run_cli("lint", "broken.yaml", "--select", "duplicate-key,unused-suppression", "--no-config", cwd=specs).returncode == 0
+    assert (
+        run_cli(
+            "lint", "broken.yaml", "--ignore", "spec-invalid", "--no-config", cwd=specs
+        ).returncode
+        == 0
+    )
+    assert (
+        run_cli(
+            "lint",
+            "broken.yaml",
+            "--select",
+            "duplicate-key,unused-suppression",
+            "--no-config",
+            cwd=specs,
+        ).returncode
+        == 0
+    )
     result = run_cli("lint", "broken.yaml", "--select", "nonsense", "--no-config", cwd=specs)
     assert result.returncode == 2
     assert result.stderr.strip() == (
@@ -106,20 +124,26 @@ def test_select_and_ignore(specs: Path) -> None:
 
 
 def test_output_file(specs: Path) -> None:
-    result = run_cli("lint", "-f", "json", "-o", "out/report.json", "broken.yaml", "--no-config", cwd=specs)
+    result = run_cli(
+        "lint", "-f", "json", "-o", "out/report.json", "broken.yaml", "--no-config", cwd=specs
+    )
     assert result.returncode == 1 and result.stdout == ""
     assert json.loads((specs / "out" / "report.json").read_text())["summary"]["error"] == 3
 
 
 def test_several_formats_in_one_run(specs: Path) -> None:
-    result = run_cli("lint", "-f", "text", "-f", "json:r.json", "broken.yaml", "--no-config", cwd=specs)
+    result = run_cli(
+        "lint", "-f", "text", "-f", "json:r.json", "broken.yaml", "--no-config", cwd=specs
+    )
     assert result.stdout.count("spec-invalid") == 3
     assert len(json.loads((specs / "r.json").read_text())["findings"]) == 3
 
 
 def test_directory_is_searched_for_openapi_documents(specs: Path) -> None:
     (specs / "nested").mkdir()
-    (specs / "nested" / "more.json").write_text(json.dumps({"openapi": "3.0.0", "info": {"title": "x", "version": "1"}, "paths": {}}))
+    (specs / "nested" / "more.json").write_text(
+        json.dumps({"openapi": "3.0.0", "info": {"title": "x", "version": "1"}, "paths": {}})
+    )
     (specs / "nested" / "package.json").write_text('{"name": "not-openapi"}')
     (specs / "node_modules").mkdir()
     (specs / "node_modules" / "dep.yaml").write_text(CLEAN)
@@ -137,7 +161,9 @@ def test_directory_without_specs_is_an_error(tmp_path: Path) -> None:
 
 
 def test_stdin(specs: Path) -> None:
-    result = run_cli("lint", "-", "--stdin-filename", "piped.yaml", "--no-config", cwd=specs, stdin=BROKEN)
+    result = run_cli(
+        "lint", "-", "--stdin-filename", "piped.yaml", "--no-config", cwd=specs, stdin=BROKEN
+    )
     assert result.returncode == 1
     assert result.stdout.startswith("piped.yaml:2:1: error spec-invalid")
 
@@ -151,10 +177,16 @@ def test_stdin(specs: Path) -> None:
         ("bad.json", b'{"openapi": "3.0.0",\n "paths": }', "bad.json:2:11: invalid JSON"),
         ("other.yaml", b"name: just a config file\n", "other.yaml: not an OpenAPI document"),
         ("old.yaml", b"swagger: '1.2'\n", "unsupported OpenAPI version '1.2'"),
-        ("ref.yaml", b"openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: '#/nope'}\n", "ref.yaml:4:8: $ref '#/nope' points to nothing"),
+        (
+            "ref.yaml",
+            b"openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: '#/nope'}\n",
+            "ref.yaml:4:8: $ref '#/nope' points to nothing",
+        ),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, name: str, content: bytes | None, message: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
     if content is not None:
         (tmp_path / name).write_bytes(content)
     result = run_cli("lint", name, "--no-config", cwd=tmp_path)
@@ -200,5 +232,7 @@ def test_rules_list_and_docs() -> None:
 
 
 def test_bundled_example_lints(tmp_path: Path) -> None:
-    fixed = run_cli("lint", str(ROOT / "examples" / "thoughts" / "openapi.fixed.yaml"), "--no-config")
+    fixed = run_cli(
+        "lint", str(ROOT / "examples" / "thoughts" / "openapi.fixed.yaml"), "--no-config"
+    )
     assert fixed.returncode == 0, fixed.stdout

@@ -27,7 +27,9 @@ def write(base: Path, name: str, text: str) -> Path:
 
 
 @pytest.mark.parametrize("name", ["apilint.yaml", ".apilint.yaml", "apilint.yml"])
-def test_config_is_found_walking_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+def test_config_is_found_walking_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
     write(tmp_path, name, "ignore: [duplicate-key]\n")
     deep = tmp_path / "a" / "b"
     deep.mkdir(parents=True)
@@ -37,18 +39,22 @@ def test_config_is_found_walking_up(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_pyproject_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\n\n[tool.apilint]\nfail-on = "warning"\n')
+    write(
+        tmp_path, "pyproject.toml", '[project]\nname = "x"\n\n[tool.apilint]\nfail-on = "warning"\n'
+    )
     monkeypatch.chdir(tmp_path)
     config = load_config()
     assert config.fail_on == "warning"
     assert config.source == (tmp_path / "pyproject.toml").resolve()
 
 
-def test_pyproject_without_section_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pyproject_without_section_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path, "pyproject.toml", '[project]\nname = "x"\n')
     sub = tmp_path / "sub"
     sub.mkdir()
-    write(sub, "pyproject.toml", '[tool.black]\nline-length = 1\n')
+    write(sub, "pyproject.toml", "[tool.black]\nline-length = 1\n")
     monkeypatch.chdir(sub)
     found = find_config()
     assert found is None or not str(found).startswith(str(tmp_path))
@@ -178,7 +184,9 @@ def test_user_check_functions_module(tmp_path: Path) -> None:
         """,
     )
     config = load_config(write(tmp_path, "apilint.yaml", "extends: [rules.yaml]\n"))
-    spec = write(tmp_path, "api.yaml", 'openapi: 3.0.3\ninfo: {title: T, version: "1"}\npaths: {}\n')
+    spec = write(
+        tmp_path, "api.yaml", 'openapi: 3.0.3\ninfo: {title: T, version: "1"}\npaths: {}\n'
+    )
     findings, _ = Linter(config).lint_file(spec)
     assert [(f.rule, f.message, f.line) for f in findings] == [
         ("title-prefix", "title must start with Acme ", 2)
@@ -216,13 +224,22 @@ def test_rule_options_from_config_reach_the_function(tmp_path: Path) -> None:
         """,
     )
     config = load_config(
-        write(tmp_path, "apilint.yaml", "extends: [r.yaml]\nrules: {short-title: {options: {max: 3}}}\n")
+        write(
+            tmp_path,
+            "apilint.yaml",
+            "extends: [r.yaml]\nrules: {short-title: {options: {max: 3}}}\n",
+        )
     )
-    spec = write(tmp_path, "api.yaml", 'openapi: 3.0.3\ninfo: {title: Long, version: "1"}\npaths: {}\n')
+    spec = write(
+        tmp_path, "api.yaml", 'openapi: 3.0.3\ninfo: {title: Long, version: "1"}\npaths: {}\n'
+    )
     [finding] = Linter(config).lint_file(spec)[0]
     assert finding.rule == "short-title" and "at most 3" in finding.message
 
 
-@pytest.mark.parametrize(("text", "size"), [("64MB", 64 * 1024**2), ("512k", 512 * 1024), (1000, 1000), ("1.5G", int(1.5 * 1024**3))])
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("64MB", 64 * 1024**2), ("512k", 512 * 1024), (1000, 1000), ("1.5G", int(1.5 * 1024**3))],
+)
 def test_sizes(text: object, size: int) -> None:
     assert parse_size(text, "x") == size

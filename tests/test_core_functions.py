@@ -51,30 +51,66 @@ def run(tmp_path: Path, rule: str) -> list[tuple[str, str]]:
 
 CASES = [
     # (rule body, expected pointers)
-    ("given: $.paths[*][*]\nthen: {field: summary, function: truthy}",
-     # [*][*] also selects the path-level "parameters" list, as in Spectral.
-     ["/paths/~1pets/get/summary", "/paths/~1pets/post/summary", "/paths/~1pets~1{id}/get/summary",
-      "/paths/~1pets~1{id}/parameters/summary"]),
-    ("given: $.paths[*][get,post]\nthen: {field: summary, function: defined}",
-     ["/paths/~1pets/post/summary", "/paths/~1pets~1{id}/get/summary"]),
-    ("given: $.paths[*][*]\nthen: {field: summary, function: undefined}", ["/paths/~1pets/get/summary"]),
-    ("given: operations\nthen: {field: operationId, function: casing, functionOptions: {type: camel}}",
-     ["/paths/~1pets/get/operationId"]),
-    ("given: operations\nthen: {field: operationId, function: pattern, functionOptions: {match: '^[a-z][a-zA-Z]+$'}}",
-     ["/paths/~1pets/get/operationId"]),
-    ("given: operations\nthen: {field: operationId, function: pattern, functionOptions: {notMatch: '/_/'}}",
-     ["/paths/~1pets/get/operationId"]),
+    (
+        "given: $.paths[*][*]\nthen: {field: summary, function: truthy}",
+        # [*][*] also selects the path-level "parameters" list, as in Spectral.
+        [
+            "/paths/~1pets/get/summary",
+            "/paths/~1pets/post/summary",
+            "/paths/~1pets~1{id}/get/summary",
+            "/paths/~1pets~1{id}/parameters/summary",
+        ],
+    ),
+    (
+        "given: $.paths[*][get,post]\nthen: {field: summary, function: defined}",
+        ["/paths/~1pets/post/summary", "/paths/~1pets~1{id}/get/summary"],
+    ),
+    (
+        "given: $.paths[*][*]\nthen: {field: summary, function: undefined}",
+        ["/paths/~1pets/get/summary"],
+    ),
+    (
+        "given: operations\nthen: {field: operationId, function: casing, functionOptions: {type: camel}}",
+        ["/paths/~1pets/get/operationId"],
+    ),
+    (
+        "given: operations\nthen: {field: operationId, function: pattern, functionOptions: {match: '^[a-z][a-zA-Z]+$'}}",
+        ["/paths/~1pets/get/operationId"],
+    ),
+    (
+        "given: operations\nthen: {field: operationId, function: pattern, functionOptions: {notMatch: '/_/'}}",
+        ["/paths/~1pets/get/operationId"],
+    ),
     ("given: $.tags\nthen: {function: alphabetical, functionOptions: {keyedBy: name}}", ["/tags"]),
-    ("given: $.info\nthen: {field: title, function: length, functionOptions: {min: 5}}", ["/info/title"]),
-    ("given: $..parameters[*]\nthen: {field: in, function: enumeration, functionOptions: {values: [query]}}",
-     ["/paths/~1pets~1{id}/parameters/0/in"]),
-    ("given: $.info\nthen:\n  function: schema\n  functionOptions:\n    schema: {type: object, required: [contact]}",
-     ["/info"]),
+    (
+        "given: $.info\nthen: {field: title, function: length, functionOptions: {min: 5}}",
+        ["/info/title"],
+    ),
+    (
+        "given: $..parameters[*]\nthen: {field: in, function: enumeration, functionOptions: {values: [query]}}",
+        ["/paths/~1pets~1{id}/parameters/0/in"],
+    ),
+    (
+        "given: $.info\nthen:\n  function: schema\n  functionOptions:\n    schema: {type: object, required: [contact]}",
+        ["/info"],
+    ),
     ("given: $.paths[*]~\nthen: {function: truthy}", None),  # unreadable JSONPath: ConfigError
-    ("given: $.paths[*].get.responses[*]\nthen: {field: '@key', function: pattern, functionOptions: {match: '^2'}}", []),
-    ("given: $.paths['/pets'].post\nthen: {field: operationId, function: falsy}", ["/paths/~1pets/post/operationId"]),
-    ("given: $..operationId\nthen: {function: pattern, functionOptions: {match: '^[a-z]+$'}}",
-     ["/paths/~1pets/get/operationId", "/paths/~1pets/post/operationId", "/paths/~1pets~1{id}/get/operationId"]),
+    (
+        "given: $.paths[*].get.responses[*]\nthen: {field: '@key', function: pattern, functionOptions: {match: '^2'}}",
+        [],
+    ),
+    (
+        "given: $.paths['/pets'].post\nthen: {field: operationId, function: falsy}",
+        ["/paths/~1pets/post/operationId"],
+    ),
+    (
+        "given: $..operationId\nthen: {function: pattern, functionOptions: {match: '^[a-z]+$'}}",
+        [
+            "/paths/~1pets/get/operationId",
+            "/paths/~1pets/post/operationId",
+            "/paths/~1pets~1{id}/get/operationId",
+        ],
+    ),
 ]
 
 
@@ -94,7 +130,10 @@ def test_message_template(tmp_path: Path) -> None:
         "  given: operations\n  then: {field: summary, function: truthy}\n"
     )
     messages = [m for _, m in run(tmp_path, body)]
-    assert "Operation /paths/~1pets/post/summary needs summary: 'summary' must be present and not empty" in messages
+    assert (
+        "Operation /paths/~1pets/post/summary needs summary: 'summary' must be present and not empty"
+        in messages
+    )
 
 
 def test_results_carry_the_operation(tmp_path: Path) -> None:

@@ -52,7 +52,9 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
         (("nothing", "here"), (1, 1)),
     ],
 )
-def test_yaml_positions(tmp_path: Path, pointer: tuple[str | int, ...], position: tuple[int, int]) -> None:
+def test_yaml_positions(
+    tmp_path: Path, pointer: tuple[str | int, ...], position: tuple[int, int]
+) -> None:
     doc = load_document(write(tmp_path, "api.yaml", YAML))
     assert doc.locate(pointer) == position
 
@@ -70,7 +72,11 @@ def test_json_positions_match_yaml_ones_for_the_same_data(tmp_path: Path) -> Non
 
 
 def test_json_positions_many_pointers_at_once(tmp_path: Path) -> None:
-    data = {"paths": {f"/p{i}": {"get": {"responses": {"200": {"description": "x"}}}} for i in range(50)}}
+    data = {
+        "paths": {
+            f"/p{i}": {"get": {"responses": {"200": {"description": "x"}}}} for i in range(50)
+        }
+    }
     text = json.dumps(data, indent=1)
     doc = load_document(write(tmp_path, "many.json", text))
     pointers = [("paths", f"/p{i}", "get", "responses", "200") for i in range(50)]

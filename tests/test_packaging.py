@@ -11,9 +11,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from apilint.rulesets import builtin_rules_dir, builtin_ruleset
-from conftest import ROOT
 
 RULE_FILES = sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
 
@@ -27,9 +27,22 @@ def test_editable_install_uses_the_repository_rules() -> None:
 def test_wheel_carries_the_rules_and_finds_them(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheels), str(ROOT)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert build.returncode == 0, build.stderr
     [wheel] = wheels.glob("apilint-*.whl")
@@ -43,18 +56,38 @@ def test_wheel_carries_the_rules_and_finds_them(tmp_path: Path) -> None:
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", "-q", str(wheel)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert install.returncode == 0, install.stderr
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     probe = subprocess.run(
-        [str(python), "-c",
-         "import apilint, json; from apilint.rulesets import builtin_rules_dir, builtin_ruleset;"
-         "print(json.dumps([apilint.__file__, str(builtin_rules_dir()), sorted(builtin_ruleset().rules)]))"],
-        cwd=outside, capture_output=True, text=True, timeout=60, check=False,
+        [
+            str(python),
+            "-c",
+            "import apilint, json; from apilint.rulesets import builtin_rules_dir, builtin_ruleset;"
+            "print(json.dumps([apilint.__file__, str(builtin_rules_dir()), sorted(builtin_ruleset().rules)]))",
+        ],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert probe.returncode == 0, probe.stderr
     module_file, rules_dir, rule_ids = json.loads(probe.stdout)
@@ -62,7 +95,11 @@ def test_wheel_carries_the_rules_and_finds_them(tmp_path: Path) -> None:
     assert rules_dir.startswith(str(env_dir)) and rules_dir.endswith("apilint/builtin_rules")
     assert rule_ids == sorted(builtin_ruleset().rules)
     cli = subprocess.run(
-        [str(python), "-m", "apilint", "rules"], cwd=outside, capture_output=True, text=True,
-        timeout=60, check=False,
+        [str(python), "-m", "apilint", "rules"],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert cli.returncode == 0 and "spec-invalid" in cli.stdout

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import run_cli
+
 from apilint.config import Config
 from apilint.parallel import LinterSettings, collect, lint_files
-from conftest import run_cli
 
 SPEC = """\
 openapi: 3.0.3

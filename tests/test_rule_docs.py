@@ -63,8 +63,9 @@ def test_traffic_rules_are_documented() -> None:
 def test_rule_reference_is_up_to_date() -> None:
     """docs/rules.md is generated; regenerate it with
     ``apilint rules --format markdown > docs/rules.md``."""
-    from apilint.rule_docs import rules_markdown
     from conftest import ROOT
+
+    from apilint.rule_docs import rules_markdown
 
     expected = rules_markdown(ALL_RULES)
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == expected

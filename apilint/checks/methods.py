@@ -22,6 +22,7 @@ from apilint.path_shapes import PathIndex, Shape, classify, path_index
 
 # -- shared helpers ---------------------------------------------------------------------------
 
+
 def _operations(targets: Sequence[Node], ctx: Context) -> Iterator[Operation]:
     """The Operation objects behind the target nodes (the rule's ``given`` may narrow them)."""
     api = ctx.api
