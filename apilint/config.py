@@ -289,3 +289,54 @@ def parse_size(value: Any, where: str) -> int:
     raise ConfigError(
         f"{where}: expected a size like 64MB, 512k or a number of bytes, not {value!r}"
     )
+
+
+@dataclass(frozen=True)
+class CommandSettings:
+    """What the shared configuration says to one command other than lint (contract, traffic):
+    its ignored finding ids, severity overrides and --fail-on default."""
+
+    ignore: frozenset[str]
+    severities: dict[str, str]  # rule id -> error | warning | info | off
+    fail_on: str
+
+    def apply(self, findings: list[Any]) -> list[Any]:
+        """Findings with the config's severity overrides applied and ignored/off ones dropped."""
+        from dataclasses import replace
+
+        from apilint.findings import Severity
+
+        out = []
+        for finding in findings:
+            if finding.rule in self.ignore:
+                continue
+            severity = self.severities.get(finding.rule)
+            if severity == "off":
+                continue
+            out.append(replace(finding, severity=Severity.parse(severity)) if severity else finding)
+        return out
+
+
+def command_settings(config: Config, command: str) -> CommandSettings:
+    """The parts of ``config`` that apply to ``command``. The whole config is checked as lint
+    checks it (user rulesets included), so a typo is an error whichever command reads it."""
+    from apilint.engine import Linter
+    from apilint.rulesets import command_rules
+
+    Linter(config)
+    mine = command_rules(command)
+    source = str(config.source) if config.source else "the configuration"
+    severities: dict[str, str] = {}
+    for rule_id, setting in config.rules.items():
+        if rule_id in mine and setting.severity is not None:
+            value = setting.severity.strip().lower()
+            if value not in ("error", "warning", "warn", "info", "hint", "off"):
+                raise ConfigError(
+                    f"{source}: rules.{rule_id}: severity must be error, warning, info or off"
+                )
+            severities[rule_id] = value
+    return CommandSettings(
+        ignore=frozenset(r for r in config.ignore if r in mine),
+        severities=severities,
+        fail_on=config.fail_on,
+    )

@@ -27,7 +27,13 @@ from apilint.jsonpath import evaluate
 from apilint.openapi import HTTP_METHODS, MISSING, TARGETS, Node, OpenAPI, Result
 from apilint.pointer import encode
 from apilint.refs import Resolver
-from apilint.rulesets import Rule, builtin_ruleset, extend_ruleset, parse_severity
+from apilint.rulesets import (
+    Rule,
+    builtin_ruleset,
+    extend_ruleset,
+    other_command_rules,
+    parse_severity,
+)
 
 SUPPRESS_KEY = "x-apilint-ignore"
 UNUSED_SUPPRESSION_FUNCTION = "unused_suppressions"
@@ -209,12 +215,16 @@ class Linter:
             extend_select, "--extend-select"
         )
         explicit.update(extra)
-        dropped = set(self._expand(config.ignore, f"{source} ignore")) | set(
+        # The config is shared by every command: ids of contract and traffic rules are valid in
+        # its 'ignore' and 'rules' sections and mean nothing to lint.
+        others = other_command_rules()
+        config_ignore = [r for r in config.ignore if r not in others]
+        dropped = set(self._expand(config_ignore, f"{source} ignore")) | set(
             self._expand(ignore, "--ignore")
         )
         wanted = [rid for rid in dict.fromkeys([*chosen, *extra]) if rid not in dropped]
         for rule_id in config.rules:
-            if self.ruleset.canonical(rule_id) is None:
+            if self.ruleset.canonical(rule_id) is None and rule_id not in others:
                 raise ConfigError(f"{source}: unknown rule '{rule_id}' in 'rules'")
         active: list[ActiveRule] = []
         for rule_id in wanted:

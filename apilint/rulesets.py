@@ -357,6 +357,11 @@ def command_rules(command: str) -> dict[str, Rule]:
     return {rule.id: rule for rule in _builtin_rules() if rule.command == command}
 
 
+def other_command_rules() -> frozenset[str]:
+    """Ids of the rules that commands other than lint report."""
+    return frozenset(rule.id for rule in _builtin_rules() if rule.command != "lint")
+
+
 def all_builtin_rules() -> list[Rule]:
     """Every built-in rule of every command (for ``apilint rules`` and documentation)."""
     return list(_builtin_rules())

@@ -243,3 +243,15 @@ def test_rule_options_from_config_reach_the_function(tmp_path: Path) -> None:
 )
 def test_sizes(text: object, size: int) -> None:
     assert parse_size(text, "x") == size
+
+
+def test_ids_of_other_commands_are_valid_in_a_lint_config(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path,
+            "apilint.yaml",
+            "ignore: [traffic-unused]\nrules: {unexpected-redirect: warning}\n",
+        )
+    )
+    spec = write(tmp_path, "api.yaml", BAD_SPEC)
+    assert [f.rule for f in Linter(config).lint_file(spec)[0]] == ["spec-invalid"]

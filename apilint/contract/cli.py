@@ -103,10 +103,17 @@ still written."""
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding is at or above this severity.",
+    help="Exit 1 when a finding is at or above this severity (default: the config's, or error).",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: apilint.yaml, .apilint.yaml or [tool.apilint] in pyproject.toml, "
+    "found from the working directory upwards): its fail-on, and the ignore and rules entries "
+    "that name this command's finding ids.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.option(
     "--progress/--no-progress",
     default=None,
@@ -134,7 +141,9 @@ def contract(
     formats: tuple[str, ...],
     output: Path | None,
     color: str,
-    fail_on: str,
+    fail_on: str | None,
+    config_path: Path | None,
+    no_config: bool,
     progress: bool | None,
     quiet: bool,
 ) -> None:
@@ -151,6 +160,7 @@ def contract(
     --allow-writes; redirects are never followed to another host. Exit codes: 0 nothing at or
     above --fail-on, 1 findings, 2 could not run, 130 interrupted (the report is still written).
     """
+    from apilint.config import command_settings, load_config
     from apilint.contract.options import (
         ContractOptions,
         check_base_url,
@@ -162,6 +172,7 @@ def contract(
     )
 
     outputs = parse_outputs(formats, output)
+    settings = command_settings(load_config(config_path, discover=not no_config), "contract")
     if read_only and allow_writes:
         raise ConfigError("--read-only and --allow-writes contradict each other")
     parsed_headers, secrets = parse_headers(headers)
@@ -182,7 +193,7 @@ def contract(
         workers=workers,
         phases=parse_phases(phases),
         mode=mode,
-        rules=select_rules(select, ignore),
+        rules=select_rules(select, (*ignore, *settings.ignore)),
     )
 
     from apilint.contract.rules import contract_rules
@@ -195,6 +206,7 @@ def contract(
     with _interruptible(session):
         outcome = session.run()
 
+    outcome.findings = settings.apply(outcome.findings)
     report = Report(
         command="contract",
         findings=outcome.findings,
@@ -223,6 +235,7 @@ def contract(
     if outcome.error is not None:
         click.echo(f"apilint: error: {outcome.error}", err=True)
         sys.exit(2)
+    fail_on = fail_on or settings.fail_on
     threshold = None if fail_on == "never" else Severity.parse(fail_on)
     failed = threshold is not None and any(f.severity >= threshold for f in outcome.findings)
     sys.exit(1 if failed else 0)

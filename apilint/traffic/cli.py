@@ -121,10 +121,17 @@ def _traffic_output_options(function: Any) -> Any:
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding is at or above this severity.",
+    help="Exit 1 when a finding is at or above this severity (default: the config's, or error).",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: apilint.yaml, .apilint.yaml or [tool.apilint] in pyproject.toml, "
+    "found from the working directory upwards): its fail-on, and the ignore and rules entries "
+    "that name this command's finding ids.",
+)
+@click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.option("-q", "--quiet", is_flag=True, help="Only findings: no tables, no notes.")
 def traffic(
     spec: str,
@@ -140,12 +147,15 @@ def traffic(
     max_error_share: float,
     min_requests: int,
     ignore: tuple[str, ...],
-    fail_on: str,
+    fail_on: str | None,
+    config_path: Path | None,
+    no_config: bool,
     quiet: bool,
 ) -> None:
     """Read access logs (plain or .gz files, or - for standard input) against the OpenAPI
     description SPEC: usage per operation, undocumented endpoints, unused operations,
     trailing-slash redirects and server errors."""
+    from apilint.config import command_settings, load_config
     from apilint.findings import Severity
     from apilint.traffic.analysis import AnalysisOptions, analyse
     from apilint.traffic.logformats import ParseOptions, parse_json_fields
@@ -153,11 +163,12 @@ def traffic(
     from apilint.traffic.report import Thresholds, build_report, hints
 
     outputs = parse_outputs(formats, output, command="traffic")
+    settings = command_settings(load_config(config_path, discover=not no_config), "traffic")
     thresholds = Thresholds(
         max_error_share=max_error_share,
         min_requests=min_requests,
         group_depth=group_depth,
-        ignore=_ignored(ignore),
+        ignore=_ignored(ignore) | settings.ignore,
     )
     options = AnalysisOptions(
         log_format=log_format,
@@ -171,7 +182,9 @@ def traffic(
     if not quiet:
         for note in [*notes, *hints(aggregator, matcher)]:
             click.echo(f"apilint: note: {note}", err=True)
+    report.findings = settings.apply(report.findings)
     write_reports(report, outputs, color)
+    fail_on = fail_on or settings.fail_on
     if fail_on == "never":
         sys.exit(0)
     threshold = Severity.parse(fail_on)

@@ -367,3 +367,25 @@ def test_missing_spec(tmp_path: Path) -> None:
     result = run_cli("traffic", "nope.yaml", str(DATA / "common.log"), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == "apilint: error: nope.yaml: no such file\n"
+
+
+def test_the_shared_config_applies_to_traffic(tmp_path: Path) -> None:
+    """apilint.yaml serves every command: its fail-on, and the ignore and rules entries that
+    name traffic ids; lint ids in it are fine, and a typo is an error here as in lint."""
+    log, spec = str(DATA / "combined.log"), str(SHOP)
+    (tmp_path / "apilint.yaml").write_text(
+        "fail-on: never\nrules:\n  traffic-server-errors: info\n  path-verb: off\n"
+        "ignore: [traffic-unused]\n"
+    )
+    result = run_cli("traffic", spec, log, "-q", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert {f["severity"] for f in findings if f["rule"] == "traffic-server-errors"} == {"info"}
+    assert not [f for f in findings if f["rule"] == "traffic-unused"]
+    # --fail-on on the command line wins over the config's.
+    assert run_cli("traffic", spec, log, "-q", "--fail-on", "info", cwd=tmp_path).returncode == 1
+    assert run_cli("traffic", spec, log, "-q", "--no-config", cwd=tmp_path).returncode == 1
+    (tmp_path / "apilint.yaml").write_text("rules:\n  traffic-unusd: off\n")
+    typo = run_cli("traffic", spec, log, "-q", cwd=tmp_path)
+    assert typo.returncode == 2
+    assert "unknown rule 'traffic-unusd'" in typo.stderr
