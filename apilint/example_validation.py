@@ -290,6 +290,12 @@ class ExampleValidator:
         None when that schema cannot be evaluated."""
         if key is None:
             return None
+        if key[0] == "inline":
+            schema = self._inline[key]
+            # Most examples sit on schemas that only say {"type": ...}: a value of that type
+            # needs no compiled validator (a mismatch still goes to jsonschema-rs, for its words).
+            if len(schema) == 1 and _has_plain_type(schema.get("type"), value):
+                return []
         validator = self._validator(key)
         if validator is None:
             return None
@@ -544,3 +550,27 @@ def _describe(error: Any, depth: int = 0) -> list[Problem]:
     if len(message) > 160:
         message = message[:157] + "..."
     return [Problem(path, message)]
+
+
+_PLAIN_TYPES: dict[str, Any] = {
+    "string": lambda v: type(v) is str,
+    "boolean": lambda v: type(v) is bool,
+    "null": lambda v: v is None,
+    "array": lambda v: type(v) is list,
+    "object": lambda v: type(v) is dict,
+    "number": lambda v: type(v) is int or type(v) is float,
+    # 1.0 is left to the validator: the drafts disagree on whether it is an integer.
+    "integer": lambda v: type(v) is int,
+}
+
+
+def _has_plain_type(declared: Any, value: Any) -> bool:
+    """``value`` surely satisfies ``{"type": declared}`` (False also when unsure)."""
+    names = [declared] if isinstance(declared, str) else declared
+    if not isinstance(names, list):
+        return False
+    return any(isinstance(name, str) and _PLAIN_TYPES.get(name, _never)(value) for name in names)
+
+
+def _never(value: Any) -> bool:
+    return False

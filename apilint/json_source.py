@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import threading
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -42,8 +44,11 @@ def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[
             keep_alive.append(result)
         return result
 
+    bounded: Any = _UNBOUNDED
+    if max_depth is not None:
+        bounded = _depth_bounded_by_parser(text, pairs_hook, max_depth)
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook)
+        data = json.loads(text, object_pairs_hook=pairs_hook) if bounded is _UNBOUNDED else bounded
     except json.JSONDecodeError as exc:
         raise LoadError(
             f"invalid JSON: {exc.msg}", file=filename, line=exc.lineno, column=exc.colno
@@ -55,13 +60,71 @@ def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[
         raise LoadError(f"nesting deeper than {what}", file=filename) from None
     except ValueError as exc:  # an integer longer than Python converts
         raise _value_error(exc, text, filename) from None
-    if max_depth is not None:
+    if max_depth is not None and bounded is _UNBOUNDED:
         _check_depth(data, text, filename, max_depth)
     if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(data, text, filename)
     if not repeated:
         return data, []
     return data, _pointers_of(data, repeated)
+
+
+_UNBOUNDED = object()
+
+
+def _frames() -> int:
+    frame: Any = sys._getframe(1)
+    depth = 0
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
+
+
+def _loads_within(text: str, hook: Any, extra: int) -> Any:
+    """json.loads with the recursion limit set ``extra`` levels above this call."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(_frames() + extra)
+    try:
+        return json.loads(text, object_pairs_hook=hook)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _parser_overhead(hook: Any) -> int | None:
+    """How many recursion levels json.loads uses besides one per nesting level, measured right
+    here (call it from where the real parse happens: C-level calls further up the stack count
+    against the limit too); None when the C decoder does not count nesting against the
+    recursion limit (CPython 3.12+)."""
+    probe = 30
+    for overhead in range(24):
+        try:
+            _loads_within("[" * probe + "]" * probe, hook, probe + overhead)
+        except RecursionError:
+            continue
+        try:
+            _loads_within("[" * (probe + 1) + "]" * (probe + 1), hook, probe + overhead)
+        except RecursionError:
+            return overhead
+        return None
+    return None
+
+
+def _depth_bounded_by_parser(text: str, hook: Any, max_depth: int) -> Any:
+    """Parse with the decoder itself refusing to nest deeper than ``max_depth`` (it counts each
+    level against the recursion limit), which saves a walk over the whole tree. Returns the
+    data, or _UNBOUNDED when that cannot be used here or the parse hit the bound: then the caller
+    parses normally and measures the depth exactly (an object-heavy file at exactly the limit
+    can hit the bound, because the duplicate-key hook takes a frame of its own)."""
+    if threading.active_count() != 1:
+        return _UNBOUNDED  # the recursion limit is global: never lower it under other threads
+    overhead = _parser_overhead(hook)
+    if overhead is None:
+        return _UNBOUNDED
+    try:
+        return _loads_within(text, hook, max_depth + overhead)
+    except (RecursionError, ValueError):
+        return _UNBOUNDED  # the normal parse reports the problem, with its position
 
 
 _CONTAINERS = (dict, list)

@@ -294,3 +294,36 @@ def test_oversized_standard_input_is_refused_without_reading_it_all(tmp_path: Pa
         producer.wait(timeout=30)
     assert result.returncode == 2, result.stderr
     assert "over the 1 MB limit (raise it with --max-file-size" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["arrays", "objects", "mixed"])
+def test_json_depth_limit_is_exact_on_both_sides(kind: str) -> None:
+    """The decoder enforces the depth bound itself where it can (no tree walk); the boundary must
+    be exact whichever path decides, also when called from deep inside other code."""
+    import functools
+
+    from apilint.json_source import parse_json
+
+    def nested(n: int) -> str:
+        if kind == "arrays":
+            return "[" * n + "]" * n
+        if kind == "objects":
+            return '{"a":' * n + "1" + "}" * n
+        opening = "".join("[" if i % 2 else '{"a":' for i in range(n))
+        closing = "".join("]" if i % 2 else "}" for i in reversed(range(n)))
+        return opening + "1" + closing
+
+    @functools.lru_cache
+    def from_depth(frames: int, text: str, limit: int) -> bool:
+        if frames:
+            return from_depth(frames - 1, text, limit)
+        try:
+            parse_json(text, "x.json", limit)
+        except LoadError:
+            return False
+        return True
+
+    for frames in (0, 40):
+        for limit in (30, 250):
+            assert from_depth(frames, nested(limit), limit)
+            assert not from_depth(frames, nested(limit + 1), limit)
