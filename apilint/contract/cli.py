@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from apilint.command_options import fail_on_and_config_options
 from apilint.errors import ConfigError
 from apilint.output import output_options, parse_outputs, write_reports
 
@@ -100,20 +101,7 @@ still written."""
 @click.option("--select", multiple=True, metavar="IDS", help="Only these finding ids.")
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these finding ids.")
 @output_options
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "never"]),
-    help="Exit 1 when a finding is at or above this severity (default: the config's, or error).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Config file (default: apilint.yaml, .apilint.yaml or [tool.apilint] in pyproject.toml, "
-    "found from the working directory upwards): its fail-on, and the ignore and rules entries "
-    "that name this command's finding ids.",
-)
-@click.option("--no-config", is_flag=True, help="Ignore config files.")
+@fail_on_and_config_options
 @click.option(
     "--progress/--no-progress",
     default=None,

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from apilint.command_options import fail_on_and_config_options
 from apilint.output import output_options, parse_outputs, write_reports
 
 LOG_FORMAT_CHOICES = ("auto", "combined", "common", "haproxy", "alb", "jsonl")
@@ -118,20 +119,7 @@ def _traffic_output_options(function: Any) -> Any:
     metavar="RULES",
     help=f"Skip these rules ({', '.join(TRAFFIC_RULES)}; comma-separated; repeatable).",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info", "never"]),
-    help="Exit 1 when a finding is at or above this severity (default: the config's, or error).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Config file (default: apilint.yaml, .apilint.yaml or [tool.apilint] in pyproject.toml, "
-    "found from the working directory upwards): its fail-on, and the ignore and rules entries "
-    "that name this command's finding ids.",
-)
-@click.option("--no-config", is_flag=True, help="Ignore config files.")
+@fail_on_and_config_options
 @click.option("-q", "--quiet", is_flag=True, help="Only findings: no tables, no notes.")
 def traffic(
     spec: str,

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,18 +59,19 @@ class ParseOptions:
     """``--json-fields``: role (method, path, status, duration_ms...) -> field name."""
 
 
-class LogFormat:
+class LogFormat(ABC):
     """One log format: recognise a line strictly, parse lines fast, explain a failure."""
 
     name = ""
     title = ""
 
+    @abstractmethod
     def recognises(self, line: str, options: ParseOptions) -> bool:
-        raise NotImplementedError
+        """The line is surely of this format (detection reads a file's first lines with it)."""
 
+    @abstractmethod
     def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
         """A parse function, tuned to the file from its first lines (where its timing is)."""
-        raise NotImplementedError
 
     def explain(self, line: str, options: ParseOptions) -> str:
         """Why ``line`` was not read (for the samples of unparsed lines)."""
