@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from fnmatch import fnmatch
 from pathlib import Path
 
 from apilint.errors import ConfigError
+from apilint.globs import file_glob, file_matches
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 SKIP_DIRS = frozenset(
@@ -85,5 +85,6 @@ def expand(arguments: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
 
 
 def _excluded(path: str, patterns: list[str]) -> bool:
-    normalized = path[2:] if path.startswith("./") else path
-    return any(fnmatch(normalized, p) or fnmatch(os.path.basename(path), p) for p in patterns)
+    """``exclude`` globs mean what ``overrides.files`` globs mean: ``*`` stays within one name,
+    ``**`` spans directories, a glob without ``/`` matches a name at any depth."""
+    return any(file_matches(path, file_glob(p)) for p in patterns)

@@ -23,6 +23,7 @@ from apilint.config import Config, Override, limits
 from apilint.documents import Document, LoadOptions, load_document
 from apilint.errors import ApilintError, ConfigError, LoadError
 from apilint.findings import Finding, Severity
+from apilint.globs import file_glob, glob_regex
 from apilint.jsonpath import evaluate
 from apilint.openapi import HTTP_METHODS, MISSING, TARGETS, Node, OpenAPI, Result
 from apilint.pointer import encode
@@ -101,42 +102,6 @@ class Suppressions:
     active_rules: frozenset[str] = frozenset()
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """A glob over ``/``-separated names (API paths, file paths): ``*`` within one segment,
-    ``**`` across segments; ``/**/`` and a leading ``**/`` also match no segment at all, and a
-    trailing ``/**`` also matches the prefix itself (``/legacy/**`` covers ``/legacy``)."""
-    out = ""
-    index = 0
-    while index < len(pattern):
-        if pattern.startswith("/**/", index):
-            out += "/(?:.*/)?"
-            index += 4
-        elif pattern.startswith("/**", index) and index + 3 == len(pattern):
-            out += "(?:/.*)?"
-            index += 3
-        elif pattern.startswith("**/", index) and index == 0:
-            out += "(?:.*/)?"
-            index += 3
-        elif pattern.startswith("**", index):
-            out += ".*"
-            index += 2
-        elif pattern[index] == "*":
-            out += "[^/]*"
-            index += 1
-        else:
-            out += re.escape(pattern[index])
-            index += 1
-    return re.compile(out + r"\Z")
-
-
-def _file_glob(pattern: str) -> tuple[re.Pattern[str], bool]:
-    """An ``overrides.files`` glob, and whether it names a file anywhere (no ``/`` in it)."""
-    pattern = pattern.replace("\\", "/")
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    return _glob_regex(pattern), "/" not in pattern
-
-
 class Linter:
     """Lints OpenAPI documents with the built-in rules, the user's rulesets and config."""
 
@@ -166,8 +131,8 @@ class Linter:
         self._overrides = [
             (
                 o,
-                [_glob_regex(p) for p in o.paths],
-                [_file_glob(f) for f in o.files],
+                [glob_regex(p) for p in o.paths],
+                [file_glob(f) for f in o.files],
                 self._override_severities(o),
             )
             for o in self.config.overrides

@@ -236,3 +236,15 @@ def test_bundled_example_lints(tmp_path: Path) -> None:
         "lint", str(ROOT / "examples" / "thoughts" / "openapi.fixed.yaml"), "--no-config"
     )
     assert fixed.returncode == 0, fixed.stdout
+
+
+@pytest.mark.parametrize("pattern", ["vendor/**", "vendor", "**/deep/*.yaml"])
+def test_exclude_globs_mean_what_override_globs_mean(tmp_path: Path, pattern: str) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "a.yaml").write_text(CLEAN)
+    (tmp_path / "vendor" / "deep").mkdir(parents=True)
+    (tmp_path / "vendor" / "deep" / "b.yaml").write_text(BROKEN)
+    (tmp_path / "apilint.yaml").write_text(f'exclude: ["{pattern}"]\n')
+    result = run_cli("lint", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "No problems found in 1 file.\n"
