@@ -510,7 +510,8 @@ def _unused_roots(
             reach.append(target)
             stack.extend(edges.get(target, ()))
         covered.update(seen)
-        yield ptr, [p for p in unused if p in set(reach)]
+        reached = set(reach)
+        yield ptr, [p for p in unused if p in reached]
 
 
 def _discriminator_children(
