@@ -18,10 +18,9 @@ from typing import Any
 
 from apilint import checks
 from apilint.checks import CheckFunction, Context
-from apilint.checks.spec import schema_version
 from apilint.config import Config, Override, limits
 from apilint.documents import Document, LoadOptions, load_document
-from apilint.errors import ApilintError, ConfigError, LoadError
+from apilint.errors import ApilintError, ConfigError
 from apilint.findings import Finding, Severity
 from apilint.globs import file_glob, glob_regex
 from apilint.jsonpath import evaluate
@@ -271,29 +270,13 @@ class Linter:
         return self.lint_document(doc)
 
     def lint_document(self, doc: Document) -> tuple[list[Finding], list[str]]:
-        data = doc.data
-        if not isinstance(data, dict) or not ("openapi" in data or "swagger" in data):
-            raise LoadError(
-                "not an OpenAPI document (no top-level 'openapi' or 'swagger' key)", file=doc.name
-            )
-        resolver = Resolver(
+        api = OpenAPI.open(
             doc,
             options=self.load_options,
             allow_remote=self.allow_remote_refs,
             ref_root=self.ref_root,
         )
-        resolver.check_all()
-        api = OpenAPI(doc, resolver)
-        if schema_version(api.version) is None:
-            key = "openapi" if "openapi" in data else "swagger"
-            line, column = doc.locate((key,))
-            raise LoadError(
-                f"unsupported OpenAPI version {api.version!r} "
-                "(apilint reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2)",
-                file=doc.name,
-                line=line,
-                column=column,
-            )
+        resolver = api.resolver
         notes: list[str] = []
         formats = api.formats
         suppressions = self._suppressions(resolver)

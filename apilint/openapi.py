@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, TypeVar
 
-from apilint.documents import Document
+from apilint.documents import Document, LoadOptions
+from apilint.errors import LoadError
 from apilint.findings import Severity
 from apilint.pointer import Pointer
 from apilint.refs import Resolver
@@ -187,6 +189,37 @@ class OpenAPI:
         self._parameters: dict[tuple[str, str], list[Node]] = {}
         self._responses: dict[tuple[str, str], dict[str, Node]] = {}
         self._memo: dict[str, Any] = {}
+
+    @classmethod
+    def open(
+        cls,
+        doc: Document,
+        *,
+        options: LoadOptions | None = None,
+        allow_remote: bool = False,
+        ref_root: Path | None = None,
+    ) -> OpenAPI:
+        """The view of a loaded document, checked as every command needs it: an OpenAPI (or
+        Swagger) root, every $ref resolvable, a version apilint reads. LoadError otherwise."""
+        data = doc.data
+        if not isinstance(data, dict) or not ("openapi" in data or "swagger" in data):
+            raise LoadError(
+                "not an OpenAPI document (no top-level 'openapi' or 'swagger' key)", file=doc.name
+            )
+        resolver = Resolver(doc, options=options, allow_remote=allow_remote, ref_root=ref_root)
+        resolver.check_all()
+        api = cls(doc, resolver)
+        if supported_version(api.version) is None:
+            key = "openapi" if "openapi" in data else "swagger"
+            line, column = doc.locate((key,))
+            raise LoadError(
+                f"unsupported OpenAPI version {api.version!r} "
+                "(apilint reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2)",
+                file=doc.name,
+                line=line,
+                column=column,
+            )
+        return api
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """``build()`` once per document: derived data check functions share between calls.
@@ -533,6 +566,17 @@ def _content_schemas(owner: Node) -> list[Node]:
         for media_type, value in content.value.items()
         if isinstance(value, dict) and "schema" in value
     ]
+
+
+SUPPORTED_VERSIONS = ("2.0", "3.0", "3.1", "3.2")
+
+
+def supported_version(version: str) -> str | None:
+    """The major.minor apilint reads a document's ``openapi``/``swagger`` value as, if any."""
+    for prefix in SUPPORTED_VERSIONS:
+        if version == prefix or version.startswith(prefix + "."):
+            return prefix
+    return None
 
 
 def _version_of(data: dict[str, Any]) -> str:

@@ -21,17 +21,13 @@ from typing import Any
 
 from apilint.checks import Context, check
 from apilint.errors import LoadError
-from apilint.openapi import Node, Result
+from apilint.openapi import HTTP_METHODS, Node, Result, supported_version
 
 _SCHEMA_DIRS = {"2.0": "v2.0", "3.0": "v3.0", "3.1": "v3.1", "3.2": "v3.2"}
 
 
-def schema_version(version: str) -> str | None:
-    """Which bundled OpenAPI schema applies to a document's ``openapi``/``swagger`` value."""
-    for prefix in _SCHEMA_DIRS:
-        if version == prefix or version.startswith(prefix + "."):
-            return prefix
-    return None
+schema_version = supported_version
+"""Which bundled OpenAPI schema applies to a document's ``openapi``/``swagger`` value."""
 
 
 @cache
@@ -176,7 +172,7 @@ _BY_KEY = {
 }
 _SCHEMA_KEYS = {"schema", "items", "additionalProperties", "not"}
 _SCHEMA_PARENTS = {"properties", "schemas", "definitions", "allOf", "anyOf", "oneOf", "$defs"}
-_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+_METHODS = frozenset(HTTP_METHODS)
 
 
 def object_kind(path: tuple[Any, ...]) -> str:

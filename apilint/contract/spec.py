@@ -19,7 +19,6 @@ from apilint.errors import LoadError
 from apilint.findings import Finding, Severity
 from apilint.openapi import OpenAPI, Operation
 from apilint.pointer import Pointer, encode, lookup
-from apilint.refs import Resolver
 
 PATH_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -83,16 +82,10 @@ class Spec:
     @classmethod
     def load(cls, path: Path) -> Spec:
         document = load_document(path)
-        data = document.data
-        if not isinstance(data, dict) or not ("openapi" in data or "swagger" in data):
-            raise LoadError(
-                "not an OpenAPI document (no top-level 'openapi' or 'swagger' key)",
-                file=document.name,
-            )
-        if not isinstance(data.get("paths"), dict):
+        api = OpenAPI.open(document)
+        if not isinstance(api.data.get("paths"), dict):
             raise LoadError("the description has no 'paths' object", file=document.name)
-        resolver = Resolver(document)
-        resolver.check_all()
+        resolver = api.resolver
         if resolver.skipped_remote:
             remote = sorted(resolver.skipped_remote)[0]
             raise LoadError(
@@ -100,7 +93,6 @@ class Spec:
                 "bundle the description into one file first",
                 file=document.name,
             )
-        api = OpenAPI(document, resolver)
         if not api.operations:
             raise LoadError("the description has no operations to test", file=document.name)
         return cls(document, api)
