@@ -11,6 +11,8 @@ Swagger 2.0 and OpenAPI 3.x differ in where things live (``definitions`` vs
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -566,6 +568,39 @@ def _content_schemas(owner: Node) -> list[Node]:
         for media_type, value in content.value.items()
         if isinstance(value, dict) and "schema" in value
     ]
+
+
+_SERVER_VARIABLE = re.compile(r"\{([^{}]*)\}")
+
+
+def server_urls(server: Any, *, limit: int = 64, unset: str | None = None) -> list[str]:
+    """A Server Object's URL with its variables filled in: the defaults first, then the other
+    enum values (at most ``limit`` combinations). A variable with neither becomes ``unset``, or
+    stays as written when ``unset`` is None. Empty for an object without a string ``url``."""
+    if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+        return []
+    url: str = server["url"]
+    variables = server.get("variables")
+    variables = variables if isinstance(variables, dict) else {}
+    names = list(dict.fromkeys(_SERVER_VARIABLE.findall(url)))
+    choices: list[list[str]] = []
+    for name in names:
+        spec = variables.get(name)
+        values: list[str] = []
+        if isinstance(spec, dict):
+            if spec.get("default") is not None:
+                values.append(str(spec["default"]))
+            if isinstance(spec.get("enum"), list):
+                values.extend(str(v) for v in spec["enum"] if v is not None)
+        fallback = "{" + name + "}" if unset is None else unset
+        choices.append(list(dict.fromkeys(values)) or [fallback])
+    out: list[str] = []
+    for combination in itertools.islice(itertools.product(*choices), limit):
+        concrete = url
+        for name, chosen in zip(names, combination, strict=True):
+            concrete = concrete.replace("{" + name + "}", chosen)
+        out.append(concrete)
+    return list(dict.fromkeys(out))
 
 
 SUPPORTED_VERSIONS = ("2.0", "3.0", "3.1", "3.2")

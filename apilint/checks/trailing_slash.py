@@ -14,13 +14,12 @@ trip or a failure (measured with Werkzeug 3.1 and Starlette, read from Django's 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from apilint.checks import Context, Option, check
-from apilint.openapi import Node, Result
+from apilint.openapi import Node, Result, server_urls
 from apilint.path_templates import Template, path_keys
 
 _FRAMEWORKS_TO_SLASH = (
@@ -28,7 +27,6 @@ _FRAMEWORKS_TO_SLASH = (
     "resend a POST as a GET, FastAPI/Starlette's redirect_slashes 307"
 )
 _FRAMEWORKS_FROM_SLASH = "Flask and Django answer 404, FastAPI/Starlette redirects with 307"
-_VARIABLE = re.compile(r"\{([^{}]*)\}")
 
 
 def _by_bare_shape(
@@ -110,20 +108,6 @@ def trailing_slash_twins(
                 )
 
 
-def _expanded(url: str, server: Node) -> str:
-    """The URL with each server variable replaced by its default."""
-    variables = server.get("variables")
-    if not isinstance(variables, dict) or "{" not in url:
-        return url
-
-    def default(match: re.Match[str]) -> str:
-        spec = variables.get(match.group(1))
-        value = spec.get("default") if isinstance(spec, dict) else None
-        return value if isinstance(value, str) else match.group(0)
-
-    return _VARIABLE.sub(default, url)
-
-
 @check("server_url_slash")
 def server_url_slash(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
@@ -140,7 +124,7 @@ def server_url_slash(
         url = server.get("url")
         if not isinstance(url, str) or url in ("", "/"):
             continue
-        full = _expanded(url, server)
+        full = server_urls(server.value, limit=1)[0]
         if not full.endswith("/") or full == "/":
             continue
         where = "" if full == url else f" (with its variables' defaults: '{full}')"

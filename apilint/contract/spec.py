@@ -17,7 +17,7 @@ from apilint.contract.redact import Redactor
 from apilint.documents import Document, load_document
 from apilint.errors import LoadError
 from apilint.findings import Finding, Severity
-from apilint.openapi import OpenAPI, Operation
+from apilint.openapi import OpenAPI, Operation, server_urls
 from apilint.pointer import Pointer, encode, lookup
 
 PATH_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -114,16 +114,10 @@ class Spec:
             base = data.get("basePath")
             return base.rstrip("/") if isinstance(base, str) else ""
         servers = data.get("servers")
-        if isinstance(servers, list) and servers and isinstance(servers[0], dict):
-            url = servers[0].get("url")
-            if isinstance(url, str):
-                # Server variables keep their defaults.
-                variables = servers[0].get("variables")
-                if isinstance(variables, dict):
-                    for key, var in variables.items():
-                        if isinstance(var, dict) and "default" in var:
-                            url = url.replace("{" + str(key) + "}", str(var["default"]))
-                return urlsplit(url).path.rstrip("/")
+        if isinstance(servers, list) and servers:
+            urls = server_urls(servers[0], limit=1)  # the variables' defaults
+            if urls:
+                return urlsplit(urls[0]).path.rstrip("/")
         return ""
 
     def declared_server(self) -> str | None:

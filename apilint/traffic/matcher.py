@@ -24,7 +24,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from apilint.documents import load_document
-from apilint.openapi import Node, OpenAPI, Operation
+from apilint.openapi import Node, OpenAPI, Operation, server_urls
 from apilint.traffic.templating import template_of
 
 MAX_SEGMENTS = 128
@@ -67,29 +66,8 @@ def normalize_base(path: str) -> str:
 
 def server_base_paths(server: Any) -> list[str]:
     """The path parts a Server Object's URL can take (variables: default, then enum values)."""
-    if not isinstance(server, dict) or not isinstance(server.get("url"), str):
-        return []
-    url: str = server["url"]
-    variables = server.get("variables")
-    variables = variables if isinstance(variables, dict) else {}
-    names = list(dict.fromkeys(_VARIABLE.findall(url)))
-    choices: list[list[str]] = []
-    for name in names:
-        spec = variables.get(name)
-        values: list[str] = []
-        if isinstance(spec, dict):
-            if spec.get("default") is not None:
-                values.append(str(spec["default"]))
-            if isinstance(spec.get("enum"), list):
-                values.extend(str(v) for v in spec["enum"] if v is not None)
-        choices.append(list(dict.fromkeys(values)) or [""])
-    out: list[str] = []
-    for combination in itertools.islice(itertools.product(*choices), MAX_SERVER_COMBINATIONS):
-        concrete = url
-        for name, chosen in zip(names, combination, strict=True):
-            concrete = concrete.replace("{" + name + "}", chosen)
-        out.append(normalize_base(_url_path(concrete)))
-    return list(dict.fromkeys(out))
+    urls = server_urls(server, limit=MAX_SERVER_COMBINATIONS, unset="")
+    return list(dict.fromkeys(normalize_base(_url_path(url)) for url in urls))
 
 
 def _url_path(url: str) -> str:
