@@ -23,7 +23,6 @@ DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
 """Bytes. Microsoft Graph's 33 MB description fits; a runaway generated file does not."""
 
 JSON_SUFFIXES = frozenset({".json"})
-YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,8 +186,6 @@ class OpenAPI:
         self.data: dict[str, Any] = data
         self.version = _version_of(data)
         self.is_v2 = self.version.startswith("2")
-        self.visits = 0
-        """Nodes visited while building targets: a work counter for the speed regression test."""
         self._parameters: dict[tuple[str, str], list[Node]] = {}
         self._responses: dict[tuple[str, str], dict[str, Node]] = {}
         self._memo: dict[str, Any] = {}
@@ -321,7 +319,6 @@ class OpenAPI:
                 if isinstance(value, dict):
                     node = Node(value, item.doc, (*item.ptr, method), item.path, method)
                     out.append(Operation(node, item, self))
-        self.visits += len(out)
         return out
 
     @cached_property
@@ -343,7 +340,6 @@ class OpenAPI:
                 param = self.resolve(
                     Node(params.value[index], params.doc, (*params.ptr, index), op.path, op.method)
                 )
-                self.visits += 1
                 value = param.value
                 if not isinstance(value, dict):
                     continue
@@ -368,7 +364,6 @@ class OpenAPI:
                 if str(code).startswith("x-"):
                     continue
                 node = self.resolve(responses.child(str(code)))
-                self.visits += 1
                 if isinstance(node.value, dict):
                     out[str(code)] = node
         self._responses[key] = out
@@ -517,7 +512,6 @@ class OpenAPI:
             if mark in seen:
                 continue
             seen.add(mark)
-            self.visits += 1
             yield node
             # Children are built directly (this loop visits every schema of the document).
             doc, ptr, path, method = node.doc, node.ptr, node.path, node.method

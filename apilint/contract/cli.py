@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from apilint.command_options import fail_on_and_config_options
+from apilint.contract.options import MODES
 from apilint.errors import ConfigError
 from apilint.output import output_options, parse_outputs, write_reports
 
@@ -93,7 +94,7 @@ still written."""
 )
 @click.option(
     "--mode",
-    type=click.Choice(["all", "positive", "negative"]),
+    type=click.Choice(MODES),
     default="all",
     show_default=True,
     help="Generate valid data, invalid data, or both.",

@@ -18,7 +18,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -345,6 +345,3 @@ def rate_limiter(limiter: Any, base_url: str) -> Callable[[], None]:
 
     return acquire
 
-
-def lower_keys(headers: Mapping[str, Any]) -> dict[str, str]:
-    return {str(name).lower(): str(value) for name, value in headers.items()}

@@ -86,12 +86,6 @@ class Redactor:
             re.compile("|".join(re.escape(s) for s in self._secrets)) if self._secrets else None
         )
 
-    def add_header_names(self, names: Iterable[str]) -> None:
-        self.header_names = self.header_names | {name.lower() for name in names}
-
-    def add_query_names(self, names: Iterable[str]) -> None:
-        self.query_names = self.query_names | {name.lower() for name in names}
-
     def text(self, value: str) -> str:
         """``value`` with every known secret replaced by ``***``."""
         if self._pattern is None or not value:

@@ -20,8 +20,6 @@ from apilint.findings import Finding, Severity
 from apilint.openapi import OpenAPI, Operation, server_urls
 from apilint.pointer import Pointer, encode, lookup
 
-PATH_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
 
 @dataclass(frozen=True)
 class Exchange:
@@ -74,9 +72,7 @@ class Spec:
         self.api = api
         self.operations: list[Operation] = api.operations
         self._by_label = {op.label: op for op in self.operations}
-        self._by_path: dict[str, list[Operation]] = {}
-        for op in self.operations:
-            self._by_path.setdefault(op.path, []).append(op)
+        self._paths = {op.path for op in self.operations}
         self._positions: dict[Pointer, tuple[int, int]] = {}
 
     @classmethod
@@ -103,9 +99,6 @@ class Spec:
 
     def operation(self, label: str) -> Operation | None:
         return self._by_label.get(label)
-
-    def operations_at(self, path: str) -> list[Operation]:
-        return self._by_path.get(path, [])
 
     def server_path(self) -> str:
         """The base path of the first server ('/v1' for 'https://api.example.com/v1')."""
@@ -185,7 +178,7 @@ class Spec:
             if below and self._exists((*base, *below)):
                 return (*base, *below)
             return base
-        return ("paths", path) if path in self._by_path else ("paths",)
+        return ("paths", path) if path in self._paths else ("paths",)
 
     def _exists(self, pointer: Pointer) -> bool:
         try:

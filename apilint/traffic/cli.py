@@ -15,6 +15,7 @@ import click
 
 from apilint.command_options import fail_on_and_config_options
 from apilint.output import output_options, parse_outputs, write_reports
+from apilint.traffic.logformats import TIME_UNITS
 
 LOG_FORMAT_CHOICES = ("auto", "combined", "common", "haproxy", "alb", "jsonl")
 TRAFFIC_RULES: tuple[str, ...] = (
@@ -76,7 +77,7 @@ def _traffic_output_options(function: Any) -> Any:
 )
 @click.option(
     "--time-unit",
-    type=click.Choice(["auto", "s", "ms", "us"]),
+    type=click.Choice(TIME_UNITS),
     default="auto",
     show_default=True,
     help="Unit of the timing field of combined/common logs (auto: 0.012 is seconds, as NGINX's "
