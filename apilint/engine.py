@@ -36,7 +36,6 @@ from apilint.rulesets import (
 )
 
 SUPPRESS_KEY = "x-apilint-ignore"
-UNUSED_SUPPRESSION_FUNCTION = "unused_suppressions"
 
 
 class InternalError(ApilintError):
@@ -59,6 +58,10 @@ class ActiveRule:
     @property
     def id(self) -> str:
         return self.rule.id
+
+    @property
+    def reads_suppressions(self) -> bool:
+        return any(step.function.reads_suppressions for step in self.steps)
 
 
 @dataclass
@@ -137,11 +140,7 @@ class Linter:
             for o in self.config.overrides
         ]
         # The rules that judge suppressions themselves: "all" does not silence them.
-        self._housekeeping = frozenset(
-            r.id
-            for r in self.rules
-            if any(s.function.name == UNUSED_SUPPRESSION_FUNCTION for s in r.steps)
-        )
+        self._housekeeping = frozenset(r.id for r in self.rules if r.reads_suppressions)
 
     # -- which rules run ----------------------------------------------------------------------
 
@@ -222,9 +221,7 @@ class Linter:
                 raise ConfigError(f"{source}: rules.{rule_id}.options: rule has no option '{name}'")
             active.append(ActiveRule(rule, severity, tuple(steps)))
         # The unused-suppression check reads what the others suppressed, so it runs last.
-        active.sort(
-            key=lambda r: any(s.function.name == UNUSED_SUPPRESSION_FUNCTION for s in r.steps)
-        )
+        active.sort(key=lambda r: r.reads_suppressions)
         return active
 
     def _override_severities(self, override: Override) -> dict[str, Severity | None]:

@@ -63,6 +63,9 @@ class CheckFunction:
     run: CheckRun
     options: Mapping[str, Option] = field(default_factory=dict)
     doc: str = ""
+    reads_suppressions: bool = False
+    """The function judges the inline suppressions themselves (ctx.suppressions records which
+    were used): it runs after every other rule, and "all" does not silence it."""
 
     def validate_options(self, given: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
         """Defaults merged with ``given``; ConfigError naming any unknown or ill-typed option."""
@@ -107,13 +110,16 @@ _REGISTRY: dict[str, CheckFunction] = {}
 _loaded = False
 
 
-def check(name: str, **options: Option) -> Callable[[CheckRun], CheckRun]:
+def check(
+    name: str, *, reads_suppressions: bool = False, **options: Option
+) -> Callable[[CheckRun], CheckRun]:
     """Register a check function under ``name`` (the name rulesets use in ``then.function``)."""
 
     def register(run: CheckRun) -> CheckRun:
         if name in _REGISTRY and _REGISTRY[name].run is not run:
             raise ValueError(f"check function {name!r} is registered twice")
-        _REGISTRY[name] = CheckFunction(name, run, options, (run.__doc__ or "").strip())
+        doc = (run.__doc__ or "").strip()
+        _REGISTRY[name] = CheckFunction(name, run, options, doc, reads_suppressions)
         return run
 
     return register

@@ -9,7 +9,7 @@ from apilint.checks import Context, check
 from apilint.openapi import Node, Result
 
 
-@check("unused_suppressions")
+@check("unused_suppressions", reads_suppressions=True)
 def unused_suppressions(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
 ) -> Iterator[Result]:

@@ -344,4 +344,3 @@ def rate_limiter(limiter: Any, base_url: str) -> Callable[[], None]:
             time.sleep(0.01)
 
     return acquire
-
