@@ -7,7 +7,7 @@ from pathlib import Path
 
 from apilint.config import Config, load_config
 from apilint.discovery import expand
-from apilint.engine import Linter, LintResult
+from apilint.engine import Linter, LintResult, collect, lint_one
 
 __all__ = ["LintResult", "config_defaults", "lint", "lint_text"]
 
@@ -60,15 +60,4 @@ def lint_text(
     """Lint a description held in memory. ``filename`` decides JSON or YAML by its suffix and
     is what findings show as their file; relative $refs resolve from the working directory."""
     linter = _linter(config, select, ignore)
-    result = LintResult()
-    from apilint.errors import ApilintError
-
-    try:
-        findings, notes = linter.lint_file(Path(filename), text=text, name=filename)
-    except ApilintError as exc:
-        result.errors.append(exc)
-        return result
-    result.findings = findings
-    result.notes = notes
-    result.files = [filename]
-    return result
+    return collect([(filename, lint_one(linter, filename, text, filename))])

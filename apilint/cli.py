@@ -248,7 +248,8 @@ def lint(
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
     from apilint.config import limits, load_config, parse_size
-    from apilint.parallel import LinterSettings, collect, default_jobs, lint_files, lint_one
+    from apilint.engine import collect, lint_one
+    from apilint.parallel import LinterSettings, default_jobs, lint_files
     from apilint.reporters import Report, RuleInfo
 
     if not specs and changed_since is None:

@@ -245,19 +245,7 @@ class Linter:
 
     def lint(self, paths: Iterable[Path | str]) -> LintResult:
         """Lint files (directories must already be expanded); errors are collected per file."""
-        result = LintResult()
-        for path in paths:
-            path = Path(path)
-            try:
-                findings, notes = self.lint_file(path)
-            except ApilintError as exc:
-                result.errors.append(exc)
-                continue
-            result.findings.extend(findings)
-            result.notes.extend(notes)
-            result.files.append(str(path))
-        result.findings.sort(key=Finding.sort_key)
-        return result
+        return collect([(str(path), lint_one(self, str(path))) for path in paths])
 
     def lint_file(
         self, path: Path | str, *, text: str | None = None, name: str | None = None
@@ -517,3 +505,32 @@ def _templated(rule: Rule, result: Result, step: Step) -> Result:
         r"\{\{\s*(\w+)\s*\}\}", lambda m: str(values.get(m.group(1), m.group(0))), template
     )
     return Result(message, result.doc, result.ptr, result.operation, result.severity)
+
+
+FileOutcome = tuple[list[Finding], list[str], ApilintError | None]
+"""One file's findings and notes, or the error that stopped it."""
+
+
+def lint_one(
+    linter: Linter, name: str, text: str | None = None, display: str | None = None
+) -> FileOutcome:
+    """Lint one file (or ``text`` shown as ``display``), catching its error."""
+    try:
+        findings, notes = linter.lint_file(Path(name), text=text, name=display)
+    except ApilintError as exc:
+        return [], [], exc
+    return findings, notes, None
+
+
+def collect(outcomes: list[tuple[str, FileOutcome]]) -> LintResult:
+    """Per-file outcomes, in order, as one LintResult with its findings sorted."""
+    result = LintResult()
+    for name, (findings, notes, error) in outcomes:
+        if error is not None:
+            result.errors.append(error)
+            continue
+        result.findings.extend(findings)
+        result.notes.extend(notes)
+        result.files.append(name)
+    result.findings.sort(key=Finding.sort_key)
+    return result

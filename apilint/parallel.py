@@ -16,9 +16,7 @@ from typing import TYPE_CHECKING
 
 from apilint.config import Config
 from apilint.documents import LoadOptions
-from apilint.engine import Linter, LintResult
-from apilint.errors import ApilintError
-from apilint.findings import Finding
+from apilint.engine import FileOutcome, Linter, lint_one
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -51,8 +49,6 @@ class LinterSettings:
         )
 
 
-FileOutcome = tuple[list[Finding], list[str], ApilintError | None]
-
 _worker_linter: Linter | None = None
 
 
@@ -64,16 +60,6 @@ def _init_worker(settings: LinterSettings) -> None:
 def _lint_in_worker(name: str) -> FileOutcome:
     assert _worker_linter is not None
     return lint_one(_worker_linter, name)
-
-
-def lint_one(
-    linter: Linter, name: str, text: str | None = None, display: str | None = None
-) -> FileOutcome:
-    try:
-        findings, notes = linter.lint_file(Path(name), text=text, name=display)
-    except ApilintError as exc:
-        return [], [], exc
-    return findings, notes, None
 
 
 def default_jobs() -> int:
@@ -124,16 +110,3 @@ def lint_files(
     ) as pool:
         outcomes = list(pool.map(_lint_in_worker, names, chunksize=1))
     return list(zip(names, outcomes, strict=True))
-
-
-def collect(outcomes: list[tuple[str, FileOutcome]]) -> LintResult:
-    result = LintResult()
-    for name, (findings, notes, error) in outcomes:
-        if error is not None:
-            result.errors.append(error)
-            continue
-        result.findings.extend(findings)
-        result.notes.extend(notes)
-        result.files.append(name)
-    result.findings.sort(key=Finding.sort_key)
-    return result

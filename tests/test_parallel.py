@@ -8,7 +8,8 @@ from pathlib import Path
 from conftest import run_cli
 
 from apilint.config import Config
-from apilint.parallel import LinterSettings, collect, lint_files
+from apilint.engine import collect
+from apilint.parallel import LinterSettings, lint_files
 
 SPEC = """\
 openapi: 3.0.3
