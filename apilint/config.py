@@ -297,23 +297,21 @@ class CommandSettings:
     its ignored finding ids, severity overrides and --fail-on default."""
 
     ignore: frozenset[str]
-    severities: dict[str, str]  # rule id -> error | warning | info | off
+    severities: dict[str, Any]  # rule id -> Severity, or None for off
     fail_on: str
 
     def apply(self, findings: list[Any]) -> list[Any]:
         """Findings with the config's severity overrides applied and ignored/off ones dropped."""
         from dataclasses import replace
 
-        from apilint.findings import Severity
-
         out = []
         for finding in findings:
             if finding.rule in self.ignore:
                 continue
-            severity = self.severities.get(finding.rule)
-            if severity == "off":
-                continue
-            out.append(replace(finding, severity=Severity.parse(severity)) if severity else finding)
+            if finding.rule not in self.severities:
+                out.append(finding)
+            elif (severity := self.severities[finding.rule]) is not None:
+                out.append(replace(finding, severity=severity))
         return out
 
 
@@ -321,20 +319,16 @@ def command_settings(config: Config, command: str) -> CommandSettings:
     """The parts of ``config`` that apply to ``command``. The whole config is checked as lint
     checks it (user rulesets included), so a typo is an error whichever command reads it."""
     from apilint.engine import Linter
-    from apilint.rulesets import command_rules
+    from apilint.rulesets import command_rules, parse_severity
 
     Linter(config)
     mine = command_rules(command)
     source = str(config.source) if config.source else "the configuration"
-    severities: dict[str, str] = {}
-    for rule_id, setting in config.rules.items():
-        if rule_id in mine and setting.severity is not None:
-            value = setting.severity.strip().lower()
-            if value not in ("error", "warning", "warn", "info", "hint", "off"):
-                raise ConfigError(
-                    f"{source}: rules.{rule_id}: severity must be error, warning, info or off"
-                )
-            severities[rule_id] = value
+    severities = {
+        rule_id: parse_severity(setting.severity, f"{source}: rules.{rule_id}")
+        for rule_id, setting in config.rules.items()
+        if rule_id in mine and setting.severity is not None
+    }
     return CommandSettings(
         ignore=frozenset(r for r in config.ignore if r in mine),
         severities=severities,

@@ -198,6 +198,13 @@ def validate_given(given: str, where: str) -> None:
     )
 
 
+def _parse_docs(spec: dict[str, Any], where: str) -> RuleDocs:
+    docs = spec.get("docs") or {}
+    if not isinstance(docs, dict) or set(docs) - DOC_KEYS:
+        raise ConfigError(f"{where}: 'docs' takes {', '.join(sorted(DOC_KEYS))}")
+    return RuleDocs(**{k: str(v).strip() for k, v in docs.items() if k != "options"})
+
+
 def parse_rule(
     rule_id: str, spec: Any, *, family: str, source: str, builtin: bool, command: str = "lint"
 ) -> Rule:
@@ -246,10 +253,7 @@ def parse_rule(
         formats = frozenset(_string_list(spec["formats"], f"{where} formats"))
         if formats - FORMATS:
             raise ConfigError(f"{where}: unknown format '{sorted(formats - FORMATS)[0]}'")
-    docs_raw = spec.get("docs") or {}
-    if not isinstance(docs_raw, dict) or set(docs_raw) - DOC_KEYS:
-        raise ConfigError(f"{where}: 'docs' takes {', '.join(sorted(DOC_KEYS))}")
-    docs = RuleDocs(**{k: str(v).strip() for k, v in docs_raw.items() if k != "options"})
+    docs = _parse_docs(spec, where)
     description = spec.get("description", "")
     message = spec.get("message", "{{error}}")
     if not isinstance(description, str) or not isinstance(message, str):
@@ -298,16 +302,13 @@ def _documented_rule(
     where = f"{source}: rule '{rule_id}'"
     if "given" in spec or "then" in spec:
         raise ConfigError(f"{where}: rules of the '{command}' command have no given/then")
-    docs_raw = spec.get("docs") or {}
-    if not isinstance(docs_raw, dict) or set(docs_raw) - DOC_KEYS:
-        raise ConfigError(f"{where}: 'docs' takes {', '.join(sorted(DOC_KEYS))}")
     return Rule(
         id=rule_id,
         severity=parse_severity(spec.get("severity", "warning"), where),
         description=str(spec.get("description", "")).strip(),
         given=(),
         then=(),
-        docs=RuleDocs(**{k: str(v).strip() for k, v in docs_raw.items() if k != "options"}),
+        docs=_parse_docs(spec, where),
         family=family,
         source=source,
         builtin=True,
