@@ -107,6 +107,19 @@ class YamlData:
         return best, matched
 
 
+PARSER_MAX_DEPTH = 1000
+"""The deepest nesting libyaml reads (its YAML_MAX_NESTING_LEVEL); --max-depth cannot go past it."""
+
+
+def _parser_depth_message(max_depth: int) -> str:
+    if max_depth < PARSER_MAX_DEPTH:
+        return f"nesting deeper than {max_depth} levels {limit_hint('max-depth')}"
+    return (
+        f"nesting deeper than {PARSER_MAX_DEPTH} levels, the most the YAML parser reads "
+        f"(--max-depth {max_depth} cannot raise it)"
+    )
+
+
 def _error(message: str, mark: Any, filename: str) -> LoadError:
     return LoadError(message, file=filename, line=mark.line + 1, column=mark.column + 1)
 
@@ -223,6 +236,7 @@ _MERGE_KEY = object()
 def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
     """Parse one YAML document; raise LoadError with the line of the problem."""
     parser = _EventParser(text)
+    max_depth = min(limits.max_depth, PARSER_MAX_DEPTH)
     positions: dict[int, Any] = {}
     duplicates: list[tuple[tuple[str | int, ...], Position]] = []
     anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, expanded size, depth)
@@ -325,11 +339,9 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                     attach(value, (mark.line, mark.column), event)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 expanded += 1
-                if len(stack) >= limits.max_depth:
+                if len(stack) >= max_depth:
                     raise _error(
-                        f"nesting deeper than {limits.max_depth} levels {limit_hint('max-depth')}",
-                        event.start_mark,
-                        filename,
+                        _parser_depth_message(limits.max_depth), event.start_mark, filename
                     )
                 mark = event.start_mark
                 if kind is yaml.MappingStartEvent:
@@ -410,6 +422,10 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in problem and mark is not None:
+            # libyaml (bundled with PyYAML >= 6.0.2) scans ahead and stops at its own depth
+            # limit before the loop above sees the start events: the same limit, our words.
+            raise _error(_parser_depth_message(limits.max_depth), mark, filename) from None
         if mark is not None:
             raise LoadError(
                 f"invalid YAML: {problem}",

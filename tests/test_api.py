@@ -53,3 +53,12 @@ def test_lint_text() -> None:
 def test_unknown_rule_raises_config_error() -> None:
     with pytest.raises(apilint.ConfigError, match="unknown rule"):
         apilint.lint_text("openapi: 3.0.0\n", select=["nope"], config=apilint.config_defaults())
+
+
+def test_readme_api_example_catches_a_misspelled_file(tmp_path: Path) -> None:
+    # The README's recipe: result.raise_for_errors() before looking at findings, so a gate
+    # written from it cannot pass on a file that does not exist.
+    result = apilint.lint(tmp_path / "typo.yaml")
+    assert not result.findings
+    with pytest.raises(apilint.ApilintError, match=r"typo\.yaml"):
+        result.raise_for_errors()

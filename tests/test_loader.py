@@ -211,6 +211,18 @@ def test_deep_nesting_is_refused_not_crashed(tmp_path: Path) -> None:
         load_document(path)
 
 
+def test_yaml_depth_limit_is_the_same_on_every_pyyaml(tmp_path: Path) -> None:
+    # libyaml (PyYAML >= 6.0.2) stops at 1000 levels on its own; below and above that the
+    # message is apilint's, and a --max-depth past what the parser reads says so.
+    for depth in (300, 2_000):
+        path = write(tmp_path, "deep.yaml", "a: " + "[" * depth + "]" * depth + "\n")
+        with pytest.raises(LoadError, match="nesting deeper than 250 levels"):
+            load_document(path)
+    path = write(tmp_path, "deep.yaml", "a: " + "[" * 5_000 + "]" * 5_000 + "\n")
+    with pytest.raises(LoadError, match=r"deeper than 1000 levels.*--max-depth 4000 cannot"):
+        load_document(path, options=LoadOptions(max_depth=4_000))
+
+
 def test_file_size_limit(tmp_path: Path) -> None:
     path = write(tmp_path, "big.yaml", "openapi: 3.0.0\n" + "# padding\n" * 2000)
     with pytest.raises(LoadError, match="limit"):

@@ -1,9 +1,11 @@
 """The pre-commit hook (.pre-commit-hooks.yaml), run for real with ``pre-commit try-repo``.
 
 try-repo clones this repository at HEAD and pip-installs it into a fresh virtualenv, as a user's
-pre-commit would. To keep that offline and fast, the virtualenv sees the site-packages of the
-Python running the tests (where apilint's dependencies and hatchling are installed) and pip is
-told not to use an index: only the install of apilint itself, from the clone, happens.
+pre-commit would. To keep that offline and fast, the hook's virtualenv is handed the site-packages
+of the Python running the tests on PYTHONPATH (that is where the test extra installed apilint's
+dependencies and its build backend, hatchling; a venv's base interpreter need not have them) and
+pip is told not to use an index: only the build and install of apilint itself, from the clone,
+happens.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -80,10 +83,11 @@ def test_try_repo_fails_on_a_bad_spec_and_passes_on_good_ones(tmp_path: Path) ->
     (scratch / "docker-compose.yml").write_text("services: {}\n", encoding="utf-8")
     git(scratch, "init", "-q")
     git(scratch, "add", ".")
+    site_packages = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1",
+        "PYTHONPATH": os.pathsep.join(dict.fromkeys(site_packages)),
         "PIP_NO_INDEX": "1",
         "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling for "don't isolate the build"
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
