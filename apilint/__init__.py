@@ -19,8 +19,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from apilint.api import LintResult, config_defaults, lint, lint_text
-from apilint.errors import ApilintError, ConfigError, LoadError, RefError
-from apilint.findings import Finding, Severity
+from apilint.core.errors import ApilintError, ConfigError, LoadError, RefError
+from apilint.core.findings import Finding, Severity
 
 __all__ = [
     "ApilintError",

@@ -1,5 +1,5 @@
 """``python -m apilint`` runs the CLI."""
 
-from apilint.cli import main
+from apilint.cli.main import main
 
 main()

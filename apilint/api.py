@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from apilint.config import Config, load_config
-from apilint.discovery import expand
-from apilint.engine import Linter, LintResult, collect, lint_one
+from apilint.documents.discovery import expand
+from apilint.lint.engine import Linter, LintResult, collect, lint_one
+from apilint.settings.config import Config, load_config
 
 __all__ = ["LintResult", "config_defaults", "lint", "lint_text"]
 

@@ -148,7 +148,7 @@ def st_run(url: str, args: argparse.Namespace, work: Path, *, same_constants: bo
     command = [args.st, "run", str(SPEC), "--no-color"]
     if same_constants:
         code = (
-            "import sys; import apilint.cli, apilint.contract.cli, apilint.contract.session, "
+            "import sys; import apilint.cli.main, apilint.cli.contract, apilint.contract.session, "
             "apilint.contract.runner; from schemathesis.cli import schemathesis; "
             f"sys.argv = ['st', 'run', {str(SPEC)!r}, '--no-color']; schemathesis()"
         )

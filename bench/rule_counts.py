@@ -17,9 +17,9 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from apilint.config import Config
-from apilint.engine import Linter
-from apilint.findings import Finding
+from apilint.core.findings import Finding
+from apilint.lint.engine import Linter
+from apilint.settings.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"

@@ -27,7 +27,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 def _apilint(text: str) -> Any:
-    from apilint.yaml_source import parse_yaml
+    from apilint.documents.yaml_source import parse_yaml
 
     return parse_yaml(text, "bench.yaml").data
 

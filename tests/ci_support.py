@@ -86,7 +86,7 @@ def assert_valid_sarif(log: Any) -> None:
 COUNTING_CHECK = """\
 import os
 
-from apilint.checks import check
+from apilint.lint.checks import check
 
 
 @check("count_runs")

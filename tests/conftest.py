@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from apilint.config import Config
-from apilint.engine import Linter
-from apilint.findings import Finding
+from apilint.core.findings import Finding
+from apilint.lint.engine import Linter
+from apilint.settings.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("APILINT_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -47,7 +47,7 @@ def lint_spec(
 
     ``options`` sets rule options the way a config file would: ``{rule_id: {option: value}}``.
     """
-    from apilint.config import RuleSetting
+    from apilint.settings.config import RuleSetting
 
     config = config or Config()
     if options:

@@ -9,9 +9,9 @@ import pytest
 from ci_support import BROKEN, CLEAN, NO_CONFIG, install_description_rule, text_findings
 from conftest import run_cli
 
-from apilint.baseline import Baseline
-from apilint.errors import ConfigError
-from apilint.findings import Finding, Severity
+from apilint.core.errors import ConfigError
+from apilint.core.findings import Finding, Severity
+from apilint.lint.baseline import Baseline
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 from ci_support import BROKEN, CLEAN, NO_CONFIG, git, install_description_rule, text_findings
 from conftest import run_cli
 
-from apilint.errors import ConfigError
-from apilint.git_changes import changed_files, find_repo_root, referenced_files, specs_to_lint
+from apilint.core.errors import ConfigError
+from apilint.documents.git import changed_files, find_repo_root, referenced_files, specs_to_lint
 
 SPLIT_ROOT = """\
 openapi: 3.0.3

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from apilint.config import Config, find_config, load_config, parse_size
-from apilint.engine import Linter
-from apilint.errors import ConfigError
-from apilint.findings import Severity
+from apilint.core.errors import ConfigError
+from apilint.core.findings import Severity
+from apilint.lint.engine import Linter
+from apilint.settings.config import Config, find_config, load_config, parse_size
 
 BAD_SPEC = """\
 openapi: 3.0.3
@@ -161,7 +161,7 @@ def test_user_check_functions_module(tmp_path: Path) -> None:
         tmp_path,
         "checks.py",
         """\
-        from apilint.checks import Option, check
+        from apilint.lint.checks import Option, check
 
         @check("title_prefix", prefix=Option(str, "ACME", "Required prefix."))
         def title_prefix(targets, options, ctx):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from apilint.config import load_config
-from apilint.engine import Linter
-from apilint.errors import ConfigError
+from apilint.core.errors import ConfigError
+from apilint.lint.engine import Linter
+from apilint.settings.config import load_config
 
 SPEC = """\
 openapi: 3.0.3

@@ -8,9 +8,9 @@ import pytest
 from ci_support import BROKEN, NO_CONFIG
 from conftest import run_cli
 
-from apilint.findings import Finding, Severity
-from apilint.reporters import Report
-from apilint.reporters.github import escape_data, escape_property, render, workspace_path
+from apilint.core.findings import Finding, Severity
+from apilint.reports import Report
+from apilint.reports.github import escape_data, escape_property, render, workspace_path
 
 
 def test_lint_annotations(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 from ci_support import BROKEN, CLEAN, NO_CONFIG
 from conftest import run_cli
 
-from apilint.findings import Finding, Severity
-from apilint.reporters import Report, RuleInfo
-from apilint.reporters.junit import render
+from apilint.core.findings import Finding, Severity
+from apilint.reports import Report, RuleInfo
+from apilint.reports.junit import render
 
 SUITE_ATTRIBUTES = {"name", "tests", "failures", "errors", "skipped", "time"}
 

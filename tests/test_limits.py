@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from apilint.config import Config, limits, load_config
-from apilint.documents import LoadOptions, load_document
-from apilint.engine import Linter
-from apilint.errors import ApilintError, ConfigError, LoadError
-from apilint.yaml_source import DEFAULT_MAX_DEPTH
+from apilint.core.errors import ApilintError, ConfigError, LoadError
+from apilint.documents.loader import LoadOptions, load_document
+from apilint.documents.yaml_source import DEFAULT_MAX_DEPTH
+from apilint.lint.engine import Linter
+from apilint.settings.config import Config, limits, load_config
 
 HEADER = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
 
@@ -302,7 +302,7 @@ def test_json_depth_limit_is_exact_on_both_sides(kind: str) -> None:
     be exact whichever path decides, also when called from deep inside other code."""
     import functools
 
-    from apilint.json_source import parse_json
+    from apilint.documents.json_source import parse_json
 
     def nested(n: int) -> str:
         if kind == "arrays":

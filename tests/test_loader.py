@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from apilint.documents import LoadOptions, load_document
-from apilint.errors import LoadError
-from apilint.yaml_source import parse_yaml
+from apilint.core.errors import LoadError
+from apilint.documents.loader import LoadOptions, load_document
+from apilint.documents.yaml_source import parse_yaml
 
 YAML = """\
 openapi: 3.0.3

@@ -10,9 +10,9 @@ import yaml
 from ci_support import TEST_RULES
 from conftest import run_cli
 
-from apilint.config import parse_config
-from apilint.engine import Linter
-from apilint.errors import ConfigError
+from apilint.core.errors import ConfigError
+from apilint.lint.engine import Linter
+from apilint.settings.config import parse_config
 
 PATHS = [
     "/legacy",
@@ -205,3 +205,32 @@ def test_file_override_from_another_working_directory(tmp_path: Path) -> None:
 def test_bad_overrides_are_errors(lint: Lint, config: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         lint(config)
+
+
+AMBIGUOUS = """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /users/{id}:
+    get: {responses: {'200': {description: ok}}}
+  /users/me:
+    get: {responses: {'200': {description: ok}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ({}, "info"),  # the rule's milder case, as the check reports it
+        ({"rules": {"path-ambiguous": "error"}}, "error"),  # the user's choice stands
+        ({"rules": {"path-ambiguous": "warning"}}, "warning"),
+    ],
+)
+def test_a_configured_severity_wins_over_a_checks_milder_case(
+    tmp_path: Path, config: dict[str, object], expected: str
+) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(AMBIGUOUS, encoding="utf-8")
+    data = {"select": ["path-ambiguous"], **config}
+    findings, _ = Linter(parse_config(data, tmp_path / "apilint.yaml")).lint_file(spec)
+    assert [(f.rule, f.severity.label) for f in findings] == [("path-ambiguous", expected)]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from apilint.rulesets import builtin_rules_dir, builtin_ruleset
+from apilint.lint.rulesets import builtin_rules_dir, builtin_ruleset
 
 RULE_FILES = sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
 
@@ -80,7 +80,7 @@ def test_wheel_carries_the_rules_and_finds_them(tmp_path: Path) -> None:
         [
             str(python),
             "-c",
-            "import apilint, json; from apilint.rulesets import builtin_rules_dir, builtin_ruleset;"
+            "import apilint, json; from apilint.lint.rulesets import builtin_rules_dir, builtin_ruleset;"
             "print(json.dumps([apilint.__file__, str(builtin_rules_dir()), sorted(builtin_ruleset().rules)]))",
         ],
         cwd=outside,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from apilint.config import Config
-from apilint.engine import collect
-from apilint.parallel import LinterSettings, lint_files
+from apilint.lint.engine import collect
+from apilint.lint.parallel import LinterSettings, lint_files
+from apilint.settings.config import Config
 
 SPEC = """\
 openapi: 3.0.3

@@ -29,10 +29,10 @@ from typing import Any
 import pytest
 from conftest import run_cli
 
-from apilint import refs
-from apilint.config import Config, load_config
-from apilint.engine import Linter
-from apilint.errors import ApilintError, ConfigError, RefError
+from apilint.core.errors import ApilintError, ConfigError, RefError
+from apilint.documents import refs
+from apilint.lint.engine import Linter
+from apilint.settings.config import Config, load_config
 
 SECRET = "TOP-SECRET-MARKER"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from apilint.config import Config
-from apilint.engine import Linter
-from apilint.errors import LoadError, RefError
+from apilint.core.errors import LoadError, RefError
+from apilint.lint.engine import Linter
+from apilint.settings.config import Config
 
 
 def write(base: Path, name: str, text: str) -> Path:
@@ -70,9 +70,9 @@ def test_operations_behind_refs_are_linted_where_they_are_written(tmp_path: Path
     write(tmp_path, "paths/users.yaml", USERS.replace("descripton", "description"))
     write(tmp_path, "common.yaml", COMMON)
     linter = Linter(Config(), select=["spec"])  # the structural rules this test is about
-    from apilint.documents import load_document
-    from apilint.openapi import OpenAPI
-    from apilint.refs import Resolver
+    from apilint.documents.loader import load_document
+    from apilint.documents.openapi import OpenAPI
+    from apilint.documents.refs import Resolver
 
     doc = load_document(root)
     resolver = Resolver(doc)

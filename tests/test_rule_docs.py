@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from apilint.config import Config
-from apilint.engine import Linter
-from apilint.rule_docs import describe_rule, example_document
-from apilint.rulesets import RULE_ID, all_builtin_rules, builtin_ruleset
+from apilint.lint.engine import Linter
+from apilint.lint.rule_docs import describe_rule, example_document
+from apilint.lint.rulesets import RULE_ID, all_builtin_rules, builtin_ruleset
+from apilint.settings.config import Config
 
 RULES = sorted(builtin_ruleset().rules.values(), key=lambda r: r.id)
 ALL_RULES = sorted(all_builtin_rules(), key=lambda r: r.id)
@@ -65,7 +65,7 @@ def test_rule_reference_is_up_to_date() -> None:
     ``apilint rules --format markdown > docs/rules.md``."""
     from conftest import ROOT
 
-    from apilint.rule_docs import rules_markdown
+    from apilint.lint.rule_docs import rules_markdown
 
     expected = rules_markdown(ALL_RULES)
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == expected

@@ -19,9 +19,9 @@ from ci_support import (
 )
 from conftest import run_cli
 
-from apilint.findings import Finding, Severity
-from apilint.reporters import Report, RuleInfo, renderer
-from apilint.reporters.sarif import help_markdown, sarif_log
+from apilint.core.findings import Finding, Severity
+from apilint.reports import Report, RuleInfo, renderer
+from apilint.reports.sarif import help_markdown, sarif_log
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from apilint import engine
-from apilint.config import Config
-from apilint.documents import load_document
-from apilint.engine import Linter
+from apilint.documents.loader import load_document
+from apilint.lint import engine
+from apilint.lint.engine import Linter
+from apilint.settings.config import Config
 
 GROWTH = 4
 # Linear work grows 4x; allow for n log n sorting and fixed costs that make small inputs look
@@ -199,7 +199,7 @@ def test_work_grows_linearly_with_the_document(
 
 def test_the_guard_catches_quadratic_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The guard itself: a rule that compares every path with every other one is caught."""
-    from apilint.checks import _REGISTRY, CheckFunction
+    from apilint.lint.checks import _REGISTRY, CheckFunction
 
     def overlaps(a: str, b: str) -> bool:
         return a.count("/") == b.count("/")

@@ -8,9 +8,9 @@ from pathlib import Path
 from ci_support import BROKEN, CLEAN, NO_CONFIG
 from conftest import run_cli
 
-from apilint.findings import Finding, Severity
-from apilint.reporters import Report, RuleInfo
-from apilint.reporters.statistics import count_rules, render
+from apilint.core.findings import Finding, Severity
+from apilint.reports import Report, RuleInfo
+from apilint.reports.statistics import count_rules, render
 
 
 def test_statistics_replace_the_text_report(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ import pytest
 from ci_support import NO_CONFIG, TEST_RULES
 from conftest import run_cli
 
-from apilint.config import Config
-from apilint.engine import Linter
+from apilint.lint.engine import Linter
+from apilint.settings.config import Config
 
 SELECTED = [
     "operation-summary",

@@ -9,4 +9,7 @@ Two sources of findings, one report:
   apilint finding ids (:mod:`apilint.contract.rules`).
 
 Importing this package is cheap: Schemathesis is imported only when a contract run starts.
+
+May import: :mod:`apilint.core`, :mod:`apilint.http`, :mod:`apilint.documents`,
+:mod:`apilint.reports`, :mod:`apilint.settings`, :mod:`apilint.lint` (the rule registry).
 """

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from apilint.errors import ConfigError
+from apilint.core.errors import ConfigError
 
 
 def load_app(spec: str) -> Any:

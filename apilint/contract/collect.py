@@ -16,7 +16,7 @@ from apilint.contract.redact import Redactor
 from apilint.contract.redirects import Hop, Issue, redirect_issues
 from apilint.contract.rules import contract_rules
 from apilint.contract.spec import Exchange, Spec
-from apilint.findings import Finding, Severity
+from apilint.core.findings import Finding, Severity
 
 
 class Collector:

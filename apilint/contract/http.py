@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from apilint.contract.redact import Redactor
-from apilint.errors import ContractError
+from apilint.core.errors import ContractError
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from apilint.contract.rules import PROBE_RULES, RULE_IDS
-from apilint.errors import ConfigError
+from apilint.core.errors import ConfigError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 """What ``--read-only`` sends, and all that is sent to a non-loopback host without

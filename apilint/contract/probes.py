@@ -30,7 +30,7 @@ from apilint.contract.redirects import (
 )
 from apilint.contract.spec import Exchange, Spec
 from apilint.contract.values import NOTHING, Synthesizer
-from apilint.openapi import Node, Operation
+from apilint.documents.openapi import Node, Operation
 
 MAX_HOPS = 5
 

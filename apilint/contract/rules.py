@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from apilint.errors import ConfigError
-from apilint.rulesets import Rule, command_rules
+from apilint.core.errors import ConfigError
+from apilint.lint.rulesets import Rule, command_rules
 
 CHECK_RULES: dict[str, str] = {
     "not_a_server_error": "server-error",

@@ -33,13 +33,9 @@ from apilint.contract.redact import Redactor
 from apilint.contract.redirects import Hop, is_redirect, status_text
 from apilint.contract.rules import CHECK_RULES, checks_for
 from apilint.contract.spec import Exchange, Spec
-from apilint.errors import ContractError
-from apilint.findings import Severity
-
-STANDARD_METHODS = frozenset(
-    {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
-)
-"""RFC 9110 and RFC 5789 methods; a server may answer any other with 501."""
+from apilint.core.errors import ContractError
+from apilint.core.findings import Severity
+from apilint.http.methods import STANDARD_METHODS
 
 Progress = Callable[[str, str | None], None]
 """(phase, operation label or None) after each finished scenario."""

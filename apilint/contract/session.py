@@ -35,8 +35,8 @@ from apilint.contract.probes import Prober, RequestBuilder
 from apilint.contract.progress import Progress
 from apilint.contract.redact import Redactor
 from apilint.contract.spec import Spec
-from apilint.errors import ConfigError, ContractError
-from apilint.findings import Finding
+from apilint.core.errors import ConfigError, ContractError
+from apilint.core.findings import Finding
 
 FATAL_KINDS = frozenset({"refused", "unreachable", "tls", "closed", "url"})
 """Transport failures that mean the service is not there (as opposed to one slow operation)."""

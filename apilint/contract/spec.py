@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 from apilint.contract.curl import curl_command
 from apilint.contract.redact import Redactor
-from apilint.documents import Document, load_document
-from apilint.errors import LoadError
-from apilint.findings import Finding, Severity
-from apilint.openapi import OpenAPI, Operation, server_urls
-from apilint.pointer import Pointer, encode, lookup
+from apilint.core.errors import LoadError
+from apilint.core.findings import Finding, Severity
+from apilint.core.pointer import Pointer, encode, lookup
+from apilint.documents.loader import Document, load_document
+from apilint.documents.openapi import OpenAPI, Operation, server_urls
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from apilint.openapi import MISSING, Node, OpenAPI
+from apilint.documents.openapi import MISSING, Node, OpenAPI
 
 MAX_DEPTH = 8
 NOTHING: Any = MISSING

@@ -12,9 +12,12 @@ The pipeline, one module each, lowest layer first:
 - :mod:`~apilint.traffic.histogram` keeps latency percentiles in bounded memory;
 - :mod:`~apilint.traffic.aggregate` streams the requests into per-operation tallies;
 - :mod:`~apilint.traffic.report` turns the tallies into findings and the report's tables;
-- :mod:`~apilint.traffic.text_report` and :mod:`~apilint.traffic.html_report` render them;
-- :mod:`~apilint.traffic.cli` is the ``apilint traffic`` command.
+- :mod:`~apilint.reports.traffic_text` and :mod:`~apilint.reports.traffic_html` render them;
+- :mod:`~apilint.cli.traffic` is the ``apilint traffic`` command.
 
 Nothing here keeps a record per request: memory depends on the number of operations and of
 distinct undocumented endpoints (which is capped), never on the length of the logs.
+
+May import: :mod:`apilint.core`, :mod:`apilint.http`, :mod:`apilint.documents`,
+:mod:`apilint.reports`, :mod:`apilint.settings`, :mod:`apilint.lint` (the rule registry).
 """

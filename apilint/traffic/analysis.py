@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from apilint.errors import ConfigError
+from apilint.core.errors import ConfigError
 from apilint.traffic.aggregate import Aggregator
 from apilint.traffic.logformats import (
     FORMATS,

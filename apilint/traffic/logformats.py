@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from apilint.errors import ConfigError
+from apilint.core.errors import ConfigError
 from apilint.traffic.sources import LogError
 
 Parsed = tuple[str, str, str, float | None]

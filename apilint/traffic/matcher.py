@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from apilint.documents import load_document
-from apilint.openapi import Node, OpenAPI, Operation, server_urls
+from apilint.documents.loader import load_document
+from apilint.documents.openapi import Node, OpenAPI, Operation, server_urls
+from apilint.http.paths import segment_regex
 from apilint.traffic.templating import template_of
 
 MAX_SEGMENTS = 128
@@ -154,14 +155,6 @@ class Match:
     """For UNDOCUMENTED: the path is the description's (``template``), the method is not."""
 
 
-def _segment_regex(segment: str) -> re.Pattern[str]:
-    parts = _VARIABLE.split(segment)
-    pattern = "".join(
-        re.escape(unquote(part)) if i % 2 == 0 else "[^/]+?" for i, part in enumerate(parts)
-    )
-    return re.compile(pattern)
-
-
 def _segments(path: str) -> list[str]:
     """``/a/b%20c/`` -> ``["a", "b c", ""]``; ``/`` -> ``[""]``; an empty path -> ``[]``."""
     if not path:
@@ -256,7 +249,7 @@ class Matcher:
                     node.param = _Node()
                 node = node.param
             else:
-                regex = _segment_regex(segment)
+                regex = segment_regex(segment)
                 for existing, child in node.patterns:
                     if existing.pattern == regex.pattern:
                         node = child

@@ -21,12 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from apilint.documents import Document
-from apilint.findings import Finding, Severity
-from apilint.openapi import OpenAPI
-from apilint.pointer import Pointer, encode
-from apilint.reporters import Report, RuleInfo
-from apilint.rulesets import command_rules
+from apilint.core.findings import Finding, Severity
+from apilint.core.pointer import Pointer, encode
+from apilint.documents.loader import Document
+from apilint.documents.openapi import OpenAPI
+from apilint.lint.rulesets import command_rules
+from apilint.reports import Report, RuleInfo
 from apilint.traffic.aggregate import Aggregator, EndpointTally, Tally
 from apilint.traffic.histogram import merge, percentiles
 from apilint.traffic.matcher import Matcher, Route
@@ -38,7 +38,7 @@ UNUSED = "traffic-unused"
 
 # Their documentation and default severities live with every other rule's, in rules/traffic.yaml.
 RULES: dict[str, RuleInfo] = {
-    rule_id: RuleInfo.from_rule(rule) for rule_id, rule in command_rules("traffic").items()
+    rule_id: rule.info() for rule_id, rule in command_rules("traffic").items()
 }
 
 REDIRECT_STATUSES = frozenset({"301", "302", "303", "307", "308"})

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from apilint.errors import ApilintError
+from apilint.core.errors import ApilintError
 
 STDIN = "-"
 

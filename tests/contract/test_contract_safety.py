@@ -24,8 +24,8 @@ from apilint.contract.options import ContractOptions
 from apilint.contract.redact import Redactor
 from apilint.contract.session import Session
 from apilint.contract.spec import Spec
-from apilint.errors import ContractError
-from apilint.reporters import FORMATS
+from apilint.core.errors import ContractError
+from apilint.reports import FORMATS
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 

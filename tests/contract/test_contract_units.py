@@ -20,10 +20,10 @@ from apilint.contract.redact import MASK, Redactor
 from apilint.contract.redirects import Hop, changes_host, diagnose, redirect_issues
 from apilint.contract.runner import config_data
 from apilint.contract.values import Synthesizer
-from apilint.documents import load_document
-from apilint.errors import ConfigError
-from apilint.openapi import Node, OpenAPI
-from apilint.refs import Resolver
+from apilint.core.errors import ConfigError
+from apilint.documents.loader import load_document
+from apilint.documents.openapi import Node, OpenAPI
+from apilint.documents.refs import Resolver
 
 
 def issues(

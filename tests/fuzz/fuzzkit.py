@@ -27,12 +27,12 @@ from typing import Any
 import yaml
 from hypothesis import settings
 
-from apilint.config import Config
-from apilint.documents import LoadOptions, decode_bytes, load_document
-from apilint.engine import InternalError, Linter
-from apilint.errors import ApilintError
-from apilint.findings import Finding
-from apilint.reporters import Report, renderer
+from apilint.core.errors import ApilintError
+from apilint.core.findings import Finding
+from apilint.documents.loader import LoadOptions, decode_bytes, load_document
+from apilint.lint.engine import InternalError, Linter
+from apilint.reports import Report, renderer
+from apilint.settings.config import Config
 
 # -- hypothesis settings -----------------------------------------------------------------------
 
@@ -165,7 +165,7 @@ def render_everything(findings: list[Finding], files: list[str], active: Linter)
     and JUnit as XML (a finding's message quotes the spec: any character can be in it)."""
     from xml.etree import ElementTree
 
-    from apilint.reporters import RuleInfo, formats_for
+    from apilint.reports import RuleInfo, formats_for
 
     rules = {
         r.id: RuleInfo(r.id, r.rule.description, r.severity.label, r.rule.docs.why)

@@ -12,7 +12,7 @@ import fuzzkit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apilint.documents import load_document
+from apilint.documents.loader import load_document
 
 SUFFIXES = st.sampled_from([".yaml", ".yml", ".json", ""])
 SEED_TEXTS = fuzzkit.seed_texts()

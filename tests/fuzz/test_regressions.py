@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from apilint.documents import load_document
-from apilint.errors import LoadError
+from apilint.core.errors import LoadError
+from apilint.documents.loader import load_document
 
 
 def test_yaml_control_character_is_a_one_line_error_with_its_position() -> None:
@@ -44,8 +44,8 @@ def test_json_escaped_surrogate_pairs_and_escaped_backslashes_still_load() -> No
 
 def test_suppression_list_holding_a_mapping_does_not_crash(tmp_path: Path) -> None:
     # engine._suppressed looked each entry up in a set: TypeError, unhashable type: 'dict'.
-    from apilint.config import Config
-    from apilint.engine import Linter
+    from apilint.lint.engine import Linter
+    from apilint.settings.config import Config
 
     spec = tmp_path / "api.yaml"
     spec.write_text(
@@ -63,9 +63,9 @@ def test_suppression_list_holding_a_mapping_does_not_crash(tmp_path: Path) -> No
 
 def _lint_ref(tmp_path: Path, ref: str) -> str:
     """The error for a document whose only schema is ``$ref: ref``."""
-    from apilint.config import Config
-    from apilint.engine import Linter
-    from apilint.errors import ApilintError
+    from apilint.core.errors import ApilintError
+    from apilint.lint.engine import Linter
+    from apilint.settings.config import Config
 
     spec = tmp_path / "api.json"
     document = {
@@ -109,7 +109,7 @@ def test_error_messages_escape_terminal_control_characters() -> None:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_fifo_in_a_linted_directory_is_skipped_not_waited_on(tmp_path: Path) -> None:
     # Directory discovery opened every *.yaml to sniff for "openapi:"; a FIFO blocked forever.
-    from apilint.discovery import expand
+    from apilint.documents.discovery import expand
 
     (tmp_path / "api.yaml").write_text("openapi: 3.0.3\n", encoding="utf-8")
     os.mkfifo(tmp_path / "pipe.yaml")
@@ -150,8 +150,8 @@ ROUTED = [
 
 @pytest.mark.parametrize(("rule", "paths"), ROUTED)
 def test_routed_check_function_crash(tmp_path: Path, rule: str, paths: dict[str, object]) -> None:
-    from apilint.config import Config
-    from apilint.engine import Linter
+    from apilint.lint.engine import Linter
+    from apilint.settings.config import Config
 
     document: dict[str, object] = {"info": {"title": "t", "version": "1"}, "paths": paths}
     document = {"openapi": "3.0.3", **document}
@@ -165,9 +165,9 @@ def test_text_report_keeps_each_finding_on_one_line_without_terminal_controls(
 ) -> None:
     # A finding quoting a value with "\n" forged report lines, and ESC sequences reached the
     # terminal (the text report printed messages raw).
-    from apilint.config import Config
-    from apilint.engine import Linter
-    from apilint.reporters import Report, renderer
+    from apilint.lint.engine import Linter
+    from apilint.reports import Report, renderer
+    from apilint.settings.config import Config
 
     entry = "x\n::error::forged\r\nNo problems found\x1b[2J"
     document = {
@@ -211,9 +211,9 @@ def test_linting_keeps_no_document_alive(tmp_path: Path, monkeypatch: pytest.Mon
     import gc
     import weakref
 
-    from apilint import openapi
-    from apilint.config import Config
-    from apilint.engine import Linter
+    from apilint.documents import openapi
+    from apilint.lint.engine import Linter
+    from apilint.settings.config import Config
 
     created: list[weakref.ref[openapi.OpenAPI]] = []
     original = openapi.OpenAPI.__init__

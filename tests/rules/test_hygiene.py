@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apilint.findings import Finding, Severity
+from apilint.core.findings import Finding, Severity
 
 Lint = Callable[..., list[Finding]]
 

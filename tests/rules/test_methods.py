@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apilint.findings import Finding, Severity
+from apilint.core.findings import Finding, Severity
 
 Lint = Callable[..., list[Finding]]
 
@@ -125,7 +125,7 @@ def test_delete_bodies_can_be_allowed(lint: Lint) -> None:
 def test_the_delete_warning_follows_a_lowered_rule_severity(tmp_path: Path) -> None:
     from conftest import lint_spec
 
-    from apilint.config import Config, RuleSetting
+    from apilint.settings.config import Config, RuleSetting
 
     config = Config()
     config.rules = {"get-request-body": RuleSetting(severity="info")}
@@ -1278,8 +1278,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "thoughts"
 
 
 def test_the_example_shows_its_planted_mistakes(tmp_path: Path) -> None:
-    from apilint.config import Config
-    from apilint.engine import Linter
+    from apilint.lint.engine import Linter
+    from apilint.settings.config import Config
 
     linter = Linter(Config(), select=["methods"])
     findings, _ = linter.lint_file(EXAMPLES / "openapi.yaml")
@@ -1328,8 +1328,8 @@ def test_malformed_parameters_do_not_crash(tmp_path: Path) -> None:
     # Found by the fuzzer: a Swagger 2.0 parameter whose name is a list.
     import json
 
-    from apilint.config import Config
-    from apilint.engine import Linter
+    from apilint.lint.engine import Linter
+    from apilint.settings.config import Config
 
     document = {
         "swagger": "2.0",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
-from apilint.findings import Finding, Severity
+from apilint.core.findings import Finding, Severity
 
 Lint = Callable[..., list[Finding]]
 

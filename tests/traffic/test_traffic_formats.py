@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from traffic_support import DATA, SHOP, clf, rules_of, traffic_json, usage_of, write_log
 
-from apilint.errors import ApilintError
+from apilint.core.errors import ApilintError
 from apilint.traffic.logformats import (
     FORMATS,
     ParseOptions,

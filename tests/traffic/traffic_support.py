@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from apilint.reporters import renderer
+from apilint.reports import renderer
 from apilint.traffic.analysis import AnalysisOptions, analyse
 from apilint.traffic.logformats import ParseOptions
 from apilint.traffic.matcher import Matcher, load_spec

@@ -1,0 +1,498 @@
+"""The command line: a thin layer over the Python API.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 apilint could not do its
+job (a file it can't read, a bad config, an unknown rule): one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from apilint import __version__
+from apilint.cli.output import output_options, parse_outputs, write_reports
+from apilint.core.errors import ApilintError, ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    """``--select a,b --select c`` -> ``[a, b, c]``."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def fail(message: str) -> None:
+    click.echo(f"apilint: error: {message}", err=True)
+
+
+LAZY_COMMANDS = {
+    "contract": "apilint.cli.contract:contract",
+    "traffic": "apilint.cli.traffic:traffic",
+}
+"""Commands whose modules import heavy dependencies (Schemathesis...) only when they run."""
+
+
+class ApilintGroup(click.Group):
+    """Loads heavy commands lazily; turns ApilintError (and stray bugs) into one line and exit 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._available_lazy()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in self._available_lazy():
+            return command
+        import importlib
+
+        module_name, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+        loaded: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return loaded
+
+    @staticmethod
+    def _available_lazy() -> list[str]:
+        import importlib.util
+
+        out = []
+        for name, target in LAZY_COMMANDS.items():
+            module_name = target.partition(":")[0]
+            try:
+                if importlib.util.find_spec(module_name) is not None:
+                    out.append(name)
+            except ModuleNotFoundError:
+                continue
+        return out
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ApilintError as exc:
+            fail(str(exc))
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except MemoryError:
+            fail("out of memory")
+            ctx.exit(2)
+        except Exception as exc:  # a bug in apilint: still one line, and say so
+            if os.environ.get("APILINT_DEBUG"):
+                raise
+            fail(
+                f"internal error: {type(exc).__name__}: {exc} (set APILINT_DEBUG=1 for a traceback)"
+            )
+            ctx.exit(2)
+
+
+@click.group(cls=ApilintGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="apilint", message="%(prog)s %(version)s")
+def main() -> None:
+    """apilint keeps HTTP APIs honest: lint OpenAPI documents, fuzz live services from them, and
+    read access logs against them."""
+    import gc
+
+    # A parsed description is hundreds of thousands of long-lived, acyclic objects; with the
+    # default thresholds the cycle collector keeps rescanning them while rules allocate
+    # (a third of the time on the largest descriptions). Collect young objects less often.
+    gc.set_threshold(100_000, 50, 100)
+
+
+def _common_selection(function: F) -> F:
+    options = [
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Config file (default: apilint.yaml, .apilint.yaml or [tool.apilint] in "
+            "pyproject.toml, found from the working directory upwards).",
+        ),
+        click.option("--no-config", is_flag=True, help="Ignore config files."),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="RULES",
+            help="Only these rules (ids, families or 'all'; comma-separated; repeatable).",
+        ),
+        click.option(
+            "--extend-select",
+            multiple=True,
+            metavar="RULES",
+            help="Add these rules to the selection.",
+        ),
+        click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@main.command()
+@click.argument("specs", nargs=-1)
+@output_options
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    help="Exit 1 when a finding is at or above this severity (default: error).",
+)
+@_common_selection
+@click.option("-q", "--quiet", is_flag=True, help="Only findings: no summary line, no notes.")
+@click.option(
+    "--stdin-filename",
+    default="stdin.yaml",
+    show_default=True,
+    help="Name (and so format) of the document read from '-'.",
+)
+@click.option(
+    "--allow-remote-refs",
+    is_flag=True,
+    default=None,
+    help="Fetch http(s) $refs (never done otherwise).",
+)
+@click.option(
+    "--ref-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory relative $refs may read from (default: the spec's directory).",
+)
+@click.option(
+    "--max-file-size", metavar="SIZE", help="Refuse files larger than this (default 64MB)."
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse objects and arrays nested deeper than this (default 250).",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse YAML with more nodes than this once aliases are expanded (default 5000000).",
+)
+@click.option(
+    "--max-ref-hops",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse $ref chains (a ref to a ref to ...) longer than this (default 64).",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule reported instead of the findings.",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Hide the findings recorded in this baseline file; report only new ones.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Record every finding of this run in FILE (for --baseline) instead of reporting them.",
+)
+@click.option(
+    "--report-stale-baseline",
+    is_flag=True,
+    help="List baseline entries that no longer match any finding, and exit 1 if there are any.",
+)
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    help="Lint only the OpenAPI documents git reports as changed since REV (or that reference "
+    "a changed file), among SPECS (default: the current directory).",
+)
+@click.option(
+    "--skip-non-openapi",
+    is_flag=True,
+    help="Skip named files that are not OpenAPI documents instead of failing on them "
+    "(for pre-commit hooks that pass every YAML and JSON file).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Lint files in this many processes (default: the number of CPUs). The report is the "
+    "same whatever the number.",
+)
+def lint(
+    specs: tuple[str, ...],
+    formats: tuple[str, ...],
+    output: Path | None,
+    color: str,
+    fail_on: str | None,
+    config_path: Path | None,
+    no_config: bool,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    quiet: bool,
+    stdin_filename: str,
+    allow_remote_refs: bool | None,
+    ref_root: Path | None,
+    max_file_size: str | None,
+    max_depth: int | None,
+    max_nodes: int | None,
+    max_ref_hops: int | None,
+    statistics: bool,
+    baseline_path: Path | None,
+    write_baseline: Path | None,
+    report_stale_baseline: bool,
+    changed_since: str | None,
+    skip_non_openapi: bool,
+    jobs: int | None,
+) -> None:
+    """Lint OpenAPI documents (files, directories, or - for standard input)."""
+    from apilint.lint.engine import collect, lint_one
+    from apilint.lint.parallel import LinterSettings, default_jobs, lint_files
+    from apilint.reports import Report
+    from apilint.settings.config import limits, load_config, parse_size
+
+    if not specs and changed_since is None:
+        raise click.UsageError("Missing argument 'SPECS...'.")
+    if report_stale_baseline and baseline_path is None:
+        raise click.UsageError("--report-stale-baseline needs --baseline FILE.")
+    if write_baseline is not None and changed_since is not None:
+        raise click.UsageError(
+            "--write-baseline records every finding; it can't be combined with --changed-since."
+        )
+    outputs = parse_outputs(formats, output)
+    if statistics:
+        outputs = _with_statistics(outputs)
+    config = load_config(config_path, discover=not no_config)
+    load_options = limits(
+        config,
+        max_file_size=None
+        if max_file_size is None
+        else parse_size(max_file_size, "--max-file-size"),
+        max_depth=max_depth,
+        max_nodes=max_nodes,
+        max_ref_hops=max_ref_hops,
+    )
+    settings = LinterSettings(
+        config,
+        select=tuple(_split(select)) or None,
+        extend_select=tuple(_split(extend_select)),
+        ignore=tuple(_split(ignore)),
+        load_options=load_options,
+        allow_remote_refs=allow_remote_refs,
+        ref_root=ref_root,
+    )
+    linter = settings.build()
+    files = _files_to_lint(specs, config.exclude, changed_since, skip_non_openapi, quiet)
+    on_disk = lint_files(linter, settings, [f for f in files if f != "-"], jobs or default_jobs())
+    outcomes = []
+    for name in files:
+        if name != "-":
+            outcomes.append(on_disk.pop(0))
+            continue
+        try:
+            text = _read_stdin(stdin_filename, linter.load_options)
+        except ApilintError as exc:
+            outcomes.append((stdin_filename, ([], [], exc)))
+            continue
+        outcomes.append((stdin_filename, lint_one(linter, stdin_filename, text, stdin_filename)))
+    result = collect(outcomes)
+    for error in result.errors:
+        fail(str(error))
+    if not quiet:
+        for note in result.notes:
+            click.echo(f"apilint: note: {note}", err=True)
+    if write_baseline is not None:
+        sys.exit(_write_baseline(write_baseline, result))
+    extra: dict[str, Any] = {}
+    stale = 0
+    if baseline_path is not None:
+        from apilint.lint.baseline import Baseline
+
+        outcome = Baseline.load(baseline_path, linter.ruleset.canonical).apply(
+            result.findings, result.files
+        )
+        result.findings = outcome.new
+        extra["baseline"] = outcome.to_dict(baseline_path)
+        stale = len(outcome.stale)
+        _baseline_notes(baseline_path, outcome, report_stale_baseline, quiet)
+    report = Report(
+        command="lint",
+        findings=result.findings,
+        files=result.files,
+        rules={r.id: r.rule.info(r.severity.label) for r in linter.rules},
+        extra=extra,
+        failed_files=len(result.errors),
+        quiet=quiet,
+    )
+    write_reports(report, outputs, color)
+    code = result.exit_code(fail_on or config.fail_on)
+    if code == 0 and report_stale_baseline and stale:
+        code = 1
+    sys.exit(code)
+
+
+def _with_statistics(outputs: list[Any]) -> list[Any]:
+    """--statistics: the table takes the place of the text report on standard output."""
+    from dataclasses import replace
+
+    from apilint.cli.output import OutputSpec
+
+    for index, spec in enumerate(outputs):
+        if spec.path is None:
+            if spec.format not in ("text", "statistics"):
+                raise ConfigError(
+                    f"--statistics prints a table to standard output, where --format "
+                    f"{spec.format} goes too; write that one to a file "
+                    f"(--format {spec.format}:FILE)"
+                )
+            return [*outputs[:index], replace(spec, format="statistics"), *outputs[index + 1 :]]
+    return [*outputs, OutputSpec("statistics")]
+
+
+def _files_to_lint(
+    specs: Sequence[str],
+    exclude: Sequence[str],
+    changed_since: str | None,
+    skip_non_openapi: bool,
+    quiet: bool,
+) -> list[str]:
+    from apilint.documents.discovery import expand, looks_like_openapi
+
+    if changed_since is not None:
+        from apilint.documents.git import changed_files, specs_to_lint
+
+        _, changed = changed_files(changed_since)
+        files = specs_to_lint(changed, specs or ["."], exclude)
+        if not files and not quiet:
+            click.echo(
+                f"apilint: note: no OpenAPI document changed since {changed_since}", err=True
+            )
+    else:
+        files = expand(specs, exclude)
+    if skip_non_openapi:
+        files = [
+            f for f in files if f == "-" or not Path(f).is_file() or looks_like_openapi(Path(f))
+        ]
+    return files
+
+
+def _write_baseline(path: Path, result: Any) -> int:
+    from apilint.lint.baseline import Baseline
+
+    if result.errors:
+        count = len(result.errors)
+        fail(
+            f"not writing the baseline {path}: {count} file{'s' * (count != 1)} could not be "
+            "checked, and their findings would be missing from it"
+        )
+        return 2
+    baseline = Baseline.record(path, result.findings)
+    baseline.write()
+    total = len(result.findings)
+    click.echo(
+        f"apilint: recorded {total} finding{'s' * (total != 1)} "
+        f"({len(baseline.entries)} entr{'ies' if len(baseline.entries) != 1 else 'y'}) "
+        f"in {path}",
+        err=True,
+    )
+    return 0
+
+
+def _baseline_notes(path: Path, outcome: Any, list_stale: bool, quiet: bool) -> None:
+    if list_stale:
+        for entry in outcome.stale:
+            click.echo(f"apilint: stale baseline entry in {path}: {entry.describe()}", err=True)
+    if quiet:
+        return
+    if outcome.hidden:
+        hidden = outcome.hidden
+        click.echo(
+            f"apilint: note: {hidden} finding{'s' * (hidden != 1)} hidden by the baseline {path}",
+            err=True,
+        )
+    if outcome.stale and not list_stale:
+        count = len(outcome.stale)
+        click.echo(
+            f"apilint: note: {count} baseline entr{'ies' if count != 1 else 'y'} no longer "
+            "match (fixed?); --report-stale-baseline lists them",
+            err=True,
+        )
+
+
+def _read_stdin(name: str, options: Any) -> str:
+    """Standard input as bytes, at most the size limit, decoded like a file."""
+    from apilint.documents.loader import read_stream
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text-only stream (some test runners)
+        return sys.stdin.read(options.max_file_size + 1)
+    return read_stream(buffer, name, options)
+
+
+@main.command()
+@click.argument("rule_id", required=False)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: the rule reference (docs/rules.md).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also list the rules of this config's own rulesets.",
+)
+def rules(rule_id: str | None, output_format: str, config_path: Path | None) -> None:
+    """List every rule, or show one rule's documentation."""
+    import json
+
+    from apilint.lint.engine import Linter
+    from apilint.lint.rule_docs import describe_rule, rule_as_dict, rule_line, rules_markdown
+    from apilint.lint.rulesets import COMMANDS, command_rules
+    from apilint.settings.config import load_config
+
+    linter = Linter(load_config(config_path))
+    ruleset = linter.ruleset
+    active = {r.id for r in linter.rules}
+    others = {rid: r for command in COMMANDS[1:] for rid, r in command_rules(command).items()}
+    active.update(others)
+    if rule_id is None:
+        order = {command: index for index, command in enumerate(COMMANDS)}
+        ordered = sorted(
+            [*ruleset.rules.values(), *others.values()],
+            key=lambda r: (order[r.command], r.family, r.id),
+        )
+        if output_format == "json":
+            click.echo(json.dumps([rule_as_dict(r) for r in ordered], indent=2))
+            return
+        if output_format == "markdown":
+            click.echo(rules_markdown(ordered), nl=False)
+            return
+        width = max(len(r.id) for r in ordered)
+        family = None
+        for rule in ordered:
+            if rule.family != family:
+                family = rule.family
+                where = "" if rule.command == "lint" else f" (reported by apilint {rule.command})"
+                heading = f"# {family}{where}"
+                click.echo(heading if family == ordered[0].family else f"\n{heading}")
+            click.echo(rule_line(rule, width, rule.id in active))
+        return
+    canonical = ruleset.canonical(rule_id)
+    if canonical is not None:
+        rule = ruleset.rules[canonical]
+    elif rule_id in others:
+        rule = others[rule_id]
+    else:
+        raise ConfigError(f"unknown rule '{rule_id}' (see 'apilint rules' for the list)")
+    if output_format == "json":
+        click.echo(json.dumps(rule_as_dict(rule), indent=2))
+    elif output_format == "markdown":
+        click.echo(rules_markdown([rule]), nl=False)
+    else:
+        click.echo(describe_rule(rule))

@@ -1,0 +1,181 @@
+"""``apilint traffic SPEC LOG...``: read access logs against an OpenAPI description.
+
+Exit codes as for ``apilint lint``: 0 nothing at or above ``--fail-on`` (default: error, i.e.
+``traffic-server-errors``), 1 something is, 2 apilint could not do its job (a missing file, a
+spec that does not load, a log in no format it can tell, empty input).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from apilint.cli.options import fail_on_and_config_options
+from apilint.cli.output import output_options, parse_outputs, write_reports
+from apilint.traffic.logformats import TIME_UNITS
+
+LOG_FORMAT_CHOICES = ("auto", "combined", "common", "haproxy", "alb", "jsonl")
+TRAFFIC_RULES: tuple[str, ...] = (
+    "traffic-undocumented",
+    "traffic-redirect",
+    "traffic-server-errors",
+    "traffic-unused",
+)
+
+
+def _share(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    text = value.strip()
+    try:
+        share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a share (0.01 or 1%)") from None
+    if not 0 <= share <= 1:
+        raise click.BadParameter(f"{value!r} is not between 0 and 1 (or 0% and 100%)")
+    return share
+
+
+def _ignored(values: tuple[str, ...]) -> frozenset[str]:
+    from apilint.core.errors import ConfigError
+
+    out = set()
+    for value in values:
+        for part in value.split(","):
+            rule = part.strip()
+            if not rule:
+                continue
+            if rule not in TRAFFIC_RULES:
+                choices = ", ".join(TRAFFIC_RULES)
+                raise ConfigError(f"--ignore: unknown rule '{rule}' (choose from {choices})")
+            out.add(rule)
+    return frozenset(out)
+
+
+def _traffic_output_options(function: Any) -> Any:
+    return output_options(function, command="traffic")
+
+
+@click.command()
+@click.argument("spec", type=str)
+@click.argument("logs", nargs=-1, required=True)
+@_traffic_output_options
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMAT_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Format of the logs; auto recognises each file's from its first lines.",
+)
+@click.option(
+    "--json-fields",
+    metavar="ROLE=FIELD,...",
+    help="JSON lines: which fields hold what, e.g. 'method=req_method, path=uri, status=code, "
+    "duration_ms=rt' (roles: method, path, request, status, duration_s, duration_ms, "
+    "duration_us, duration_ns; dotted names reach into nested objects).",
+)
+@click.option(
+    "--time-unit",
+    type=click.Choice(TIME_UNITS),
+    default="auto",
+    show_default=True,
+    help="Unit of the timing field of combined/common logs (auto: 0.012 is seconds, as NGINX's "
+    "$request_time; 12345 is microseconds, as Apache's %D).",
+)
+@click.option(
+    "--base-path",
+    "base_paths",
+    multiple=True,
+    metavar="PATH",
+    help="Match requests under this base path instead of the description's servers/basePath "
+    "(repeatable; '/' for logs written behind a proxy that strips the prefix).",
+)
+@click.option(
+    "--group-depth",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Path segments (after the base path) that make a prefix in the usage-by-prefix table.",
+)
+@click.option(
+    "--max-error-share",
+    default="0.01",
+    show_default=True,
+    metavar="SHARE",
+    callback=_share,
+    help="traffic-server-errors: report operations whose share of 5xx responses is above this "
+    "(0.01 or 1%).",
+)
+@click.option(
+    "--min-requests",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Judge redirect and error shares only for operations with at least this many calls.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULES",
+    help=f"Skip these rules ({', '.join(TRAFFIC_RULES)}; comma-separated; repeatable).",
+)
+@fail_on_and_config_options
+@click.option("-q", "--quiet", is_flag=True, help="Only findings: no tables, no notes.")
+def traffic(
+    spec: str,
+    logs: tuple[str, ...],
+    formats: tuple[str, ...],
+    output: Path | None,
+    color: str,
+    log_format: str,
+    json_fields: str | None,
+    time_unit: str,
+    base_paths: tuple[str, ...],
+    group_depth: int,
+    max_error_share: float,
+    min_requests: int,
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    no_config: bool,
+    quiet: bool,
+) -> None:
+    """Read access logs (plain or .gz files, or - for standard input) against the OpenAPI
+    description SPEC: usage per operation, undocumented endpoints, unused operations,
+    trailing-slash redirects and server errors."""
+    from apilint.core.findings import Severity
+    from apilint.lint.command_settings import command_settings
+    from apilint.settings.config import load_config
+    from apilint.traffic.analysis import AnalysisOptions, analyse
+    from apilint.traffic.logformats import ParseOptions, parse_json_fields
+    from apilint.traffic.matcher import Matcher, load_spec
+    from apilint.traffic.report import Thresholds, build_report, hints
+
+    outputs = parse_outputs(formats, output, command="traffic")
+    settings = command_settings(load_config(config_path, discover=not no_config), "traffic")
+    thresholds = Thresholds(
+        max_error_share=max_error_share,
+        min_requests=min_requests,
+        group_depth=group_depth,
+        ignore=_ignored(ignore) | settings.ignore,
+    )
+    options = AnalysisOptions(
+        log_format=log_format,
+        parse=ParseOptions(time_unit=time_unit, json_fields=parse_json_fields(json_fields)),
+    )
+    api = load_spec(spec)
+    matcher = Matcher(api, base_paths or None)
+    notes: list[str] = []
+    aggregator = analyse(matcher, logs, options, notes)
+    report = build_report(api, matcher, aggregator, thresholds, quiet=quiet)
+    if not quiet:
+        for note in [*notes, *hints(aggregator, matcher)]:
+            click.echo(f"apilint: note: {note}", err=True)
+    report.findings = settings.apply(report.findings)
+    write_reports(report, outputs, color)
+    fail_on = fail_on or settings.fail_on
+    if fail_on == "never":
+        sys.exit(0)
+    threshold = Severity.parse(fail_on)
+    sys.exit(1 if any(f.severity >= threshold for f in report.findings) else 0)

@@ -1,0 +1,372 @@
+"""JSON to plain data, and JSON pointers back to line and column, lazily.
+
+Loading uses the standard library's C decoder (JSON never goes through the YAML parser). Source
+positions are not recorded while loading: most of a big description never has a finding. When
+findings exist, all their pointers are located in one scan of the text that descends only into the
+members on the way to a wanted pointer and hops over every other value with the C scanner, so the
+cost is bounded by one more parse of the text, and is far less when findings are few.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
+
+from apilint.core.errors import LoadError, limit_hint
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_scan_value = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+Pointer = tuple[str | int, ...]
+
+
+def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[Any, list[Pointer]]:
+    """Parse ``text``; return the data and the pointers of keys that occur twice in one object.
+    Objects and arrays may nest ``max_depth`` levels (the YAML loader's limit, so that every
+    later stage, the Rust schema validator included, sees the same bounded data)."""
+    repeated: dict[int, list[str]] = {}  # id(object) -> its repeated keys
+    keep_alive: list[dict[str, Any]] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            keys: list[str] = []
+            for key, _ in pairs:
+                if key in seen and key not in keys:
+                    keys.append(key)
+                seen.add(key)
+            repeated[id(result)] = keys
+            keep_alive.append(result)
+        return result
+
+    bounded: Any = _UNBOUNDED
+    if max_depth is not None:
+        bounded = _depth_bounded_by_parser(text, pairs_hook, max_depth)
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook) if bounded is _UNBOUNDED else bounded
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            f"invalid JSON: {exc.msg}", file=filename, line=exc.lineno, column=exc.colno
+        ) from None
+    except RecursionError:
+        # The C decoder stops near Python's recursion limit (about 1,000 levels on 3.11).
+        limit = max_depth if max_depth is not None and max_depth < 900 else None
+        what = f"{limit} levels {limit_hint('max-depth')}" if limit else "the JSON parser allows"
+        raise LoadError(f"nesting deeper than {what}", file=filename) from None
+    except ValueError as exc:  # an integer longer than Python converts
+        raise _value_error(exc, text, filename) from None
+    if max_depth is not None and bounded is _UNBOUNDED:
+        _check_depth(data, text, filename, max_depth)
+    if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(data, text, filename)
+    if not repeated:
+        return data, []
+    return data, _pointers_of(data, repeated)
+
+
+_UNBOUNDED = object()
+
+
+def _frames() -> int:
+    frame: Any = sys._getframe(1)
+    depth = 0
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
+
+
+def _loads_within(text: str, hook: Any, extra: int) -> Any:
+    """json.loads with the recursion limit set ``extra`` levels above this call."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(_frames() + extra)
+    try:
+        return json.loads(text, object_pairs_hook=hook)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _parser_overhead(hook: Any) -> int | None:
+    """How many recursion levels json.loads uses besides one per nesting level, measured right
+    here (call it from where the real parse happens: C-level calls further up the stack count
+    against the limit too); None when the C decoder does not count nesting against the
+    recursion limit (CPython 3.12+)."""
+    probe = 30
+    for overhead in range(24):
+        try:
+            _loads_within("[" * probe + "]" * probe, hook, probe + overhead)
+        except RecursionError:
+            continue
+        try:
+            _loads_within("[" * (probe + 1) + "]" * (probe + 1), hook, probe + overhead)
+        except RecursionError:
+            return overhead
+        return None
+    return None
+
+
+def _depth_bounded_by_parser(text: str, hook: Any, max_depth: int) -> Any:
+    """Parse with the decoder itself refusing to nest deeper than ``max_depth`` (it counts each
+    level against the recursion limit), which saves a walk over the whole tree. Returns the
+    data, or _UNBOUNDED when that cannot be used here or the parse hit the bound: then the caller
+    parses normally and measures the depth exactly (an object-heavy file at exactly the limit
+    can hit the bound, because the duplicate-key hook takes a frame of its own)."""
+    if threading.active_count() != 1:
+        return _UNBOUNDED  # the recursion limit is global: never lower it under other threads
+    overhead = _parser_overhead(hook)
+    if overhead is None:
+        return _UNBOUNDED
+    try:
+        return _loads_within(text, hook, max_depth + overhead)
+    except (RecursionError, ValueError):
+        return _UNBOUNDED  # the normal parse reports the problem, with its position
+
+
+_CONTAINERS = (dict, list)
+_LONG_INTEGER = re.compile(r"-?[0-9]{4000,}")
+
+
+def _value_error(exc: ValueError, text: str, filename: str) -> LoadError:
+    """Python refuses to convert integers of more than ~4,300 digits (a guard against slow
+    conversion); say so in the file's terms, at the number."""
+    if "integer string conversion" not in str(exc):
+        return LoadError(f"invalid JSON: {exc}", file=filename)
+    match = _LONG_INTEGER.search(text)
+    line = column = None
+    if match is not None:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    return LoadError(
+        "invalid JSON: a number with more digits than can be read (the limit is about 4,300)",
+        file=filename,
+        line=line,
+        column=column,
+    )
+
+
+def _check_depth(data: Any, text: str, filename: str, limit: int) -> None:
+    """Refuse data nested deeper than ``limit``, at the first too-deep place (one level-by-level
+    pass over the containers; the rare refusal pays for finding where)."""
+    level = [data] if type(data) in _CONTAINERS else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            break
+        below: list[Any] = []
+        extend = below.extend
+        for node in level:
+            extend(
+                [
+                    v
+                    for v in (node.values() if type(node) is dict else node)
+                    if type(v) in _CONTAINERS
+                ]
+            )
+        level = below
+    else:
+        return
+    stack: list[tuple[Any, Pointer]] = [(data, ())]
+    where: Pointer = ()
+    while stack:
+        node, ptr = stack.pop()
+        if len(ptr) >= limit:
+            where = ptr
+            break
+        items = node.items() if type(node) is dict else enumerate(node)
+        stack.extend((v, (*ptr, k)) for k, v in items if type(v) in _CONTAINERS)
+    line, column = JsonPositions(text).locate_many([where])[where]
+    raise LoadError(
+        f"nesting deeper than {limit} levels {limit_hint('max-depth')}",
+        file=filename,
+        line=line,
+        column=column,
+    )
+
+
+_LONE_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogates(data: Any, text: str, filename: str) -> None:
+    """JSON may escape half of a UTF-16 pair (``"\\ud800"``); such a string is not Unicode text
+    and cannot be written to any report, so the file is refused with the place of the string."""
+    stack: list[tuple[Any, Pointer]] = [(data, ())]
+    while stack:
+        node, ptr = stack.pop()
+        found: Pointer | None = None
+        if isinstance(node, str):
+            found = ptr if _SURROGATE.search(node) else None
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if _SURROGATE.search(key):
+                    found = (*ptr, key)
+                    break
+                stack.append((value, (*ptr, key)))
+        elif isinstance(node, list):
+            stack.extend((value, (*ptr, index)) for index, value in enumerate(node))
+        if found is not None:
+            line, column = JsonPositions(text).locate_many([found])[found]
+            raise LoadError(
+                "invalid JSON: a string holds an unpaired UTF-16 surrogate (not Unicode text)",
+                file=filename,
+                line=line,
+                column=column,
+            )
+
+
+def _pointers_of(data: Any, repeated: dict[int, list[str]]) -> list[Pointer]:
+    """Pointers to the repeated keys of the objects in ``repeated`` (rare, so a plain walk)."""
+    out: list[Pointer] = []
+    stack: list[tuple[Any, Pointer]] = [(data, ())]
+    while stack:
+        node, ptr = stack.pop()
+        if isinstance(node, dict):
+            out.extend((*ptr, key) for key in repeated.get(id(node), ()))
+            stack.extend((value, (*ptr, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, (*ptr, index)) for index, value in enumerate(node))
+    return out
+
+
+class _Done(Exception):
+    pass
+
+
+class JsonPositions:
+    """Finds the text offset of JSON pointers in a JSON document."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def locate_many(self, pointers: list[Pointer]) -> dict[Pointer, tuple[int, int]]:
+        """Map each pointer to the (line, column), 1-based, of its key, or of its deepest
+        existing ancestor when the pointer itself does not exist. Member pointers point at the
+        key's opening quote, array items at the first character of the item."""
+        trie: dict[str, Any] = {}
+        for pointer in pointers:
+            node = trie
+            for part in pointer:
+                node = node.setdefault(str(part), {})
+        offsets: dict[tuple[str, ...], int] = {(): self._first_value()}
+        remaining = [sum(1 for _ in _walk_trie(trie))]
+        try:
+            self._descend(self._first_value(), trie, (), offsets, remaining)
+        except _Done:
+            pass
+        except (
+            IndexError,
+            ValueError,
+            StopIteration,
+        ):  # text does not match the data; keep what we have
+            pass
+        positions = _line_columns(self._text, sorted(set(offsets.values())))
+        result: dict[Pointer, tuple[int, int]] = {}
+        for pointer in pointers:
+            key = tuple(str(part) for part in pointer)
+            while key not in offsets:
+                key = key[:-1]
+            result[pointer] = positions[offsets[key]]
+        return result
+
+    def _first_value(self) -> int:
+        match = _WHITESPACE.match(self._text, 1 if self._text.startswith("\ufeff") else 0)
+        return match.end() if match else 0
+
+    def _descend(
+        self,
+        index: int,
+        trie: dict[str, Any],
+        prefix: tuple[str, ...],
+        offsets: dict[tuple[str, ...], int],
+        remaining: list[int],
+    ) -> int:
+        """Scan the value starting at ``index``; record offsets of wanted members; return the
+        index just past the value."""
+        text = self._text
+        ws = _WHITESPACE.match
+        opener = text[index]
+        if opener == "{":
+            index = ws(text, index + 1).end()  # type: ignore[union-attr]
+            if text[index] == "}":
+                return index + 1
+            while True:
+                key_start = index
+                key, index = scanstring(text, index + 1)
+                index = ws(text, index).end()  # type: ignore[union-attr]
+                index = ws(text, index + 1).end()  # type: ignore[union-attr]  # past ':'
+                index = self._member(key, key_start, index, trie, prefix, offsets, remaining)
+                index = ws(text, index).end()  # type: ignore[union-attr]
+                if text[index] == ",":
+                    index = ws(text, index + 1).end()  # type: ignore[union-attr]
+                    continue
+                return index + 1
+        if opener == "[":
+            index = ws(text, index + 1).end()  # type: ignore[union-attr]
+            if text[index] == "]":
+                return index + 1
+            position = 0
+            while True:
+                index = self._member(str(position), index, index, trie, prefix, offsets, remaining)
+                position += 1
+                index = ws(text, index).end()  # type: ignore[union-attr]
+                if text[index] == ",":
+                    index = ws(text, index + 1).end()  # type: ignore[union-attr]
+                    continue
+                return index + 1
+        _, end = _scan_value(text, index)
+        return int(end)
+
+    def _member(
+        self,
+        key: str,
+        key_start: int,
+        value_start: int,
+        trie: dict[str, Any],
+        prefix: tuple[str, ...],
+        offsets: dict[tuple[str, ...], int],
+        remaining: list[int],
+    ) -> int:
+        sub = trie.get(key)
+        if sub is None:
+            _, end = _scan_value(self._text, value_start)
+            return int(end)
+        here = (*prefix, key)
+        if here not in offsets:
+            offsets[here] = key_start
+            remaining[0] -= 1
+            if remaining[0] == 0:
+                raise _Done
+        if sub and self._text[value_start] in "{[":
+            return self._descend(value_start, sub, here, offsets, remaining)
+        _, end = _scan_value(self._text, value_start)
+        return int(end)
+
+
+def _walk_trie(trie: dict[str, Any]) -> Any:
+    for sub in trie.values():
+        yield sub
+        yield from _walk_trie(sub)
+
+
+def _line_columns(text: str, offsets: list[int]) -> dict[int, tuple[int, int]]:
+    """1-based (line, column) for sorted offsets, counting newlines once across the text."""
+    out: dict[int, tuple[int, int]] = {}
+    line = 1
+    last = 0
+    for offset in offsets:
+        line += text.count("\n", last, offset)
+        last = offset
+        line_start = text.rfind("\n", 0, offset) + 1
+        out[offset] = (line, offset - line_start + 1)
+    return out

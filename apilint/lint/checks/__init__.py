@@ -1,0 +1,144 @@
+"""The check functions that rules call, and their registry.
+
+A check function is pure: it receives the nodes its rule's ``given`` selected, the rule's validated
+options and a context (the OpenAPI view of the document), and yields :class:`Result` objects, a
+message plus where it applies. It never reads files, computes line numbers or knows severities: the
+engine owns those.
+
+Register one with the :func:`check` decorator, declaring its options; a ruleset that passes an
+option the function does not declare, or a value of the wrong type, is a configuration error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from apilint.core.errors import ConfigError
+from apilint.documents.openapi import Node, OpenAPI, Result
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option a check function accepts."""
+
+    kind: type | tuple[type, ...]
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+    items: type | None = None
+    """For list options: the type of each item."""
+
+    def describe(self) -> str:
+        kind = (
+            self.kind.__name__
+            if isinstance(self.kind, type)
+            else "/".join(t.__name__ for t in self.kind)
+        )
+        if self.choices:
+            kind = " | ".join(repr(c) for c in self.choices)
+        return f"{kind}, default {self.default!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a check function may look at besides its targets."""
+
+    api: OpenAPI
+    rule_id: str
+    field: str | None = None
+    suppressions: Any = None
+    """The engine's record of ``x-apilint-ignore`` entries (for the unused-suppression check)."""
+
+
+CheckRun = Callable[[Sequence[Node], Mapping[str, Any], Context], Iterable[Result]]
+
+
+@dataclass(frozen=True)
+class CheckFunction:
+    name: str
+    run: CheckRun
+    options: Mapping[str, Option] = field(default_factory=dict)
+    doc: str = ""
+    reads_suppressions: bool = False
+    """The function judges the inline suppressions themselves (ctx.suppressions records which
+    were used): it runs after every other rule, and "all" does not silence it."""
+
+    def validate_options(self, given: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
+        """Defaults merged with ``given``; ConfigError naming any unknown or ill-typed option."""
+        values = {name: opt.default for name, opt in self.options.items()}
+        if not given:
+            return values
+        if not isinstance(given, Mapping):
+            raise ConfigError(f"{where}: functionOptions must be a mapping")
+        for name, value in given.items():
+            opt = self.options.get(name)
+            if opt is None:
+                known = ", ".join(sorted(self.options)) or "none"
+                raise ConfigError(
+                    f"{where}: function '{self.name}' has no option '{name}' (options: {known})"
+                )
+            if opt.kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, opt.kind) or (
+                isinstance(value, bool) and opt.kind in (int, float)
+            ):
+                raise ConfigError(
+                    f"{where}: option '{name}' of '{self.name}' must be {opt.describe()}, "
+                    f"not {value!r}"
+                )
+            if opt.choices is not None and value not in opt.choices:
+                choices = ", ".join(repr(c) for c in opt.choices)
+                raise ConfigError(
+                    f"{where}: option '{name}' must be one of {choices}, not {value!r}"
+                )
+            if opt.items is not None and isinstance(value, list):
+                bad = [item for item in value if not isinstance(item, opt.items)]
+                if bad:
+                    raise ConfigError(
+                        f"{where}: option '{name}' must be a list of {opt.items.__name__}, "
+                        f"got {bad[0]!r}"
+                    )
+            values[name] = value
+        return values
+
+
+_REGISTRY: dict[str, CheckFunction] = {}
+_loaded = False
+
+
+def check(
+    name: str, *, reads_suppressions: bool = False, **options: Option
+) -> Callable[[CheckRun], CheckRun]:
+    """Register a check function under ``name`` (the name rulesets use in ``then.function``)."""
+
+    def register(run: CheckRun) -> CheckRun:
+        if name in _REGISTRY and _REGISTRY[name].run is not run:
+            raise ValueError(f"check function {name!r} is registered twice")
+        doc = (run.__doc__ or "").strip()
+        _REGISTRY[name] = CheckFunction(name, run, options, doc, reads_suppressions)
+        return run
+
+    return register
+
+
+def _load_builtins() -> None:
+    """Import every module of this package: each registers its functions when imported."""
+    global _loaded
+    if not _loaded:
+        for module in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{module.name}")
+        _loaded = True
+
+
+def get(name: str) -> CheckFunction | None:
+    _load_builtins()
+    return _REGISTRY.get(name)
+
+
+def all_functions() -> dict[str, CheckFunction]:
+    _load_builtins()
+    return dict(_REGISTRY)

@@ -1,0 +1,952 @@
+"""Resource-oriented URIs: what the path keys of a description say about its design.
+
+Every check here reads the path templates once (parsed and cached by :mod:`apilint.http.paths`)
+and reports at the path key (``/paths/<template>``), or, for parameters, at the exact Parameter
+Object reference. A problem shared by many paths through one prefix (a verb, a singular collection,
+a deep nesting) is reported once, at the shortest path with that prefix, with the number of other
+paths it affects: one rename fixes all of them.
+
+The word lists and the reasoning behind each decision are in :mod:`apilint.http.words` and in the
+rules' documentation (``rules/uris.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from apilint.core.findings import Severity
+from apilint.documents.openapi import Node, OpenAPI, Operation, Result, path_keys
+from apilint.http.paths import PARAM, Segment, Template, parse, segment_regex
+from apilint.http.words import (
+    ACTION_NOUNS,
+    ADJECTIVES,
+    BATCH_WORDS,
+    COMPOUND_HEADS,
+    CONVENTIONAL,
+    CRUD_METHODS,
+    ID_WORDS,
+    MODIFIERS,
+    NAMESPACES,
+    NOUN_VERBS,
+    NOUNS_TOO,
+    PREPOSITIONS,
+    RELATIONS,
+    STATE_VERBS,
+    STYLE_NAMES,
+    STYLES,
+    VERBS,
+    WELL_KNOWN_FILES,
+    casing_style,
+    is_version,
+    lower_words,
+    names_many,
+    plural,
+    restyle,
+    singular,
+    word_spans,
+)
+from apilint.lint.checks import Context, Option, check
+
+_NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+# -- shared helpers -----------------------------------------------------------------------
+
+
+def _methods(api: OpenAPI) -> dict[str, set[str]]:
+    methods: dict[str, set[str]] = defaultdict(set)
+    for op in api.operations:
+        methods[op.path].add(op.method)
+    return methods
+
+
+def _prefix_text(template: Template, end: int) -> str:
+    return "/" + "/".join(s.text for s in template.segments[:end])
+
+
+def _others(count: int, prefix: str) -> str:
+    if count <= 1:
+        return ""
+    more = count - 1
+    return f" ({more} more path{'s' if more > 1 else ''} under '{prefix}')"
+
+
+@dataclass
+class _Once:
+    """Findings keyed by a path prefix: kept once, at the shortest path that has the prefix."""
+
+    found: dict[Any, list[Any]] = field(default_factory=dict)
+
+    def add(self, key: Any, node: Node, template: Template, payload: Any) -> None:
+        entry = self.found.get(key)
+        if entry is None:
+            self.found[key] = [node, template, payload, 1]
+            return
+        entry[3] += 1
+        if len(template.segments) < len(entry[1].segments):
+            entry[0], entry[1], entry[2] = node, template, payload
+
+    def __iter__(self) -> Iterator[tuple[Node, Template, Any, int]]:
+        for entry in self.found.values():
+            yield entry[0], entry[1], entry[2], entry[3]
+
+
+def _match_case(word: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+# -- path-verb ----------------------------------------------------------------------------
+
+
+def _verb_in(unit: str, allowed: frozenset[str]) -> tuple[str, bool, list[str]] | None:
+    """(verb, is it also a noun, the words after it) when ``unit`` names an action."""
+    words = list(lower_words(unit))
+    if not words or is_version(unit):
+        return None
+    if "-".join(words) in CONVENTIONAL or "".join(words) in CONVENTIONAL:
+        return None
+    if unit.lower() in allowed:
+        return None
+    if words[0] in BATCH_WORDS:
+        return None  # batch and bulk endpoints: HTTP has no method for "many at once"
+    rest = words
+    while len(rest) > 1 and rest[0] in MODIFIERS:
+        rest = rest[1:]
+    first = rest[0]
+    if first in allowed or "".join(rest) in CONVENTIONAL:
+        return None
+    if len(rest) > 1 and rest[1] in COMPOUND_HEADS:
+        return None  # upgradeProfiles, refund_requests, downloadUrl: a kind of thing
+    if first in VERBS:
+        return first, False, rest[1:]
+    # "exportTemplate" is a phrase; "check-runs" and "test_clocks" are compound nouns.
+    if first in NOUN_VERBS and (len(rest) == 1 or not re.search(r"[-_]", unit)):
+        return first, True, rest[1:]
+    return None
+
+
+def _join(segments: Sequence[str]) -> str:
+    return "/" + "/".join(segments)
+
+
+def _child(path: str, segment: str) -> str:
+    return path.rstrip("/") + "/" + segment
+
+
+_PARTICLES = frozenset({"up", "down", "out", "off", "now", "back", "away"})
+
+
+def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: list[str]) -> str:
+    """How to say the same without a verb, with the path rewritten as an example."""
+    segs = [s.text for s in template.segments]
+    base = _join(segs[:index] + segs[index + 1 :])
+    words = [w for w in rest if w not in PREPOSITIONS and w not in MODIFIERS]
+    if words and words[-1] not in ADJECTIVES and words[-1] not in _PARTICLES:
+        last = words[-1]
+        noun_words = [*words[:-1], last if names_many(last) else plural(last)]
+        style = casing_style(unit) or "kebab"
+        segs[index] = restyle("-".join(noun_words), style if style in STYLES else "kebab")
+        target = _join(segs)
+    else:
+        target = base
+    method = CRUD_METHODS.get(verb)
+    if method is not None:
+        return f"say it with the method: {method} {target}"
+    if verb in ACTION_NOUNS:
+        return f"create a resource that records the action: POST {_child(base, ACTION_NOUNS[verb])}"
+    if verb in STATE_VERBS:
+        return (
+            f"change the resource's state: PATCH {target} with the new state, or PUT and "
+            "DELETE a sub-resource that holds it"
+        )
+    if target != base:
+        return f"create the resource instead: POST {target}"
+    return (
+        f"model the action as a resource the client creates (POST {_child(base, '<noun>')}) "
+        f"or as a state change (PATCH {base})"
+    )
+
+
+@check(
+    "path_verbs",
+    allowed=Option(
+        list,
+        [],
+        "Words accepted in paths although they read as verbs (lower case), e.g. ['reindex'].",
+        items=str,
+    ),
+    customMethods=Option(
+        bool,
+        False,
+        "Accept Google-style custom methods ('/v1/{name}:cancel', AIP-136): a verb after ':' is "
+        "the API's convention, not a mistake.",
+    ),
+)
+def path_verbs(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """Path segments name resources; the HTTP method is the verb."""
+    allowed = frozenset(w.lower() for w in options["allowed"])
+    custom_methods = options["customMethods"]
+    items = list(path_keys(targets))
+    # A prefix that other paths extend is a resource or a namespace, never an action.
+    parents: set[tuple[str, ...]] = set()
+    for _, template in items:
+        texts = tuple(s.text for s in template.segments)
+        for end in range(1, len(texts)):
+            parents.add(texts[:end])
+    methods = _methods(ctx.api)
+    once = _Once()
+    for node, template in items:
+        segs = template.segments
+        texts = tuple(s.text for s in segs)
+        for index, seg in enumerate(segs):
+            if seg.method is not None and not custom_methods and seg.method.lower() not in allowed:
+                once.add((texts[: index + 1], ":"), node, template, (index, seg, "", None))
+            if not seg.is_literal or seg.text.startswith("$"):
+                continue  # $-operations ($validate, $count) are named by FHIR and OData
+            collection = index + 1 < len(segs) and segs[index + 1].is_param
+            leaf = index == len(segs) - 1 and texts not in parents
+            units = seg.base.split(".")
+            for position, unit in enumerate(units):
+                if position and len(lower_words(unit)) < 2:
+                    continue  # Microsoft.Compute is a namespace; rest_services.get_map a call
+                found = _verb_in(unit, allowed)
+                if found is None:
+                    continue
+                verb, noun_too, rest = found
+                if noun_too and (not leaf or "delete" in methods.get(template.raw, ())):
+                    continue
+                if collection and not rest and verb in NOUNS_TOO:
+                    continue
+                once.add((texts[: index + 1], unit), node, template, (index, seg, unit, found))
+                break
+    for node, template, (index, seg, unit, found), count in once:
+        prefix = _prefix_text(template, index + 1)
+        if found is None:
+            yield node.finding(
+                f"':{seg.method}' in '{template.raw}' is a custom method, a verb in the URL "
+                "(Google's AIP-136 style): if the API follows AIP-136, set this rule's "
+                "'customMethods' option to true; otherwise model the action as a resource"
+                + _others(count, prefix)
+            )
+            continue
+        verb, _, rest = found
+        what = "is a verb" if unit.lower() == verb else f"starts with the verb '{verb}'"
+        yield node.finding(
+            f"'{unit}' in '{template.raw}' {what}: the path should name a resource and the "
+            f"HTTP method the action; {_verb_advice(template, index, unit, verb, rest)}"
+            + _others(count, prefix)
+        )
+
+
+# -- path-plural-collection ---------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _param_words(param: str) -> tuple[str, ...]:
+    """Words of a parameter name, with an identifier word glued on split off:
+    ``fleetname`` -> (fleet, name), ``playerid`` -> (player, id)."""
+    out: list[str] = []
+    for word in lower_words(param):
+        for suffix in ("name", "uuid", "guid", "slug", "code", "hash", "handle", "key", "id"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                out.extend((word[: -len(suffix)], suffix))
+                break
+        else:
+            out.append(word)
+    return tuple(out)
+
+
+def _identifies_item(head: str, param: str) -> str | None:
+    """How the parameter relates to the collection ``head``: "named" when its name mentions the
+    collection (``{userId}`` after ``user``), "generic" for a bare ``{id}``, ``{uuid}``,
+    ``{name}``..., None when it names something else (``{cardId}`` after ``payment``)."""
+    words = _param_words(param)
+    if not words:
+        return None
+    nouns = [w for w in words if w not in ID_WORDS]
+    if not nouns:
+        return "generic"
+    h = head.lower()
+    hs = singular(h)
+    for noun in nouns:
+        if noun in (h, hs) or singular(noun) == hs or (len(noun) >= 4 and h.endswith(noun)):
+            return "named"
+    return None
+
+
+def _head_word(text: str) -> tuple[str, int, int] | None:
+    """The word a segment is named by: the last one before any preposition, versions skipped."""
+    spans = word_spans(text)
+    if not spans or spans[0][0].lower() in PREPOSITIONS:
+        return None
+    head: list[tuple[str, int, int]] = []
+    for span in spans:
+        if span[0].lower() in PREPOSITIONS:
+            break
+        head.append(span)
+    while head and is_version(head[-1][0]):
+        head.pop()
+    return head[-1] if head else None
+
+
+def _collection_head(seg: Segment) -> tuple[str, int, int] | None:
+    text = seg.base
+    if not _NAME.match(text) or is_version(text):
+        return None
+    head = _head_word(text)
+    if head is None:
+        return None
+    word = head[0]
+    lower = word.lower()
+    if len(lower) <= 2 or len(lower) > 20 or not _VOWEL.search(lower):
+        return None  # abbreviations, acronyms and unreadable run-on words
+    if word.isupper() or lower in ADJECTIVES or lower in CONVENTIONAL or lower in VERBS:
+        return None
+    if lower in RELATIONS or lower in NAMESPACES:
+        return None
+    if lower.endswith("ed") and not lower.endswith("eed"):
+        return None  # participles: starred, expanded, blocked
+    first = lower_words(text)[0]
+    if first in VERBS or first in ADJECTIVES:
+        return None
+    return head
+
+
+@check(
+    "plural_collections",
+    allowed=Option(
+        list, [], "Collection names accepted as they are (lower case), e.g. ['fleet'].", items=str
+    ),
+)
+def plural_collections(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """A literal segment followed by a ``{param}`` names a collection and is plural."""
+    allowed = frozenset(w.lower() for w in options["allowed"])
+    methods = _methods(ctx.api)
+    once = _Once()
+    for node, template in path_keys(targets):
+        segs = template.segments
+        for index in template.literal_before_param():
+            seg = segs[index]
+            head = _collection_head(seg)
+            if head is None:
+                continue
+            word = head[0]
+            if word.lower() in allowed or seg.base.lower() in allowed or names_many(word):
+                continue
+            before = (
+                _collection_head(segs[index - 1]) if index and segs[index - 1].is_literal else None
+            )
+            if before is not None and names_many(before[0]):
+                continue  # /products/upc/{upc}: a lookup key of a plural collection
+            relation = _identifies_item(word, segs[index + 1].params[0])
+            if relation is None:
+                continue  # /timezone/{area}, /payment/{cardId}: the parameter is not an item id
+            if relation == "generic":
+                # A bare {id} may identify something else: the item of a qualified collection
+                # (/listing/car/auction/{id}), or the subject of an action (POST /clitoken/{Name}).
+                if before is not None and before[0].lower() not in NAMESPACES:
+                    continue
+                if methods.get(_prefix_text(template, index + 2)) == {"post"}:
+                    continue
+            key = tuple(s.text for s in segs[: index + 1])
+            once.add(key, node, template, (index, head))
+    for node, template, (index, (word, start, end)), count in once:
+        seg = template.segments[index]
+        param = template.segments[index + 1].text
+        better = seg.base[:start] + _match_case(plural(word.lower()), word) + seg.base[end:]
+        prefix = _prefix_text(template, index + 1)
+        parent = _prefix_text(template, index)
+        yield node.finding(
+            f"'{seg.base}' in '{template.raw}' names a collection (it is followed by '{param}') "
+            f"but is singular: collections are plural, '{parent.rstrip('/')}/{better}/{param}'"
+            + _others(count, prefix)
+        )
+
+
+# -- path-casing --------------------------------------------------------------------------
+
+_PREFERENCE = {style: rank for rank, style in enumerate(STYLES)}
+
+
+@check(
+    "path_casing",
+    style=Option(
+        str,
+        "consistent",
+        "'consistent': the style most of the API's multi-word segments use; or require one "
+        "style: kebab, snake, camel, pascal.",
+        choices=("consistent", *STYLES),
+    ),
+)
+def path_casing(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """Multi-word path segments are written in one casing style."""
+    first: dict[str, tuple[Node, Template]] = {}
+    paths_with: dict[str, int] = defaultdict(int)
+    paths_nodes = [n for n in targets if isinstance(n.value, dict)]
+    for node, template in path_keys(targets):
+        seen: set[str] = set()
+        for seg in template.segments:
+            for unit in (seg.base if seg.is_literal else None, seg.method):
+                if unit and unit not in seen:
+                    seen.add(unit)
+                    paths_with[unit] += 1
+                    first.setdefault(unit, (node, template))
+    styles = {unit: casing_style(unit) for unit in first}
+    counts: dict[str, int] = defaultdict(int)
+    for style in styles.values():
+        if style is not None:
+            counts[style] += 1
+    total = sum(counts.values())
+    if not total:
+        return
+    dominant = max(STYLES, key=lambda s: (counts.get(s, 0), -_PREFERENCE[s]))
+    wanted = options["style"]
+    expected = dominant if wanted == "consistent" else wanted
+    summarized: set[str] = set()
+    if expected != dominant and counts.get(dominant, 0) > counts.get(expected, 0):
+        # The whole API is written in another style than the one configured: one finding.
+        summarized = {u for u, s in styles.items() if s == dominant}
+        examples = sorted(summarized, key=lambda u: -paths_with[u])[:3]
+        renames = ", ".join(f"'{u}' -> '{restyle(u, expected)}'" for u in examples)
+        if paths_nodes:
+            yield paths_nodes[0].finding(
+                f"the paths use {STYLE_NAMES[dominant]} ({counts[dominant]} of {total} "
+                f"multi-word segments), not the configured {STYLE_NAMES[expected]}: rename them "
+                f"({renames}, ...) or set this rule's 'style' option to '{dominant}'"
+            )
+    reason = (
+        f"{counts.get(expected, 0)} of the API's {total} multi-word segments use"
+        if wanted == "consistent"
+        else "the configured style is"
+    )
+    for unit, style in styles.items():
+        if style is None or style == expected or unit in summarized:
+            continue
+        node, template = first[unit]
+        also = paths_with[unit] - 1
+        where = f" (and {also} more path{'s' if also > 1 else ''})" if also else ""
+        described = STYLE_NAMES[style]
+        yield node.finding(
+            f"'{unit}' in '{template.raw}'{where} is {described}, but {reason} "
+            f"{STYLE_NAMES[expected]}: write '{restyle(unit, expected)}' (URLs must match "
+            "exactly, so clients have to remember the odd one out)"
+        )
+
+
+# -- path-file-extension ------------------------------------------------------------------
+
+_MEDIA_TYPES = {
+    "json": "application/json",
+    "xml": "application/xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "yaml": "application/yaml",
+    "yml": "application/yaml",
+    "html": "text/html",
+    "htm": "text/html",
+    "txt": "text/plain",
+    "pdf": "application/pdf",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonp": "application/javascript",
+    "ndjson": "application/x-ndjson",
+    "geojson": "application/geo+json",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "gpx": "application/gpx+xml",
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "ics": "text/calendar",
+    "vcf": "text/vcard",
+    "md": "text/markdown",
+    "rtf": "application/rtf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "svg": "image/svg+xml",
+    "webp": "image/webp",
+    "protobuf": "application/x-protobuf",
+    "msgpack": "application/msgpack",
+}
+_FORMAT_PARAMS = frozenset({"format", "ext", "extension", "type", "output", "fmt"})
+
+
+def _extension(seg: Segment) -> tuple[str, str] | None:
+    """(stem, extension) when the segment ends in a format extension."""
+    text = seg.text
+    if seg.method is not None or "." not in text or text.lower() in WELL_KNOWN_FILES:
+        return None
+    stem, _, ext = text.rpartition(".")
+    if not stem or not ext:
+        return None
+    param = PARAM.fullmatch(ext)
+    if param is not None:
+        if param.group(1).lower() in _FORMAT_PARAMS:
+            return stem, ext
+        return None
+    if ext.lower() in _MEDIA_TYPES:
+        return stem, ext
+    return None
+
+
+@check("path_file_extensions")
+def path_file_extensions(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """The representation format is negotiated with headers, not written in the path."""
+    once = _Once()
+    for node, template in path_keys(targets):
+        if template.path.startswith("/.well-known/"):
+            continue
+        for index, seg in enumerate(template.segments):
+            found = _extension(seg)
+            if found is not None:
+                key = tuple(s.text for s in template.segments[: index + 1])
+                once.add(key, node, template, (index, found))
+    for node, template, (index, (stem, ext)), count in once:
+        media = _MEDIA_TYPES.get(ext.lower())
+        accept = f"'Accept: {media}'" if media else "the Accept header"
+        yield node.finding(
+            f"'{template.segments[index].text}' in '{template.raw}' puts the format in the URL "
+            f"('.{ext}'): each format gets its own URL and clients cannot ask for another one; "
+            f"serve '{stem}' and let clients choose with {accept} (the server answers "
+            "406 Not Acceptable for a format it lacks)"
+            + _others(count, _prefix_text(template, index + 1))
+        )
+
+
+# -- path-empty-segment, path-query-string -------------------------------------------------
+
+
+@check("empty_path_segments")
+def empty_path_segments(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """A path template has no empty segment ('//')."""
+    for node, template in path_keys(targets):
+        if "//" in template.path:
+            yield node.finding(
+                f"'{template.raw}' has an empty segment ('//'): clients send the '//' as written, "
+                "and servers disagree on it (Werkzeug and nginx merge the slashes, Starlette "
+                "answers 404), so the path works behind one server and not another; remove the "
+                "extra '/'"
+            )
+
+
+@check("query_in_paths")
+def query_in_paths(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """A path key has no query string ('?', '&') and no fragment ('#')."""
+    for node, template in path_keys(targets):
+        extra = template.extra
+        if extra.startswith("?"):
+            names = [p.split("=")[0] for p in extra[1:].split("&") if p.split("=")[0]]
+            shown = ", ".join(f"'{n}'" for n in names[:4]) or "the query values"
+            yield node.finding(
+                f"'{template.raw}' has a query string in the path key: generated clients "
+                f"percent-encode the '?' as '%3F' or add their own query after it, so requests "
+                f"miss the route; describe {shown} as 'in: query' parameters of the operations "
+                f"and keep the key '{template.path}'"
+            )
+        elif extra.startswith("#"):
+            yield node.finding(
+                f"'{template.raw}' has a fragment ('#...') in the path key: clients never send "
+                f"a fragment, so the server only sees '{template.path}'; describe what tells the "
+                "operations apart as a query parameter or a header (and give each its own path "
+                "if they truly differ)"
+            )
+        elif "&" in template.path:
+            yield node.finding(
+                f"'{template.raw}' has a '&' in the path: it reads as a query string written into "
+                "the path key; describe the values as 'in: query' parameters instead"
+            )
+
+
+# -- path-ambiguous -----------------------------------------------------------------------
+
+
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
+_FORMATS = {
+    "uuid": re.compile(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}\Z"),
+    "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),
+    "date-time": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9:.]+"),
+    "int32": _NUMBER,
+    "int64": _NUMBER,
+}
+
+
+def _can_take(schema: dict[str, Any], literal: str) -> bool:
+    """Whether a parameter with this schema (or Swagger 2.0 parameter) can be ``literal``:
+    an integer id can never be 'comments', an enum only its values."""
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+    kinds = [k for k in kinds if k != "null"]
+    if kinds and all(k in ("integer", "number") for k in kinds) and not _NUMBER.match(literal):
+        return False
+    if kinds == ["boolean"] and literal not in ("true", "false"):
+        return False
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and literal not in {str(v) for v in enum}:
+        return False
+    if "const" in schema and str(schema["const"]) != literal:
+        return False
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str):
+        try:
+            if re.search(pattern, literal) is None:
+                return False
+        except re.error:
+            pass
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and fmt in _FORMATS and not _FORMATS[fmt].match(literal):
+        return False
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    if isinstance(low, int) and len(literal) < low:
+        return False
+    return not (isinstance(high, int) and len(literal) > high)
+
+
+class _Overlap:
+    """Compares templates segment by segment, knowing what each path parameter can be."""
+
+    def __init__(self, api: OpenAPI) -> None:
+        self.api = api
+        self.schemas: dict[str, dict[str, dict[str, Any]]] = {}
+        self.operations: dict[str, list[Operation]] = defaultdict(list)
+
+    def _schemas(self, path: str) -> dict[str, dict[str, Any]]:
+        """Schemas of the path parameters of ``path`` (the first declaration of each name)."""
+        found = self.schemas.get(path)
+        if found is not None:
+            return found
+        if not self.operations:
+            for op in self.api.operations:
+                self.operations[op.path].append(op)
+        api = self.api
+        found = {}
+        for op in self.operations.get(path, []):
+            for param in op.parameters:
+                name = param.get("name")
+                if param.get("in") != "path" or not isinstance(name, str) or name in found:
+                    continue
+                schema = param.value if api.is_v2 else api.resolve(param.child("schema")).value
+                if isinstance(schema, dict):
+                    found[name] = schema
+        self.schemas[path] = found
+        return found
+
+    def takes(self, template: Template, seg: Segment, literal: str) -> bool:
+        schema = self._schemas(template.raw).get(seg.params[0])
+        return schema is None or _can_take(schema, literal)
+
+    def compare(self, a: Template, sa: Segment, b: Template, sb: Segment) -> int | None:
+        """0: same pattern; 1: ``sa`` is more specific; -1: ``sb`` is; None: never alike."""
+        pa, pb = sa.pattern, sb.pattern
+        if pa == pb:
+            return 0
+        if sb.is_param and not sa.is_param:
+            return 1 if not sa.is_literal or self.takes(b, sb, sa.text) else None
+        if sa.is_param and not sb.is_param:
+            return -1 if not sb.is_literal or self.takes(a, sa, sb.text) else None
+        if sa.is_literal and sb.params and segment_regex(pb).fullmatch(sa.text):
+            return 1
+        if sb.is_literal and sa.params and segment_regex(pa).fullmatch(sb.text):
+            return -1
+        return None
+
+    def relation(self, a: Template, b: Template) -> tuple[bool, bool] | None:
+        """None when no URL matches both; else where each is the more specific."""
+        specific_a = specific_b = False
+        for sa, sb in zip(a.segments, b.segments, strict=True):
+            order = self.compare(a, sa, b, sb)
+            if order is None:
+                return None
+            if order > 0:
+                specific_a = True
+            elif order < 0:
+                specific_b = True
+        return specific_a, specific_b
+
+
+@check("ambiguous_paths")
+def ambiguous_paths(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """No two path templates match the same URLs."""
+    # Keys with a query or fragment are path-query-string's: their path is not what they say.
+    items = [(n, t) for n, t in path_keys(targets) if not t.extra]
+    methods = _methods(ctx.api)
+    by_shape: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    # Overlaps can only happen between templates with as many segments and the same slash.
+    by_length: dict[tuple[int, bool], list[int]] = defaultdict(list)
+    for index, (_, template) in enumerate(items):
+        by_shape[template.shape].append(index)
+        by_length[(len(template.segments), template.trailing_slash)].append(index)
+    for group in by_shape.values():
+        if len(group) < 2:
+            continue
+        for index in group:
+            node, template = items[index]
+            others = ", ".join(f"'{items[i][1].raw}'" for i in group if i != index)
+            yield node.finding(
+                f"'{template.raw}' and {others} differ only in parameter names, so they match "
+                "the same URLs: OpenAPI forbids this, code generators emit clashing routes, and "
+                "a router sends every request to just one of them; merge them into one path"
+            )
+    overlap = _Overlap(ctx.api)
+    for group in by_length.values():
+        if len(group) > 1:
+            yield from _overlaps(items, group, methods, overlap)
+
+
+@dataclass
+class _Trie:
+    literals: dict[str, _Trie] = field(default_factory=dict)
+    patterns: dict[str, _Trie] = field(default_factory=dict)
+    ends: list[int] = field(default_factory=list)
+
+
+def _matches(trie: _Trie, segs: tuple[Segment, ...], depth: int = 0) -> Iterator[int]:
+    """Indexes of the templates in ``trie`` whose segments are compatible with ``segs``."""
+    if depth == len(segs):
+        yield from trie.ends
+        return
+    seg = segs[depth]
+    nexts: list[_Trie] = []
+    if seg.is_param:
+        nexts.extend(trie.literals.values())
+        nexts.extend(trie.patterns.values())
+    elif seg.is_literal:
+        exact = trie.literals.get(seg.text)
+        if exact is not None:
+            nexts.append(exact)
+        for pattern, child in trie.patterns.items():
+            if pattern == "{}" or segment_regex(pattern).fullmatch(seg.text):
+                nexts.append(child)
+    else:
+        regex = segment_regex(seg.pattern)
+        nexts.extend(child for text, child in trie.literals.items() if regex.fullmatch(text))
+        nexts.extend(
+            child for pattern, child in trie.patterns.items() if pattern in ("{}", seg.pattern)
+        )
+    for child in nexts:
+        yield from _matches(child, segs, depth + 1)
+
+
+def _overlaps(
+    items: list[tuple[Node, Template]],
+    group: list[int],
+    methods: dict[str, set[str]],
+    overlap: _Overlap,
+) -> Iterator[Result]:
+    """Templates of one length that overlap without having the same shape: a literal where the
+    other has a parameter (info, at the more literal one), or crossing (warning, at both)."""
+    trie = _Trie()
+    for index in group:
+        branch = trie
+        for seg in items[index][1].segments:
+            table = branch.literals if seg.is_literal else branch.patterns
+            key = seg.text if seg.is_literal else seg.pattern
+            branch = table.setdefault(key, _Trie())
+        branch.ends.append(index)
+    general: dict[int, set[int]] = defaultdict(set)
+    crossing: dict[int, set[int]] = defaultdict(set)
+    for i in group:
+        template = items[i][1]
+        for j in _matches(trie, template.segments):
+            if j <= i:
+                continue
+            other = items[j][1]
+            if not methods.get(template.raw, set()) & methods.get(other.raw, set()):
+                continue  # routers pick the route by method too: no request reaches both
+            relation = overlap.relation(template, other)
+            if relation is None or relation == (False, False):
+                continue
+            specific_i, specific_j = relation
+            if specific_i and specific_j:
+                crossing[i].add(j)
+                crossing[j].add(i)
+            elif specific_i:
+                general[i].add(j)
+            else:
+                general[j].add(i)
+    for i in sorted(general):
+        node, template = items[i]
+        wider = sorted(general[i])
+        names = ", ".join(f"'{items[j][1].raw}'" for j in wider[:3])
+        if len(wider) > 3:
+            names += f" and {len(wider) - 3} more"
+        yield node.finding(
+            f"'{template.raw}' is also matched by {names}: OpenAPI and most routers prefer the "
+            "more literal path, but a router that tries routes in declaration order (Express, "
+            "for one) takes whichever comes first; declare this one first, and constrain the "
+            "parameter (type, pattern or enum) so that it cannot take this literal value",
+            severity=Severity.INFO,
+        )
+    for i in sorted(crossing):
+        node, template = items[i]
+        names = ", ".join(f"'{items[j][1].raw}'" for j in sorted(crossing[i])[:3])
+        yield node.finding(
+            f"'{template.raw}' and {names} match some of the same URLs and neither is more "
+            "specific (each has a literal where the other has a parameter that can take it): "
+            "which operation answers depends on the router, and Go's ServeMux refuses to "
+            "register both; constrain the parameters or rename a literal segment so that they "
+            "cannot overlap",
+            severity=Severity.WARNING,
+        )
+
+
+# -- path-param-undeclared ----------------------------------------------------------------
+
+
+def _declared(owner: Node, api: OpenAPI) -> Iterator[tuple[Node, str]]:
+    """(reference site, name) of each ``in: path`` parameter listed directly on ``owner``."""
+    params = owner.child("parameters")
+    if not isinstance(params.value, list):
+        return
+    for index in range(len(params.value)):
+        site = params.child(index)
+        value = api.resolve(site).value
+        if isinstance(value, dict) and value.get("in") == "path":
+            name = value.get("name")
+            if isinstance(name, str):
+                yield site, name
+
+
+def _declares_path_params(item: Node) -> bool:
+    """The path item lists parameters of its own (they may declare names no operation uses)."""
+    params = item.get("parameters")
+    return isinstance(params, list) and bool(params)
+
+
+def _similar(name: str, candidates: Sequence[str]) -> str:
+    squash = re.sub(r"[-_]", "", name).lower()
+    for candidate in candidates:
+        if re.sub(r"[-_]", "", candidate).lower() == squash:
+            return f" (did you mean '{candidate}'?)"
+    return ""
+
+
+@check("path_params_declared")
+def path_params_declared(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """Every ``{param}`` of a template is declared ``in: path`` by every operation, and every
+    declared path parameter appears in the template."""
+    api = ctx.api
+    keys = {node.key: node for node, _ in path_keys(targets)}
+    operations = defaultdict(list)
+    for op in api.operations:
+        operations[op.path].append(op)
+    for item in api.path_items:
+        key_node = keys.get(item.path)
+        if key_node is None or item.path is None:
+            continue
+        template = parse(item.path)
+        in_template = list(dict.fromkeys(template.params))
+        ops = operations.get(item.path, [])
+        declared_by: dict[str, set[str]] = {}
+        for op in ops:
+            # A name that is not a string (missing, a number, an object) is spec-invalid's to
+            # report; here it declares nothing.
+            declared_by[op.method] = {
+                name
+                for p in op.parameters
+                if p.get("in") == "path" and isinstance(name := p.get("name"), str)
+            }
+        for name in in_template:
+            lacking = [op for op in ops if name not in declared_by[op.method]]
+            if not lacking:
+                continue
+            candidates = sorted(
+                {n for names in declared_by.values() for n in names} - set(in_template)
+            )
+            hint = _similar(name, candidates)
+            if len(lacking) == len(ops):
+                labels = ", ".join(op.method.upper() for op in ops)
+                yield key_node.finding(
+                    f"'{{{name}}}' in '{item.path}' is not declared as a path parameter "
+                    f"(name: {name}, in: path, required: true) by {labels}{hint}: clients "
+                    "and generated code cannot fill it in, and validators reject the description"
+                )
+            else:
+                declaring = ", ".join(
+                    op.method.upper() for op in ops if name in declared_by[op.method]
+                )
+                for op in lacking:
+                    yield op.node.finding(
+                        f"{op.label} does not declare the path parameter '{name}' that its "
+                        f"template needs ({declaring} does){hint}; declare it on the path item "
+                        "so that every operation shares it"
+                    )
+        # Declared but absent from the template: reported where it is written.
+        declared = {n for names in declared_by.values() for n in names}
+        if declared <= set(in_template) and (ops or not _declares_path_params(item)):
+            continue
+        sites = list(_declared(item, api))
+        for op in ops:
+            sites.extend(_declared(op.node, api))
+        reported: set[tuple[int, tuple[str | int, ...]]] = set()
+        for site, name in sites:
+            mark = (id(site.doc), site.ptr)
+            if name in in_template or mark in reported:
+                continue
+            reported.add(mark)
+            hint = _similar(name, in_template)
+            yield Result(
+                f"path parameter '{name}' is declared but '{item.path}' has no '{{{name}}}'"
+                f"{hint}: clients send it nowhere and tools reject the description; remove it "
+                "or add it to the template",
+                site.doc,
+                site.ptr,
+                site.operation,
+            )
+
+
+# -- path-nesting-depth -------------------------------------------------------------------
+
+
+@check(
+    "path_nesting",
+    max=Option(int, 3, "The most nested collections a path may have (a literal then {param})."),
+)
+def path_nesting(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """Paths nest at most ``max`` collections."""
+    limit = options["max"]
+    once = _Once()
+    for node, template in path_keys(targets):
+        segs = template.segments
+        levels = [i for i in template.literal_before_param() if not is_version(segs[i].text)]
+        if len(levels) <= limit:
+            continue
+        cut = levels[limit] + 2
+        once.add(tuple(s.text for s in segs[:cut]), node, template, levels)
+    for node, template, levels, count in once:
+        names = ", ".join(template.segments[i].text for i in levels)
+        last = template.segments[levels[-1]].text
+        item = template.segments[levels[-1] + 1].text
+        prefix = _prefix_text(template, levels[limit] + 2)
+        yield node.finding(
+            f"'{template.raw}' nests {len(levels)} collections ({names}), more than {limit}: a "
+            f"client must know every parent to reach one '{last}' item; give it a shorter "
+            f"path of its own (e.g. '/{last}/{item}') and link the parents" + _others(count, prefix)
+        )

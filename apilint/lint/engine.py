@@ -1,0 +1,549 @@
+"""The rule engine: which rules run, on what, and how their results become findings.
+
+Per document: load once, check every $ref once, build the OpenAPI view lazily, run each active
+rule's check functions on the targets its ``given`` names, then, for all results at once: apply
+inline suppressions (``x-apilint-ignore``) and per-path overrides, drop duplicates, map pointers to
+lines and columns (only for what is reported), and sort.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from apilint.core.errors import ApilintError, ConfigError
+from apilint.core.findings import Finding, Severity
+from apilint.core.globs import file_glob, glob_regex
+from apilint.core.pointer import encode
+from apilint.documents.loader import Document, LoadOptions, load_document
+from apilint.documents.openapi import MISSING, TARGETS, Node, OpenAPI, Result
+from apilint.documents.refs import Resolver
+from apilint.http.methods import HTTP_METHODS
+from apilint.lint import checks
+from apilint.lint.checks import CheckFunction, Context
+from apilint.lint.jsonpath import evaluate
+from apilint.lint.rulesets import (
+    Rule,
+    builtin_ruleset,
+    extend_ruleset,
+    other_command_rules,
+    parse_severity,
+)
+from apilint.settings.config import Config, Override, limits
+
+SUPPRESS_KEY = "x-apilint-ignore"
+
+
+class InternalError(ApilintError):
+    """A check function raised: a bug in apilint (or in a user's check function)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    function: CheckFunction
+    field: str | None
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    rule: Rule
+    severity: Severity
+    steps: tuple[Step, ...]
+    configured: bool = False
+    """The severity was chosen by the user (config or command line), not the rule's default: a
+    check's lower severity for a milder case of the rule no longer applies."""
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def reads_suppressions(self) -> bool:
+        return any(step.function.reads_suppressions for step in self.steps)
+
+
+@dataclass
+class LintResult:
+    """The outcome of linting some files: findings, per-file errors, and notes for humans."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ApilintError] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def failed(self, fail_on: str = "error") -> bool:
+        """True when a finding is at or above ``fail_on`` (error, warning, info, never)."""
+        if fail_on == "never":
+            return False
+        threshold = Severity.parse(fail_on)
+        return any(f.severity >= threshold for f in self.findings)
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        if self.errors:
+            return 2
+        return 1 if self.failed(fail_on) else 0
+
+    def raise_for_errors(self) -> None:
+        """Raise the first per-file error, if any (for callers that want all-or-nothing)."""
+        if self.errors:
+            raise self.errors[0]
+
+    def by_rule(self, rule: str) -> list[Finding]:
+        return [f for f in self.findings if f.rule == rule]
+
+
+@dataclass
+class Suppressions:
+    """The ``x-apilint-ignore`` entries of the documents of one lint, and which were used."""
+
+    entries: list[tuple[Document, tuple[str | int, ...], int, str]] = field(default_factory=list)
+    used: set[tuple[int, tuple[str | int, ...], str]] = field(default_factory=set)
+    known_rules: frozenset[str] = frozenset()
+    active_rules: frozenset[str] = frozenset()
+
+
+class Linter:
+    """Lints OpenAPI documents with the built-in rules, the user's rulesets and config."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        select: Sequence[str] | None = None,
+        extend_select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        load_options: LoadOptions | None = None,
+        allow_remote_refs: bool | None = None,
+        ref_root: Path | None = None,
+    ) -> None:
+        self.config = config or Config()
+        ruleset = builtin_ruleset().copy()
+        severities: dict[str, Severity | None] = {}
+        for path in self.config.extends:
+            extend_ruleset(ruleset, path, severities)
+        self.ruleset = ruleset
+        self.load_options = load_options or limits(self.config)
+        self.allow_remote_refs = (
+            self.config.allow_remote_refs if allow_remote_refs is None else allow_remote_refs
+        )
+        self.ref_root = ref_root or self.config.ref_root
+        self.rules = self._activate(select, extend_select, ignore, severities)
+        self._overrides = [
+            (
+                o,
+                [glob_regex(p) for p in o.paths],
+                [file_glob(f) for f in o.files],
+                self._override_severities(o),
+            )
+            for o in self.config.overrides
+        ]
+        # The rules that judge suppressions themselves: "all" does not silence them.
+        self._housekeeping = frozenset(r.id for r in self.rules if r.reads_suppressions)
+
+    # -- which rules run ----------------------------------------------------------------------
+
+    def _expand(self, selectors: Iterable[str], where: str) -> list[str]:
+        out: list[str] = []
+        for selector in selectors:
+            ids = self.ruleset.expand(selector)
+            if ids is None:
+                raise ConfigError(
+                    f"unknown rule or ruleset '{selector}' in {where} "
+                    "(see 'apilint rules' for the list)"
+                )
+            out.extend(ids)
+        return out
+
+    def _activate(
+        self,
+        select: Sequence[str] | None,
+        extend_select: Sequence[str],
+        ignore: Sequence[str],
+        severities: dict[str, Severity | None],
+    ) -> list[ActiveRule]:
+        config = self.config
+        source = str(config.source) if config.source else "the configuration"
+        explicit: set[str] = set()
+        if select is not None:
+            chosen = self._expand(select, "--select")
+            explicit.update(chosen)
+        elif config.select is not None:
+            chosen = self._expand(config.select, f"{source} select")
+            explicit.update(chosen)
+        else:
+            chosen = [rid for rid, rule in self.ruleset.rules.items() if rule.recommended]
+        extra = self._expand(config.extend_select, f"{source} extend-select") + self._expand(
+            extend_select, "--extend-select"
+        )
+        explicit.update(extra)
+        # The config is shared by every command: ids of contract and traffic rules are valid in
+        # its 'ignore' and 'rules' sections and mean nothing to lint.
+        others = other_command_rules()
+        config_ignore = [r for r in config.ignore if r not in others]
+        dropped = set(self._expand(config_ignore, f"{source} ignore")) | set(
+            self._expand(ignore, "--ignore")
+        )
+        wanted = [rid for rid in dict.fromkeys([*chosen, *extra]) if rid not in dropped]
+        for rule_id in config.rules:
+            if self.ruleset.canonical(rule_id) is None and rule_id not in others:
+                raise ConfigError(f"{source}: unknown rule '{rule_id}' in 'rules'")
+        active: list[ActiveRule] = []
+        for rule_id in wanted:
+            rule = self.ruleset.rules[rule_id]
+            setting = config.rules.get(rule_id)
+            if setting is None:
+                setting = next((config.rules[a] for a in rule.aliases if a in config.rules), None)
+            severity = severities.get(rule_id, rule.severity)
+            configured = rule_id in severities or (
+                setting is not None and setting.severity is not None
+            )
+            if setting is not None and setting.severity is not None:
+                severity = parse_severity(setting.severity, f"{source}: rules.{rule_id}")
+            if severity is None:
+                if rule_id not in explicit or (setting is not None and setting.severity == "off"):
+                    continue
+                severity = Severity.WARNING
+            steps = []
+            unused_options = set(setting.options) if setting is not None else set()
+            for then in rule.then:
+                function = checks.get(then.function)
+                if function is None:  # parse_rule checked this already
+                    raise ConfigError(f"rule '{rule_id}': unknown function '{then.function}'")
+                options = dict(then.options)
+                if setting is not None and setting.options:
+                    mine = {k: v for k, v in setting.options.items() if k in function.options}
+                    unused_options -= set(mine)
+                    options.update(
+                        function.validate_options(mine, f"{source}: rules.{rule_id}.options")
+                    )
+                steps.append(Step(function, then.field, options))
+            if unused_options:
+                name = sorted(unused_options)[0]
+                raise ConfigError(f"{source}: rules.{rule_id}.options: rule has no option '{name}'")
+            active.append(ActiveRule(rule, severity, tuple(steps), configured))
+        # The unused-suppression check reads what the others suppressed, so it runs last.
+        active.sort(key=lambda r: r.reads_suppressions)
+        return active
+
+    def _override_severities(self, override: Override) -> dict[str, Severity | None]:
+        out: dict[str, Severity | None] = {}
+        for rule_id, setting in override.rules.items():
+            canonical = self.ruleset.canonical(rule_id)
+            if canonical is None:
+                raise ConfigError(f"{self.config.source}: unknown rule '{rule_id}' in overrides")
+            if setting.options:
+                raise ConfigError(
+                    f"{self.config.source}: overrides can change a rule's severity, "
+                    f"not its options ('{rule_id}')"
+                )
+            out[canonical] = parse_severity(setting.severity or "warning", f"overrides: {rule_id}")
+        for rule_id in override.ignore:
+            for canonical in self._expand([rule_id], "overrides ignore"):
+                out[canonical] = None
+        return out
+
+    # -- linting ------------------------------------------------------------------------------
+
+    def lint(self, paths: Iterable[Path | str]) -> LintResult:
+        """Lint files (directories must already be expanded); errors are collected per file."""
+        return collect([(str(path), lint_one(self, str(path))) for path in paths])
+
+    def lint_file(
+        self, path: Path | str, *, text: str | None = None, name: str | None = None
+    ) -> tuple[list[Finding], list[str]]:
+        """Findings and notes for one root document; raises LoadError when it can't be read."""
+        doc = load_document(path, text=text, name=name, options=self.load_options)
+        return self.lint_document(doc)
+
+    def lint_document(self, doc: Document) -> tuple[list[Finding], list[str]]:
+        api = OpenAPI.open(
+            doc,
+            options=self.load_options,
+            allow_remote=self.allow_remote_refs,
+            ref_root=self.ref_root,
+        )
+        resolver = api.resolver
+        notes: list[str] = []
+        formats = api.formats
+        suppressions = self._suppressions(resolver)
+        raw: list[tuple[ActiveRule, Result]] = []
+        skipped: list[str] = []
+        targets_cache: dict[str, list[Node]] = {}
+        for active in self.rules:
+            if not active.rule.applies_to(formats):
+                skipped.append(active.id)
+                continue
+            for result in self._run_rule(active, api, targets_cache, suppressions):
+                if self._suppressed(active.id, result, suppressions):
+                    continue
+                raw.append((active, result))
+        if skipped and api.is_v2:
+            notes.append(
+                f"{doc.name}: Swagger 2.0 — {len(skipped)} rule(s) apply to OpenAPI 3 only and "
+                f"were not run: {', '.join(skipped)}"
+            )
+        if resolver.skipped_remote:
+            notes.append(
+                f"{doc.name}: {len(resolver.skipped_remote)} remote $ref(s) not fetched "
+                "(use --allow-remote-refs to follow them)"
+            )
+        return self._findings(raw, doc), notes
+
+    def _run_rule(
+        self,
+        active: ActiveRule,
+        api: OpenAPI,
+        cache: dict[str, list[Node]],
+        suppressions: Suppressions,
+    ) -> Iterable[Result]:
+        targets: list[Node] = []
+        for given in active.rule.given:
+            if given not in cache:
+                cache[given] = api.targets(given) if given in TARGETS else evaluate(given, api)
+            targets.extend(cache[given])
+        for step in active.steps:
+            step_targets = targets
+            if step.field is not None:
+                step_targets = [_field_node(node, step.field) for node in targets]
+            ctx = Context(api=api, rule_id=active.id, field=step.field, suppressions=suppressions)
+            try:
+                for result in step.function.run(step_targets, step.options, ctx):
+                    yield _templated(active.rule, result, step)
+            except ApilintError:
+                raise
+            except Exception as exc:  # a bug: say where, keep the traceback's last frame
+                frame = traceback.extract_tb(exc.__traceback__)[-1]
+                raise InternalError(
+                    f"internal error: rule '{active.id}' ({step.function.name}) failed: "
+                    f"{type(exc).__name__}: {exc} [{Path(frame.filename).name}:{frame.lineno}]",
+                    file=api.root.name,
+                ) from exc
+
+    # -- suppressions and overrides -----------------------------------------------------------
+
+    def _suppressions(self, resolver: Resolver) -> Suppressions:
+        found = Suppressions(
+            known_rules=frozenset(self.ruleset.rules) | frozenset(self.ruleset.aliases),
+            active_rules=frozenset(r.id for r in self.rules)
+            | frozenset(alias for r in self.rules for alias in r.rule.aliases),
+        )
+        for doc in resolver.documents.values():
+            if SUPPRESS_KEY not in doc.text:
+                continue
+            stack: list[tuple[Any, tuple[str | int, ...]]] = [(doc.data, ())]
+            while stack:
+                node, ptr = stack.pop()
+                if isinstance(node, dict):
+                    entries = node.get(SUPPRESS_KEY)
+                    if isinstance(entries, str):
+                        entries = [entries]
+                    if isinstance(entries, list):
+                        for index, entry in enumerate(entries):
+                            if isinstance(entry, str):
+                                found.entries.append((doc, ptr, index, entry))
+                    stack.extend((v, (*ptr, k)) for k, v in node.items() if k != SUPPRESS_KEY)
+                elif isinstance(node, list):
+                    stack.extend((v, (*ptr, i)) for i, v in enumerate(node))
+        return found
+
+    def _suppressed(self, rule_id: str, result: Result, suppressions: Suppressions) -> bool:
+        if not suppressions.entries:
+            return False
+        aliases = {rule_id, *self.ruleset.rules[rule_id].aliases}
+        node = result.doc.data
+        ptr: tuple[str | int, ...] = ()
+        steps = list(result.ptr)
+        while True:
+            if isinstance(node, dict):
+                entries = node.get(SUPPRESS_KEY)
+                if isinstance(entries, str):
+                    entries = [entries]
+                if isinstance(entries, list):
+                    for entry in entries:
+                        if not isinstance(entry, str):
+                            continue
+                        if entry in aliases or (
+                            entry == "all" and rule_id not in self._housekeeping
+                        ):
+                            suppressions.used.add((id(result.doc), ptr, entry))
+                            return True
+            if not steps:
+                return False
+            part = steps.pop(0)
+            in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            if in_dict or in_list:
+                node = node[part]
+            else:
+                return False
+            ptr = (*ptr, part)
+
+    def _override(
+        self, rule_id: str, severity: Severity, doc: Document, ptr: Any, operation: str | None
+    ) -> Severity | None:
+        if not self._overrides:
+            return severity
+        api_path = None
+        if operation:
+            api_path = operation.split(" ", 1)[1]
+        elif len(ptr) >= 2 and ptr[0] == "paths":
+            api_path = str(ptr[1])
+        names: list[str] | None = None
+        for override, patterns, file_patterns, severities in self._overrides:
+            if rule_id not in severities:
+                continue
+            if override.paths and (
+                api_path is None or not any(p.match(api_path) for p in patterns)
+            ):
+                continue
+            if override.files:
+                names = names or self._file_names(doc)
+                if not any(
+                    any(p.match(n) for n in (names[-1:] if anywhere else names[:-1]))
+                    for p, anywhere in file_patterns
+                ):
+                    continue
+            severity_or_off = severities[rule_id]
+            if severity_or_off is None:
+                return None
+            severity = severity_or_off
+        return severity
+
+    def _file_names(self, doc: Document) -> list[str]:
+        """What ``overrides.files`` globs match: the file relative to the config file's
+        directory, as reported, and absolute; last, its bare name."""
+        absolute = Path(os.path.abspath(doc.path))
+        names = []
+        if self.config.source is not None:
+            base = Path(os.path.abspath(self.config.source)).parent
+            names.append(Path(os.path.relpath(absolute, base)).as_posix())
+        names += [doc.name.replace(os.sep, "/"), absolute.as_posix(), absolute.name]
+        return names
+
+    # -- results to findings ------------------------------------------------------------------
+
+    def _findings(self, raw: list[tuple[ActiveRule, Result]], root: Document) -> list[Finding]:
+        seen: set[tuple[str, int, tuple[str | int, ...], str]] = set()
+        kept: list[tuple[ActiveRule, Result, Severity]] = []
+        for active, result in raw:
+            mark = (active.id, id(result.doc), result.ptr, result.message)
+            if mark in seen:
+                continue
+            seen.add(mark)
+            operation = result.operation or _operation_at(result, root)
+            severity = self._override(active.id, active.severity, result.doc, result.ptr, operation)
+            if severity is None:
+                continue
+            if (
+                result.severity is not None
+                and not active.configured
+                and severity is active.severity
+            ):
+                # A check may report a milder case of its rule below the rule's default; a
+                # severity the user chose (config, command line, a path override) stands.
+                severity = min(severity, result.severity)
+            kept.append(
+                (active, Result(result.message, result.doc, result.ptr, operation), severity)
+            )
+        by_doc: dict[int, list[Any]] = {}
+        docs: dict[int, Document] = {}
+        for _, result, _ in kept:
+            by_doc.setdefault(id(result.doc), []).append(result.ptr)
+            docs[id(result.doc)] = result.doc
+        positions = {key: docs[key].locate_many(ptrs) for key, ptrs in by_doc.items()}
+        findings = []
+        for active, result, severity in kept:
+            line, column = positions[id(result.doc)][result.ptr]
+            findings.append(
+                Finding(
+                    rule=active.id,
+                    severity=severity,
+                    message=result.message,
+                    file=result.doc.name,
+                    line=line,
+                    column=column,
+                    pointer=encode(result.ptr),
+                    operation=result.operation,
+                )
+            )
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+
+def _operation_at(result: Result, root: Document) -> str | None:
+    ptr = result.ptr
+    if result.doc is root and len(ptr) >= 3 and ptr[0] == "paths" and ptr[2] in HTTP_METHODS:
+        return f"{str(ptr[2]).upper()} {ptr[1]}"
+    return None
+
+
+def _field_node(node: Node, name: str) -> Node:
+    if name == "@key":
+        return Node(
+            node.key if node.key is not None else MISSING,
+            node.doc,
+            node.ptr,
+            node.path,
+            node.method,
+        )
+    parts = [p for p in name.split(".") if p] if not name.startswith("/") else name[1:].split("/")
+    return node.child(*parts) if parts else node
+
+
+def _templated(rule: Rule, result: Result, step: Step) -> Result:
+    template = rule.message
+    if template == "{{error}}":
+        return result
+    values = {
+        "error": result.message,
+        "description": rule.description,
+        "property": str(result.ptr[-1]) if result.ptr else "",
+        "path": encode(result.ptr),
+        "value": "",
+    }
+    try:
+        from apilint.core.pointer import lookup
+
+        value = lookup(result.doc.data, result.ptr)
+        values["value"] = value if isinstance(value, str) else repr(value)
+    except KeyError:
+        pass
+    message = re.sub(
+        r"\{\{\s*(\w+)\s*\}\}", lambda m: str(values.get(m.group(1), m.group(0))), template
+    )
+    return Result(message, result.doc, result.ptr, result.operation, result.severity)
+
+
+FileOutcome = tuple[list[Finding], list[str], ApilintError | None]
+"""One file's findings and notes, or the error that stopped it."""
+
+
+def lint_one(
+    linter: Linter, name: str, text: str | None = None, display: str | None = None
+) -> FileOutcome:
+    """Lint one file (or ``text`` shown as ``display``), catching its error."""
+    try:
+        findings, notes = linter.lint_file(Path(name), text=text, name=display)
+    except ApilintError as exc:
+        return [], [], exc
+    return findings, notes, None
+
+
+def collect(outcomes: list[tuple[str, FileOutcome]]) -> LintResult:
+    """Per-file outcomes, in order, as one LintResult with its findings sorted."""
+    result = LintResult()
+    for name, (findings, notes, error) in outcomes:
+        if error is not None:
+            result.errors.append(error)
+            continue
+        result.findings.extend(findings)
+        result.notes.extend(notes)
+        result.files.append(name)
+    result.findings.sort(key=Finding.sort_key)
+    return result

@@ -1,0 +1,87 @@
+"""Reports: what a command found (:class:`Report`) and the reporters that turn it into text. They
+all share one signature: ``render(report) -> str``.
+
+Adding a format means adding a module here and an entry in FORMATS; every command picks it up.
+
+May import: :mod:`apilint.core`, :mod:`apilint.http`, :mod:`apilint.documents`."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apilint import __version__
+from apilint.core.findings import Finding, summarize
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report says about a rule (SARIF and JUnit carry rule help)."""
+
+    id: str
+    description: str
+    severity: str
+    help: str = ""
+    """Why the rule matters (plain text)."""
+    what: str = ""
+    """What the rule reports (plain text); SARIF's fullDescription."""
+    fix: str = ""
+    bad: str = ""
+    """An example that the rule reports (YAML), shown in SARIF's help."""
+    good: str = ""
+    family: str = ""
+    """The ruleset the rule belongs to (a SARIF tag)."""
+
+
+@dataclass
+class Report:
+    command: str  # "lint", "contract", "traffic"
+    findings: list[Finding]
+    files: list[str] = field(default_factory=list)
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Command-specific top-level members of the JSON report (traffic's usage table...)."""
+    failed_files: int = 0
+    """Files that could not be checked at all (their errors went to stderr)."""
+    color: bool = False
+    quiet: bool = False
+    version: str = __version__
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summarize(self.findings)
+
+
+Render = Callable[[Report], str]
+
+FORMATS: dict[str, str] = {
+    "text": "apilint.reports.text",
+    "json": "apilint.reports.json_report",
+    "sarif": "apilint.reports.sarif",
+    "junit": "apilint.reports.junit",
+    "github": "apilint.reports.github",
+    "statistics": "apilint.reports.statistics",
+}
+
+
+COMMAND_FORMATS: dict[str, dict[str, str]] = {
+    "traffic": {
+        "text": "apilint.reports.traffic_text",
+        "html": "apilint.reports.traffic_html",
+    },
+}
+"""Formats of one command only (traffic's HTML page), and a command's own rendering of a shared
+format (traffic's text report adds a usage table). Looked up before FORMATS."""
+
+
+def formats_for(command: str | None) -> dict[str, str]:
+    """Every format ``command`` offers: the shared ones and its own."""
+    return {**FORMATS, **COMMAND_FORMATS.get(command or "", {})}
+
+
+def renderer(name: str, command: str | None = None) -> Render:
+    module = importlib.import_module(formats_for(command)[name])
+    render: Render = module.render
+    return render

@@ -1,0 +1,187 @@
+"""SARIF 2.1.0, the format GitHub code scanning (and most CI dashboards) read.
+
+One run per report. ``tool.driver.rules`` describes every rule that ran (its help is the rule's
+docs: what, why, the bad and good examples, how to fix), each result names its rule by id and by
+index, and points at the exact line and column of a file given relative to the repository root
+(``uriBaseId: %SRCROOT%``), so code scanning shows it on the right line whatever directory apilint
+ran in. ``partialFingerprints`` hash rule + file + JSON pointer, not the line: an alert survives
+edits that move it. The pointer and, for findings about an operation, the operation are also
+given as logical locations and result properties.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from apilint.core.findings import Finding, Severity
+from apilint.documents.git import find_repo_root
+from apilint.reports import Report, RuleInfo
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "apilint/v1"
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_LEVEL_NAMES = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def render(report: Report) -> str:
+    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_log(report: Report, cwd: Path | None = None) -> dict[str, Any]:
+    """The SARIF log as a dict (``cwd``: where relative file names start, default the working
+    directory)."""
+    here = Path(os.path.abspath(cwd or Path.cwd()))
+    root = find_repo_root(here) or here
+    rules = _rule_list(report)
+    index = {rule["id"]: position for position, rule in enumerate(rules)}
+    fingerprints = _fingerprints(report.findings, here, root)
+    results = [
+        _result(finding, index[finding.rule], fingerprint, here, root)
+        for finding, fingerprint in zip(report.findings, fingerprints, strict=True)
+    ]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "apilint",
+                "version": report.version,
+                "semanticVersion": report.version,
+                "rules": rules,
+            }
+        },
+        "automationDetails": {"id": f"apilint/{report.command}/"},
+        "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
+        "invocations": [{"executionSuccessful": report.failed_files == 0}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _rule_list(report: Report) -> list[dict[str, Any]]:
+    infos = dict(report.rules)
+    for finding in report.findings:  # a finding of a rule the report does not describe
+        if finding.rule not in infos:
+            infos[finding.rule] = RuleInfo(finding.rule, "", finding.severity.label)
+    return [_descriptor(infos[rule_id]) for rule_id in sorted(infos)]
+
+
+def _descriptor(info: RuleInfo) -> dict[str, Any]:
+    short = info.description or info.id
+    descriptor: dict[str, Any] = {
+        "id": info.id,
+        "name": "".join(part.capitalize() for part in info.id.split("-")),
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": _plain(info.what) or short},
+        "help": {"text": help_text(info), "markdown": help_markdown(info)},
+        "defaultConfiguration": {"level": _LEVEL_NAMES.get(info.severity, "warning")},
+    }
+    tags = ["openapi", *([info.family] if info.family else [])]
+    descriptor["properties"] = {"tags": tags}
+    return descriptor
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def help_text(info: RuleInfo) -> str:
+    """The rule's help as plain text (for viewers that don't render Markdown)."""
+    parts = [info.description or info.id]
+    for title, body in (("What it does", info.what), ("Why", info.help), ("Fix", info.fix)):
+        if body:
+            parts.append(f"{title}: {_plain(body)}")
+    return "\n\n".join(parts)
+
+
+def help_markdown(info: RuleInfo) -> str:
+    """The rule's help as Markdown: its docs with the bad and good examples as YAML blocks."""
+    parts = [f"**{info.id}**: {info.description}" if info.description else f"**{info.id}**"]
+    if info.what:
+        parts.append(_plain(info.what))
+    if info.help:
+        parts.append(f"**Why it matters.** {_plain(info.help)}")
+    if info.bad:
+        parts.append(f"**Example of the problem**\n\n```yaml\n{info.bad.rstrip()}\n```")
+    if info.good:
+        parts.append(f"**Fixed**\n\n```yaml\n{info.good.rstrip()}\n```")
+    if info.fix:
+        parts.append(f"**How to fix.** {_plain(info.fix)}")
+    parts.append(f"Run `apilint rules {info.id}` for its options.")
+    return "\n\n".join(parts)
+
+
+def artifact_location(file: str, cwd: Path, root: Path) -> dict[str, str]:
+    """A file as SARIF sees it: a relative URI under %SRCROOT% when it is inside the repository
+    (or the working directory), else an absolute ``file:`` URI; URLs stay as they are."""
+    if "://" in file:
+        return {"uri": file}
+    absolute = Path(os.path.normpath(cwd / file))
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
+def _key_uri(file: str, cwd: Path, root: Path) -> str:
+    return artifact_location(file, cwd, root)["uri"]
+
+
+def _fingerprints(findings: list[Finding], cwd: Path, root: Path) -> list[str]:
+    """rule + file + pointer, hashed; the n-th repeat of a key in a run gets ``:n``."""
+    seen: dict[str, int] = {}
+    out = []
+    for finding in findings:
+        key = "\0".join((finding.rule, _key_uri(finding.file, cwd, root), finding.pointer))
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        count = seen.get(digest, 0)
+        seen[digest] = count + 1
+        out.append(digest if count == 0 else f"{digest}:{count}")
+    return out
+
+
+def _result(
+    finding: Finding, rule_index: int, fingerprint: str, cwd: Path, root: Path
+) -> dict[str, Any]:
+    logical: list[dict[str, str]] = [
+        {
+            "name": finding.pointer.rsplit("/", 1)[-1] or "(document)",
+            "fullyQualifiedName": finding.pointer or "/",
+            "kind": "object",
+        }
+    ]
+    if finding.operation:
+        logical.append({"name": finding.operation, "kind": "function"})
+    properties: dict[str, Any] = {"pointer": finding.pointer}
+    if finding.operation:
+        properties["operation"] = finding.operation
+    properties.update({k: v for k, v in finding.extra.items() if k not in properties})
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(finding.file, cwd, root),
+                    "region": {
+                        "startLine": max(finding.line, 1),
+                        "startColumn": max(finding.column, 1),
+                    },
+                },
+                "logicalLocations": logical,
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT: fingerprint},
+        "properties": properties,
+    }

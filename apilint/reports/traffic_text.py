@@ -1,0 +1,176 @@
+"""The traffic text report: what the logs hold, tables of usage, then the findings.
+
+The findings are rendered by the shared text reporter (compiler-style lines and the summary
+line), so they read and grep exactly like ``apilint lint``'s. ``--quiet`` keeps only them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from apilint.reports import Report
+from apilint.reports import text as shared_text
+
+MAX_OPERATIONS = 50
+MAX_UNDOCUMENTED = 20
+MAX_PREFIXES = 20
+MAX_SAMPLES = 5
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "-"
+
+
+def _ms(value: Any) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _classes(status: dict[str, int]) -> list[str]:
+    return [_n(sum(n for code, n in status.items() if code[0] == c)) for c in "2345"]
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
+    """Columns padded to their widest cell; the first column left-aligned, the rest right."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+            for i, cell in enumerate(cells)
+        ]
+        return (indent + "  ".join(parts)).rstrip()
+
+    return [line(header), *(line(r) for r in rows)]
+
+
+def _bold(text: str, on: bool) -> str:
+    return f"\x1b[1m{text}\x1b[0m" if on else text
+
+
+def _overview(traffic: dict[str, Any], unparsed: int) -> list[str]:
+    total = traffic["requests"]
+    logs = traffic["logs"]
+    bases = ", ".join(traffic["base_paths"])
+    out = [
+        f"{_n(total)} requests in {len(logs)} log{'s' * (len(logs) != 1)} against "
+        f"{traffic['spec']} (base path{'s' * (len(traffic['base_paths']) != 1)} {bases})"
+    ]
+    rows = [
+        [log["file"], log["format"], _n(log["lines"]), _n(log["requests"]), _n(log["unparsed"])]
+        for log in logs
+    ]
+    out += table(["LOG", "FORMAT", "LINES", "REQUESTS", "UNPARSED"], rows)
+    parts = [
+        f"documented {_n(traffic['documented'])} ({_pct(traffic['documented'], total)})",
+        f"trailing-slash variants {_n(traffic['redirected'])} "
+        f"({_pct(traffic['redirected'], total)})",
+        f"undocumented {_n(traffic['undocumented'])} ({_pct(traffic['undocumented'], total)})",
+    ]
+    if traffic["options_preflight"]:
+        parts.append(f"OPTIONS on documented paths {_n(traffic['options_preflight'])}")
+    if unparsed:
+        parts.append(f"unparsed lines {_n(unparsed)}")
+    out.append("  " + ", ".join(parts))
+    return out
+
+
+def _operations(usage: list[dict[str, Any]], total: int, timed: bool) -> list[str]:
+    called = [u for u in usage if u["requests"] + u["redirected"]]
+    header = ["OPERATION", "REQUESTS", "SHARE", "REDIRECTED", "2XX", "3XX", "4XX", "5XX"]
+    if timed:
+        header += ["P50 MS", "P95 MS", "P99 MS"]
+    rows = []
+    for u in called[:MAX_OPERATIONS]:
+        calls = u["requests"] + u["redirected"]
+        row = [u["operation"], _n(u["requests"]), _pct(calls, total), _n(u["redirected"])]
+        row += _classes(u["status"])
+        if timed:
+            row += [_ms(u.get("p50_ms")), _ms(u.get("p95_ms")), _ms(u.get("p99_ms"))]
+        rows.append(row)
+    out = [f"Operations ({len(called)} of {len(usage)} called, busiest first)"]
+    out += table(header, rows) if rows else ["  none"]
+    if len(called) > MAX_OPERATIONS:
+        out.append(f"  ... and {len(called) - MAX_OPERATIONS} more (see --format json or html)")
+    return out
+
+
+def _undocumented(rows_in: list[dict[str, Any]]) -> list[str]:
+    if not rows_in:
+        return []
+    rows = [
+        [
+            f"{r['method']} {r['template']}",
+            _n(r["requests"]),
+            ", ".join(f"{code} ×{n}" for code, n in sorted(r["status"].items())),
+        ]
+        for r in rows_in[:MAX_UNDOCUMENTED]
+    ]
+    out = [
+        f"Undocumented endpoints ({len(rows_in)})",
+        *table(["ENDPOINT", "REQUESTS", "STATUS"], rows),
+    ]
+    if len(rows_in) > MAX_UNDOCUMENTED:
+        out.append(f"  ... and {len(rows_in) - MAX_UNDOCUMENTED} more")
+    return out
+
+
+def _prefixes(rows_in: list[dict[str, Any]], depth: int, timed: bool) -> list[str]:
+    header = ["PREFIX", "REQUESTS", "SHARE", "OPERATIONS", "UNDOCUMENTED", "5XX"]
+    if timed:
+        header.append("P95 MS")
+    rows = []
+    for r in rows_in[:MAX_PREFIXES]:
+        row = [
+            r["prefix"],
+            _n(r["requests"]),
+            f"{r['share']:.1%}",
+            _n(r["operations"]),
+            _n(r["undocumented"]),
+            _n(r["server_errors"]),
+        ]
+        if timed:
+            row.append(_ms(r.get("p95_ms")))
+        rows.append(row)
+    noun = "segment" if depth == 1 else "segments"
+    out = [f"Usage by path prefix ({depth} {noun}, --group-depth)", *table(header, rows)]
+    if len(rows_in) > MAX_PREFIXES:
+        out.append(f"  ... and {len(rows_in) - MAX_PREFIXES} more")
+    return out
+
+
+def _samples(count: int, samples: list[dict[str, Any]]) -> list[str]:
+    if not count:
+        return []
+    out = [f"Unparsed lines ({_n(count)}), the first:"]
+    for s in samples[:MAX_SAMPLES]:
+        out.append(f"  {s['file']}:{s['line']}: {s['reason']}: {s['text']}")
+    return out
+
+
+def render(report: Report) -> str:
+    findings = shared_text.render(report)
+    if report.quiet:
+        return findings
+    extra = report.extra
+    traffic = extra["traffic"]
+    timed = traffic["timed"] > 0
+    color = report.color
+    sections = [
+        _overview(traffic, extra["unparsed_lines"]),
+        _operations(extra["usage"], traffic["requests"], timed),
+        _undocumented(extra["undocumented"]),
+        _prefixes(extra["prefixes"], traffic["group_depth"], timed),
+        _samples(extra["unparsed_lines"], extra["unparsed_samples"]),
+    ]
+    lines: list[str] = []
+    for section in sections:
+        if section:
+            lines.append(_bold(section[0], color))
+            lines.extend(section[1:])
+            lines.append("")
+    return "\n".join(lines) + "\n" + findings
