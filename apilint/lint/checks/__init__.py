@@ -125,6 +125,14 @@ def check(
     return register
 
 
+def did_you_mean(name: str, options: Sequence[str]) -> str:
+    """``"; did you mean 'x'?"`` for the one option closest to ``name``, or ``""``."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def _load_builtins() -> None:
     """Import every module of this package: each registers its functions when imported."""
     global _loaded
