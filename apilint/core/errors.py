@@ -87,3 +87,14 @@ def _rebuild(
     cls: type[ApilintError], message: str, file: str | None, line: int | None, column: int | None
 ) -> ApilintError:
     return cls(message, file=file, line=line, column=column)
+
+
+def read_problem(exc: BaseException) -> str:
+    """Why a file could not be read, in words: no codec or errno jargon."""
+    if isinstance(exc, UnicodeDecodeError):
+        data = exc.object
+        byte = f"byte 0x{data[exc.start]:02x} at offset {exc.start}" if data else "a byte"
+        return f"not UTF-8 text ({byte})"
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    return str(exc)

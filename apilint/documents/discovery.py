@@ -46,10 +46,22 @@ def looks_like_openapi(path: Path) -> bool:
     return bool(_MARKER.search(head))
 
 
+def _readable(path: str) -> bool:
+    try:
+        with open(path, "rb"):
+            return True
+    except OSError:
+        return False
+
+
 def expand(arguments: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
     """Files to lint, in a stable order. Files named explicitly are always linted; directories
     are searched (skipping VCS, virtualenv and dependency folders, and ``exclude`` globs) for
-    YAML/JSON files that look like OpenAPI documents. A directory with none is an error."""
+    YAML/JSON files that look like OpenAPI documents. A directory with none is an error.
+
+    What cannot be read is never skipped in silence: a folder that cannot be listed, and a
+    YAML/JSON file that cannot be opened (a broken symbolic link, no permission), are returned
+    too, so that loading them reports why, names them and fails the run."""
     patterns = list(exclude)
     out: list[str] = []
     for argument in arguments:
@@ -61,7 +73,12 @@ def expand(arguments: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
             out.append(argument)
             continue
         found = []
-        for root, dirs, files in os.walk(path):
+        unreadable: list[str] = []
+
+        def note(error: OSError, unreadable: list[str] = unreadable) -> None:
+            unreadable.append(str(error.filename or argument))
+
+        for root, dirs, files in os.walk(path, onerror=note):
             dirs[:] = sorted(
                 d
                 for d in dirs
@@ -71,13 +88,13 @@ def expand(arguments: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
             )
             for name in sorted(files):
                 full = os.path.join(root, name)
-                if (
-                    name.lower().endswith(SPEC_SUFFIXES)
-                    and not _excluded(full, patterns)
-                    and os.path.isfile(full)  # not a FIFO or device: opening one would block
-                    and looks_like_openapi(Path(full))
-                ):
-                    found.append(full)
+                if not name.lower().endswith(SPEC_SUFFIXES) or _excluded(full, patterns):
+                    continue
+                if not os.path.exists(full) or (os.path.isfile(full) and not _readable(full)):
+                    unreadable.append(full)  # a broken link, no permission: loading says which
+                elif os.path.isfile(full) and looks_like_openapi(Path(full)):
+                    found.append(full)  # (not a FIFO or device: opening one would block)
+        found.extend(unreadable)
         if not found:
             raise ConfigError(f"{argument}: no OpenAPI documents found in this directory")
         out.extend(found)

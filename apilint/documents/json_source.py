@@ -48,7 +48,19 @@ def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[
     if max_depth is not None:
         bounded = _depth_bounded_by_parser(text, pairs_hook, max_depth)
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook) if bounded is _UNBOUNDED else bounded
+        data = (
+            json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_no_constant)
+            if bounded is _UNBOUNDED
+            else bounded
+        )
+    except _NotJSON as exc:
+        line, column = _where(text, exc.token)
+        raise LoadError(
+            f"invalid JSON: {exc.token} is not a JSON value (JSON has no NaN or Infinity)",
+            file=filename,
+            line=line,
+            column=column,
+        ) from None
     except json.JSONDecodeError as exc:
         raise LoadError(
             f"invalid JSON: {exc.msg}", file=filename, line=exc.lineno, column=exc.colno
@@ -81,12 +93,33 @@ def _frames() -> int:
     return depth
 
 
+class _NotJSON(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _no_constant(token: str) -> Any:
+    """Python's decoder accepts NaN, Infinity and -Infinity; JSON (RFC 8259) does not."""
+    raise _NotJSON(token)
+
+
+def _where(text: str, token: str) -> tuple[int | None, int | None]:
+    """Line and column of the first ``token`` outside a string (best effort)."""
+    match = re.search(r'(?:^|[\s:,\[])(' + re.escape(token) + r")(?=[\s,\]}]|$)", text)
+    if match is None:
+        return None, None
+    start = match.start(1)
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
 def _loads_within(text: str, hook: Any, extra: int) -> Any:
     """json.loads with the recursion limit set ``extra`` levels above this call."""
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(_frames() + extra)
     try:
-        return json.loads(text, object_pairs_hook=hook)
+        return json.loads(text, object_pairs_hook=hook, parse_constant=_no_constant)
     finally:
         sys.setrecursionlimit(old)
 

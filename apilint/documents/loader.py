@@ -7,6 +7,7 @@ about OpenAPI; see :mod:`apilint.documents.openapi` for that.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -111,13 +112,26 @@ def display_name(path: Path, cwd: Path | None = None) -> str:
 
 def read_text(path: Path, name: str, options: LoadOptions) -> str:
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise LoadError("a symbolic link to a file that does not exist", file=name) from None
         raise LoadError("no such file", file=name) from None
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror or exc}", file=name) from None
-    if path.is_dir():
+    size = info.st_size
+    if stat.S_ISDIR(info.st_mode):
+        try:
+            os.listdir(path)
+        except OSError as exc:
+            raise LoadError(f"cannot read this folder: {exc.strerror or exc}", file=name) from None
         raise LoadError("is a directory", file=name)
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO or device would block the open (or never end): only files and standard input.
+        raise LoadError(
+            "not a regular file (a pipe, socket or device); name a file, or - for standard input",
+            file=name,
+        )
     if size > options.max_file_size:
         raise LoadError(
             f"file is {size_text(size)}, over the {size_text(options.max_file_size)} "

@@ -313,7 +313,11 @@ class Resolver:
         found = self.target(ref, doc)
         if found is not None:
             target_doc, ptr = found
-            self.follow(self._value_at(target_doc, ptr), target_doc, ptr)
+            value, _, _ = self.follow(self._value_at(target_doc, ptr), target_doc, ptr)
+            if not isinstance(value, (dict, bool)):
+                # Reference Objects and schemas are objects (a 3.1 schema may be true/false).
+                kind = "a list" if isinstance(value, list) else f"the value {value!r:.60}"
+                raise RefError(f"$ref {ref!r} points to {kind}, not an object")
 
     def _check_json_text(self, doc: Document) -> bool:
         """The fast path for JSON: every ref found in the text resolves. False when one does

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from apilint.core.errors import ConfigError
+from apilint.core.errors import ConfigError, read_problem
 from apilint.core.findings import Finding
 
 FORMAT_VERSION = 1
@@ -168,8 +168,7 @@ class Baseline:
                 f"baseline file not found: {path} (create it with --write-baseline)"
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or exc
-            raise ConfigError(f"cannot read baseline {path}: {reason}") from None
+            raise ConfigError(f"cannot read baseline {path}: {read_problem(exc)}") from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -126,6 +126,9 @@ class Linter:
         ruleset = builtin_ruleset().copy()
         severities: dict[str, Severity | None] = {}
         for path in self.config.extends:
+            if not path.is_file():
+                source = self.config.source or "the configuration"
+                raise ConfigError(f"{source}: extends: ruleset not found: {path}")
             extend_ruleset(ruleset, path, severities)
         self.ruleset = ruleset
         self.load_options = load_options or limits(self.config)

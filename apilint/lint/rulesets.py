@@ -399,6 +399,11 @@ def _load_functions(paths: Any, base: Path, where: str) -> None:
         sys.modules[name] = module
         try:
             spec.loader.exec_module(module)
+        except SystemExit as exc:  # a user's module must not end apilint's run
+            del sys.modules[name]
+            raise ConfigError(
+                f"{where}: importing {module_path} failed: it called sys.exit({exc.code!r})"
+            ) from None
         except Exception as exc:  # a user's module: report, don't crash
             del sys.modules[name]
             raise ConfigError(f"{where}: importing {module_path} failed: {exc}") from None

@@ -38,6 +38,9 @@ def render(report: Report) -> str:
         failed = f" {count} {'file' if count == 1 else 'files'} could not be checked."
     if total == 0 and files == 0 and report.failed_files:
         lines.append(failed.strip())
+    elif total == 0 and report.failed_files:
+        # Never "No problems found" for a run that could not check everything.
+        lines.append(f"{failed.strip()} No problems in the {files} checked {noun}.")
     elif total == 0:
         lines.append(f"No problems found in {files} {noun}.{failed}")
     else:

@@ -35,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from apilint.core.errors import ConfigError
+from apilint.core.errors import ConfigError, read_problem
 from apilint.documents.loader import LoadOptions
 
 CONFIG_NAMES = ("apilint.yaml", ".apilint.yaml", "apilint.yml", ".apilint.yml")
@@ -137,7 +137,7 @@ def load_config(path: Path | None = None, *, discover: bool = True) -> Config:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("apilint")
         except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read: {exc}") from None
+            raise ConfigError(f"{path}: cannot read: {read_problem(exc)}") from None
         if data is None:
             raise ConfigError(f"{path}: no [tool.apilint] section")
     else:
@@ -153,7 +153,7 @@ def load_config(path: Path | None = None, *, discover: bool = True) -> Config:
                 f"{path}{at}: invalid YAML: {getattr(exc, 'problem', None) or exc}"
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read: {exc}") from None
+            raise ConfigError(f"{path}: cannot read: {read_problem(exc)}") from None
         if data is None:
             data = {}
     return parse_config(data, path)
@@ -182,6 +182,8 @@ def parse_config(data: Any, source: Path) -> Config:
         if not isinstance(data["ref-root"], str):
             raise ConfigError(f"{where}: ref-root must be a directory path")
         config.ref_root = (base / data["ref-root"]).resolve()
+        if not config.ref_root.is_dir():
+            raise ConfigError(f"{where}: ref-root {config.ref_root} is not an existing folder")
     remote = data.get("allow-remote-refs", False)
     if not isinstance(remote, bool):
         raise ConfigError(f"{where}: allow-remote-refs must be true or false")
@@ -234,7 +236,12 @@ def _rule_settings(value: Any, where: str) -> dict[str, RuleSetting]:
     out: dict[str, RuleSetting] = {}
     for rule_id, setting in value.items():
         at = f"{where}: rules.{rule_id}"
-        if setting is False or setting is None:
+        if setting is None:
+            raise ConfigError(
+                f"{at}: no value; write off, a severity (error, warning, info) or a mapping "
+                "with severity/options"
+            )
+        if setting is False:
             out[str(rule_id)] = RuleSetting(severity="off")
         elif isinstance(setting, str):
             out[str(rule_id)] = RuleSetting(severity=setting)

@@ -87,8 +87,7 @@ class CheckFunction:
                 isinstance(value, bool) and opt.kind in (int, float)
             ):
                 raise ConfigError(
-                    f"{where}: option '{name}' of '{self.name}' must be {opt.describe()}, "
-                    f"not {value!r}"
+                    f"{where}: option '{name}' must be {opt.describe()}, not {value!r}"
                 )
             if opt.choices is not None and value not in opt.choices:
                 choices = ", ".join(repr(c) for c in opt.choices)
