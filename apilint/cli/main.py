@@ -73,8 +73,14 @@ class ApilintGroup(click.Group):
         except ApilintError as exc:
             fail(str(exc))
             ctx.exit(2)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt:
+            # Not click's "Aborted!" and exit 1, which CI cannot tell from findings: 130, as
+            # shells report a process ended by Ctrl-C (commands that can write a partial report
+            # catch it themselves and say what they covered).
+            click.echo("apilint: interrupted", err=True)
+            ctx.exit(130)
         except MemoryError:
             fail("out of memory")
             ctx.exit(2)
@@ -247,9 +253,7 @@ def lint(
     jobs: int | None,
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
-    from apilint.lint.engine import collect, lint_one
-    from apilint.lint.parallel import LinterSettings, default_jobs, lint_files
-    from apilint.reports import Report
+    from apilint.lint.parallel import LinterSettings
     from apilint.settings.config import limits, load_config, parse_size
 
     if not specs and changed_since is None:
@@ -284,38 +288,144 @@ def lint(
     )
     linter = settings.build()
     files = _files_to_lint(specs, config.exclude, changed_since, skip_non_openapi, quiet)
-    on_disk = lint_files(linter, settings, [f for f in files if f != "-"], jobs or default_jobs())
+    result, stopped = _lint_all(linter, settings, files, jobs, stdin_filename)
+    for error in result.errors:
+        fail(str(error))
+    if not quiet:
+        for note in result.notes:
+            click.echo(f"apilint: note: {note}", err=True)
+    if write_baseline is not None and stopped is None:
+        sys.exit(_write_baseline(write_baseline, result))
+    extra: dict[str, Any] = {}
+    stale = 0
+    if baseline_path is not None:
+        stale = _apply_baseline(baseline_path, linter, result, extra, report_stale_baseline, quiet)
+    _write_lint_report(linter, result, extra, stopped, outputs, color, quiet)
+    if stopped is not None:
+        click.echo(
+            f"apilint: {stopped.reason}; the report covers the files linted before", err=True
+        )
+        sys.exit(stopped.exit_code)
+    code = result.exit_code(fail_on or config.fail_on)
+    if code == 0 and report_stale_baseline and stale:
+        code = 1
+    sys.exit(code)
+
+
+def _lint_all(
+    linter: Any, settings: Any, files: list[str], jobs: int | None, stdin_filename: str
+) -> tuple[Any, Stopped | None]:
+    """Every file's outcome (files on disk in parallel when worthwhile, then standard input),
+    with a progress line on a terminal; Ctrl-C or SIGTERM stops the run with what is done."""
+    from apilint.cli.progress import Progress
+    from apilint.lint.engine import collect, lint_one
+    from apilint.lint.parallel import Interrupted, default_jobs, lint_files
+
+    on_disk_names = [f for f in files if f != "-"]
+    progress = Progress(len(on_disk_names))
+    stopped: Stopped | None = None
+    try:
+        with _sigterm_as_interrupt() as terminated:
+            try:
+                on_disk = lint_files(
+                    linter, settings, on_disk_names, jobs or default_jobs(), observer=progress
+                )
+            except Interrupted as stop:
+                on_disk = stop.done
+                stopped = Stopped(
+                    f"{'terminated' if terminated else 'interrupted'} after {len(stop.done)} "
+                    f"of {stop.total} file{'s' * (stop.total != 1)}",
+                    143 if terminated else 130,
+                )
+    finally:
+        progress.close()
     outcomes = []
     for name in files:
         if name != "-":
-            outcomes.append(on_disk.pop(0))
+            if on_disk:
+                outcomes.append(on_disk.pop(0))
             continue
+        if stopped is not None:
+            break
         try:
             text = _read_stdin(stdin_filename, linter.load_options)
         except ApilintError as exc:
             outcomes.append((stdin_filename, ([], [], exc)))
             continue
         outcomes.append((stdin_filename, lint_one(linter, stdin_filename, text, stdin_filename)))
-    result = collect(outcomes)
-    for error in result.errors:
-        fail(str(error))
-    if not quiet:
-        for note in result.notes:
-            click.echo(f"apilint: note: {note}", err=True)
-    if write_baseline is not None:
-        sys.exit(_write_baseline(write_baseline, result))
-    extra: dict[str, Any] = {}
-    stale = 0
-    if baseline_path is not None:
-        from apilint.lint.baseline import Baseline
+    return collect(outcomes), stopped
 
-        outcome = Baseline.load(baseline_path, linter.ruleset.canonical).apply(
-            result.findings, result.files
-        )
-        result.findings = outcome.new
-        extra["baseline"] = outcome.to_dict(baseline_path)
-        stale = len(outcome.stale)
-        _baseline_notes(baseline_path, outcome, report_stale_baseline, quiet)
+
+class Stopped:
+    """Why a run ended before it checked everything, and the exit code that says so."""
+
+    def __init__(self, reason: str, exit_code: int) -> None:
+        self.reason = reason
+        self.exit_code = exit_code
+
+
+class _sigterm_as_interrupt:
+    """SIGTERM (what ``timeout`` and CI runners send) stops a run the way Ctrl-C does, so the
+    report so far is still written; the context value tells which of the two it was."""
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _sigterm_as_interrupt:
+        import signal
+
+        def handler(signum: int, frame: Any) -> None:
+            self.fired = True
+            raise KeyboardInterrupt
+
+        try:
+            self._previous = signal.signal(signal.SIGTERM, handler)
+        except ValueError:  # not the main thread (an embedding host): leave SIGTERM alone
+            self._previous = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
+
+    def __bool__(self) -> bool:
+        return self.fired
+
+
+def _apply_baseline(
+    baseline_path: Path,
+    linter: Any,
+    result: Any,
+    extra: dict[str, Any],
+    report_stale_baseline: bool,
+    quiet: bool,
+) -> int:
+    """Hide the findings the baseline records; the number of stale entries."""
+    from apilint.lint.baseline import Baseline
+
+    outcome = Baseline.load(baseline_path, linter.ruleset.canonical).apply(
+        result.findings, result.files
+    )
+    result.findings = outcome.new
+    extra["baseline"] = outcome.to_dict(baseline_path)
+    _baseline_notes(baseline_path, outcome, report_stale_baseline, quiet)
+    return len(outcome.stale)
+
+
+def _write_lint_report(
+    linter: Any,
+    result: Any,
+    extra: dict[str, Any],
+    stopped: Stopped | None,
+    outputs: list[Any],
+    color: str,
+    quiet: bool,
+) -> None:
+    from apilint.reports import Report
+
     report = Report(
         command="lint",
         findings=result.findings,
@@ -323,13 +433,10 @@ def lint(
         rules={r.id: r.rule.info(r.severity.label) for r in linter.rules},
         extra=extra,
         failed_files=len(result.errors),
+        errors=[stopped.reason] if stopped is not None else [],
         quiet=quiet,
     )
     write_reports(report, outputs, color)
-    code = result.exit_code(fail_on or config.fail_on)
-    if code == 0 and report_stale_baseline and stale:
-        code = 1
-    sys.exit(code)
 
 
 def _with_statistics(outputs: list[Any]) -> list[Any]:

@@ -75,8 +75,8 @@ def expand(arguments: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
         found = []
         unreadable: list[str] = []
 
-        def note(error: OSError, unreadable: list[str] = unreadable) -> None:
-            unreadable.append(str(error.filename or argument))
+        def note(error: OSError, unreadable: list[str] = unreadable, top: str = argument) -> None:
+            unreadable.append(str(error.filename or top))
 
         for root, dirs, files in os.walk(path, onerror=note):
             dirs[:] = sorted(

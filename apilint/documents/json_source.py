@@ -106,7 +106,7 @@ def _no_constant(token: str) -> Any:
 
 def _where(text: str, token: str) -> tuple[int | None, int | None]:
     """Line and column of the first ``token`` outside a string (best effort)."""
-    match = re.search(r'(?:^|[\s:,\[])(' + re.escape(token) + r")(?=[\s,\]}]|$)", text)
+    match = re.search(r"(?:^|[\s:,\[])(" + re.escape(token) + r")(?=[\s,\]}]|$)", text)
     if match is None:
         return None, None
     start = match.start(1)

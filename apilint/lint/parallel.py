@@ -9,10 +9,11 @@ document across processes would cost more in copying than it saves.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from apilint.documents.loader import LoadOptions
 from apilint.lint.engine import FileOutcome, Linter, lint_one
@@ -54,6 +55,9 @@ _worker_linter: Linter | None = None
 
 def _init_worker(settings: LinterSettings) -> None:
     global _worker_linter
+    # Ctrl-C reaches the whole process group: the parent decides, workers just stop when told.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker may inherit a handler
     _worker_linter = settings.build()
 
 
@@ -88,25 +92,74 @@ def _total_size(names: list[str]) -> int:
     return total
 
 
+class Interrupted(Exception):
+    """Ctrl-C (or SIGTERM) during a run: the outcomes of the files finished before it."""
+
+    def __init__(self, done: list[tuple[str, FileOutcome]], total: int) -> None:
+        super().__init__(f"interrupted after {len(done)} of {total} files")
+        self.done = done
+        self.total = total
+
+
+class Observer(Protocol):
+    """Told when each file starts and ends (a progress line)."""
+
+    def start(self) -> None: ...
+    def file_started(self, name: str) -> None: ...
+    def file_done(self) -> None: ...
+
+
 def lint_files(
     linter: Linter,
     settings: LinterSettings,
     names: list[str],
     jobs: int,
     min_parallel_bytes: int = MIN_PARALLEL_BYTES,
+    observer: Observer | None = None,
 ) -> list[tuple[str, FileOutcome]]:
     """Outcomes per file, in the order given. ``linter`` serves the sequential path;
-    ``settings`` rebuilds it in workers."""
+    ``settings`` rebuilds it in workers. Ctrl-C raises :class:`Interrupted` with the files
+    finished so far, after stopping the workers at once."""
+    done: list[tuple[str, FileOutcome]] = []
     workers = min(jobs, len(names))
-    if workers <= 1 or _total_size(names) < min_parallel_bytes:
-        return [(name, lint_one(linter, name)) for name in names]
-    from concurrent.futures import ProcessPoolExecutor  # only when there is parallel work
+    try:
+        if workers <= 1 or _total_size(names) < min_parallel_bytes:
+            if observer is not None:
+                observer.start()
+            for name in names:
+                if observer is not None:
+                    observer.file_started(name)
+                done.append((name, lint_one(linter, name)))
+                if observer is not None:
+                    observer.file_done()
+            return done
+        _lint_in_pool(settings, names, workers, done, observer)
+    except KeyboardInterrupt:
+        raise Interrupted(done, len(names)) from None
+    return done
 
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_context(),
-        initializer=_init_worker,
-        initargs=(settings,),
-    ) as pool:
-        outcomes = list(pool.map(_lint_in_worker, names, chunksize=1))
-    return list(zip(names, outcomes, strict=True))
+
+def _lint_in_pool(
+    settings: LinterSettings,
+    names: list[str],
+    workers: int,
+    done: list[tuple[str, FileOutcome]],
+    observer: Observer | None,
+) -> None:
+    pool = _context().Pool(workers, initializer=_init_worker, initargs=(settings,))
+    try:
+        if observer is not None:
+            observer.start()  # after the fork: a thread must not exist while forking
+        results = pool.imap(_lint_in_worker, names, chunksize=1)
+        for name in names:
+            if observer is not None:
+                observer.file_started(name)  # the next in order: the one being waited for
+            done.append((name, next(results)))
+            if observer is not None:
+                observer.file_done()
+        pool.close()
+    except BaseException:
+        pool.terminate()  # Ctrl-C or an error: stop the workers now, not when they finish
+        raise
+    finally:
+        pool.join()
