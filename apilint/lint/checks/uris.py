@@ -12,9 +12,10 @@ rules' documentation (``rules/uris.yaml``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -724,30 +725,39 @@ class _Trie:
 
 
 def _matches(trie: _Trie, segs: tuple[Segment, ...], depth: int = 0) -> Iterator[int]:
-    """Indexes of the templates in ``trie`` whose segments are compatible with ``segs``."""
+    """Indexes of the templates in ``trie`` whose segments are compatible with ``segs``, lazily
+    (a caller that stops early pays only for what it took)."""
     if depth == len(segs):
         yield from trie.ends
         return
     seg = segs[depth]
-    nexts: list[_Trie] = []
+    nexts: Iterable[_Trie]
     if seg.is_param:
-        nexts.extend(trie.literals.values())
-        nexts.extend(trie.patterns.values())
+        nexts = itertools.chain(trie.literals.values(), trie.patterns.values())
     elif seg.is_literal:
         exact = trie.literals.get(seg.text)
-        if exact is not None:
-            nexts.append(exact)
-        for pattern, child in trie.patterns.items():
-            if pattern == "{}" or segment_regex(pattern).fullmatch(seg.text):
-                nexts.append(child)
+        nexts = itertools.chain(
+            () if exact is None else (exact,),
+            (
+                child
+                for pattern, child in trie.patterns.items()
+                if pattern == "{}" or segment_regex(pattern).fullmatch(seg.text)
+            ),
+        )
     else:
         regex = segment_regex(seg.pattern)
-        nexts.extend(child for text, child in trie.literals.items() if regex.fullmatch(text))
-        nexts.extend(
-            child for pattern, child in trie.patterns.items() if pattern in ("{}", seg.pattern)
+        nexts = itertools.chain(
+            (child for text, child in trie.literals.items() if regex.fullmatch(text)),
+            (c for pattern, c in trie.patterns.items() if pattern in ("{}", seg.pattern)),
         )
     for child in nexts:
         yield from _matches(child, segs, depth + 1)
+
+
+_MAX_CANDIDATES = 16
+"""Templates compared with each template at most. A family that overlaps everything
+(``/x{i}/{id}`` beside ``/{a}/y{i}``) would otherwise cost n² comparisons and n² memory; each
+template still finds its own first overlaps, so every template that overlaps is reported."""
 
 
 def _overlaps(
@@ -757,7 +767,8 @@ def _overlaps(
     overlap: _Overlap,
 ) -> Iterator[Result]:
     """Templates of one length that overlap without having the same shape: a literal where the
-    other has a parameter (info, at the more literal one), or crossing (warning, at both)."""
+    other has a parameter (info, at the more literal one), or crossing (warning, at both).
+    Each template is judged from its own candidates, so the work per template is bounded."""
     trie = _Trie()
     for index in group:
         branch = trie
@@ -766,33 +777,30 @@ def _overlaps(
             key = seg.text if seg.is_literal else seg.pattern
             branch = table.setdefault(key, _Trie())
         branch.ends.append(index)
-    general: dict[int, set[int]] = defaultdict(set)
-    crossing: dict[int, set[int]] = defaultdict(set)
+    general: dict[int, list[int]] = {}
+    crossing: dict[int, list[int]] = {}
     for i in group:
         template = items[i][1]
-        for j in _matches(trie, template.segments):
-            if j <= i:
-                continue
+        mine = methods.get(template.raw, set())
+        candidates = (j for j in _matches(trie, template.segments) if j != i)
+        for j in itertools.islice(candidates, _MAX_CANDIDATES):
             other = items[j][1]
-            if not methods.get(template.raw, set()) & methods.get(other.raw, set()):
+            if not mine & methods.get(other.raw, set()):
                 continue  # routers pick the route by method too: no request reaches both
             relation = overlap.relation(template, other)
             if relation is None or relation == (False, False):
                 continue
             specific_i, specific_j = relation
             if specific_i and specific_j:
-                crossing[i].add(j)
-                crossing[j].add(i)
+                crossing.setdefault(i, []).append(j)
             elif specific_i:
-                general[i].add(j)
-            else:
-                general[j].add(i)
+                general.setdefault(i, []).append(j)
     for i in sorted(general):
         node, template = items[i]
         wider = sorted(general[i])
         names = ", ".join(f"'{items[j][1].raw}'" for j in wider[:3])
         if len(wider) > 3:
-            names += f" and {len(wider) - 3} more"
+            names += " and others"
         yield node.finding(
             f"'{template.raw}' is also matched by {names}: OpenAPI and most routers prefer the "
             "more literal path, but a router that tries routes in declaration order (Express, "
@@ -803,6 +811,8 @@ def _overlaps(
     for i in sorted(crossing):
         node, template = items[i]
         names = ", ".join(f"'{items[j][1].raw}'" for j in sorted(crossing[i])[:3])
+        if len(crossing[i]) > 3:
+            names += " and others"
         yield node.finding(
             f"'{template.raw}' and {names} match some of the same URLs and neither is more "
             "specific (each has a literal where the other has a parameter that can take it): "
