@@ -32,6 +32,7 @@ def fail(message: str) -> None:
 
 LAZY_COMMANDS = {
     "contract": "apilint.contract.cli:contract",
+    "infer": "apilint.infer.cli:infer",
     "traffic": "apilint.traffic.cli:traffic",
 }
 """Commands whose modules import heavy dependencies (Schemathesis...) only when they run."""
