@@ -120,11 +120,14 @@ def merge(api: OpenAPI, tallies: dict[Key, Tally]) -> Merged:
             continue
         op = Operation(method, template, [], tally, [])
         added = _added(api, operation_object(op, None))
-        declared = _declared_path_params(item)
+        declared = _declared_path_params(document, item)
         missing = [n for n in _VARIABLE.findall(template) if n not in declared]
         copied = [_sibling_param(item, name, api.is_v2) for name in missing]
         if copied:
             added["parameters"] = [*copied, *added.get("parameters", [])]
+        sibling_tags = _sibling_tags(item)
+        if sibling_tags:
+            added = {"tags": sibling_tags, **added}
         item[method.lower()] = added
         out.added.append(f"{method} {template}")
     _declare_tags(document)
@@ -151,13 +154,32 @@ def _v2_parameter(param: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _declared_path_params(item: dict[str, Any]) -> set[str]:
+def _local(document: dict[str, Any], node: Any) -> Any:
+    """``node``, or what its local ``$ref`` (``#/...``) points to (a few hops at most)."""
+    for _ in range(8):
+        if not isinstance(node, dict) or not isinstance(node.get("$ref"), str):
+            return node
+        ref: str = node["$ref"]
+        if not ref.startswith("#/"):
+            return node
+        target: Any = document
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, dict) or part not in target:
+                return node
+            target = target[part]
+        node = target
+    return node
+
+
+def _declared_path_params(document: dict[str, Any], item: dict[str, Any]) -> set[str]:
     params = item.get("parameters")
     if not isinstance(params, list):
         return set()
+    resolved = [_local(document, p) for p in params]
     return {
         p["name"]
-        for p in params
+        for p in resolved
         if isinstance(p, dict) and p.get("in") == "path" and isinstance(p.get("name"), str)
     }
 
@@ -173,6 +195,20 @@ def _sibling_param(item: dict[str, Any], name: str, v2: bool) -> dict[str, Any]:
     if v2:
         return {"name": name, "in": "path", "required": True, "type": "string"}
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _sibling_tags(item: dict[str, Any]) -> list[Any]:
+    """The tags the author gave the path item's other operations, when they agree."""
+    found = [
+        operation.get("tags")
+        for method in METHOD_ORDER
+        if isinstance(operation := item.get(method), dict)
+        and not operation.get("x-apilint-inferred")
+        and isinstance(operation.get("tags"), list)
+    ]
+    if found and all(tags == found[0] for tags in found):
+        return copy.deepcopy(found[0])  # type: ignore[no-any-return]
+    return []
 
 
 def _declare_tags(document: dict[str, Any]) -> None:
