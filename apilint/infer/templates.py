@@ -18,7 +18,7 @@ Everything else stays a word: ``/api/health`` and ``/api/search`` beside each ot
 operations, not ``/api/{name}``. When unsure, a path is left as it was called.
 
 A parameter is named from the segment before it: ``/users/{userId}``, ``/export/{format}``,
-``/locales/{locale}``; ``{id}`` when there is no such word; names are unique within a path.
+``/reports/{date}``; ``{id}`` when there is no such word; names are unique within a path.
 """
 
 from __future__ import annotations
@@ -212,6 +212,8 @@ def _camel(words: list[str]) -> str:
 def _name_for(previous: str | None, param: Node) -> str:
     if param.role in ("format", "locale", "code"):
         return param.role
+    if param.kinds and param.kinds <= {"date", "date-time"}:
+        return "date"
     words = list(split_words(previous)) if previous else []
     words = [w for w in words if w.isalnum()]
     if words and words[-1].isalpha():
