@@ -108,7 +108,10 @@ def infer(
         if len(result.left_out) > MAX_LISTED:
             click.echo(f"  ... and {len(result.left_out) - MAX_LISTED} more", err=True)
     what = "added" if spec is not None else "inferred"
-    summary = f"apilint: infer: {len(result.operations)} operations {what} from {result.requests} requests"
+    summary = (
+        f"apilint: infer: {len(result.operations)} operations {what} "
+        f"from {result.requests} requests"
+    )
     if spec is not None:
         summary += f" ({result.documented} of them to operations {spec} already has)"
     where = f", written to {output}" if output is not None else ""

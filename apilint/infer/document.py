@@ -116,7 +116,7 @@ def query_parameter(name: str, param: ParamTally, tally: Tally) -> dict[str, Any
 def usage(tally: Tally, other_form: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "calls": tally.calls,
-        "status": {code: n for code, n in sorted(tally.status.items())},
+        "status": dict(sorted(tally.status.items())),
     }
     if tally.head:
         out["head"] = tally.head
@@ -124,7 +124,7 @@ def usage(tally: Tally, other_form: str | None) -> dict[str, Any]:
         out["redirected"] = {
             "from": other_form,
             "requests": sum(tally.redirected.values()),
-            "status": {code: n for code, n in sorted(tally.redirected.items())},
+            "status": dict(sorted(tally.redirected.items())),
         }
     if tally.hist:
         p50, p95 = percentiles(tally.hist, (0.5, 0.95))
@@ -180,9 +180,7 @@ def tags_of(ops: Sequence[Operation]) -> dict[int, str]:
             prefix += 1
     out: dict[int, str] = {}
     for index, segments in enumerate(split):
-        tag = next(
-            (s for s in segments[prefix:] if s and "{" not in s and not is_version(s)), None
-        )
+        tag = next((s for s in segments[prefix:] if s and "{" not in s and not is_version(s)), None)
         if tag is None:
             tag = next((s for s in reversed(segments[:prefix]) if s and "{" not in s), "root")
         out[index] = tag
@@ -217,6 +215,7 @@ def build(ops: Sequence[Operation], title: str, source: Source) -> dict[str, Any
     return {
         "openapi": OPENAPI_VERSION,
         "info": info,
+        "servers": [{"url": "/"}],
         "tags": [
             {"name": name, "description": f"{_count(n_ops, 'operation')}, {_count(calls, 'call')}"}
             for name, (n_ops, calls) in sorted(tag_use.items())

@@ -199,15 +199,15 @@ def _sibling_param(item: dict[str, Any], name: str, v2: bool) -> dict[str, Any]:
 
 def _sibling_tags(item: dict[str, Any]) -> list[Any]:
     """The tags the author gave the path item's other operations, when they agree."""
-    found = [
-        operation.get("tags")
+    found: list[list[Any]] = [
+        operation["tags"]
         for method in METHOD_ORDER
         if isinstance(operation := item.get(method), dict)
         and not operation.get("x-apilint-inferred")
         and isinstance(operation.get("tags"), list)
     ]
     if found and all(tags == found[0] for tags in found):
-        return copy.deepcopy(found[0])  # type: ignore[no-any-return]
+        return copy.deepcopy(found[0])
     return []
 
 

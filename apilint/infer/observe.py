@@ -414,7 +414,9 @@ def collect(
             )
     if not collector.logs:
         if len(empty) == 1:
-            raise LogError("the log is empty: no requests to infer a description from", file=empty[0])
+            raise LogError(
+                "the log is empty: no requests to infer a description from", file=empty[0]
+            )
         raise LogError(f"every log is empty ({', '.join(empty)}): no requests to infer from")
     notes.extend(f"{shown}: the log is empty" for shown in empty)
     if collector.requests == 0:

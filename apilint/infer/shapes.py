@@ -70,7 +70,7 @@ def show_shape(shape: tuple[str, ...]) -> str:
 
 
 def status_mix(status: dict[str, int]) -> str:
-    """``{"404": 3, "405": 1}`` -> ``404 ×3, 405 ×1``."""
+    """``{"404": 3, "405": 1}`` -> ``404 ×3, 405 ×1``."""  # noqa: RUF002
     return ", ".join(f"{code} ×{n}" for code, n in sorted(status.items()))
 
 
@@ -120,7 +120,13 @@ def clean(tallies: dict[Key, Tally]) -> Cleaned:
             kept[(method.upper(), shape)] = tally
     for method, tally in sorted(others.items()):
         out.left_out.append(
-            LeftOut(method, "(any path)", tally.calls, status_mix(tally.status), "not an HTTP method OpenAPI describes")
+            LeftOut(
+                method,
+                "(any path)",
+                tally.calls,
+                status_mix(tally.status),
+                "not an HTTP method OpenAPI describes",
+            )
         )
     # 2. HEAD into GET.
     for key in [k for k in kept if k[0] == "HEAD"]:
@@ -133,8 +139,8 @@ def clean(tallies: dict[Key, Tally]) -> Cleaned:
         out.head += tally.calls
     # 3. Trailing-slash redirect pairs.
     for key in sorted(kept):
-        tally = kept.get(key)
-        if tally is None or not set(tally.status) <= REDIRECTS:
+        found = kept.get(key)
+        if found is None or not set(found.status) <= REDIRECTS:
             continue
         method, shape = key
         other = _toggle(shape)
@@ -143,9 +149,9 @@ def clean(tallies: dict[Key, Tally]) -> Cleaned:
         target = kept.get((method, other))
         if target is None or set(target.status) <= REDIRECTS | REFUSALS:
             continue
-        for code, n in tally.status.items():
+        for code, n in found.status.items():
             target.redirected[code] = target.redirected.get(code, 0) + n
-        out.redirects.append((method, show_shape(shape), show_shape(other), tally.calls))
+        out.redirects.append((method, show_shape(shape), show_shape(other), found.calls))
         del kept[key]
     # 4. Paths the server does not have, then methods it refused.
     by_path: dict[tuple[str, ...], list[str]] = {}
@@ -166,7 +172,9 @@ def clean(tallies: dict[Key, Tally]) -> Cleaned:
             reason = "a scanner's probe, never answered with a 2xx"
         if reason:
             shown = sorted(methods)[0] if len(methods) == 1 else "*"
-            out.left_out.append(LeftOut(shown, show_shape(shape), calls, status_mix(status), reason))
+            out.left_out.append(
+                LeftOut(shown, show_shape(shape), calls, status_mix(status), reason)
+            )
             for method in methods:
                 del kept[(method, shape)]
             continue

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 Stamp = Callable[[str], float | None]
 """A log line -> seconds since the epoch (UTC), or None."""
@@ -44,7 +44,7 @@ def _iso(text: str) -> float | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
 
 
@@ -86,7 +86,7 @@ def _haproxy_stamp() -> Stamp:
             moment = datetime.strptime(text, "%d/%b/%Y:%H:%M:%S")
         except ValueError:
             return None
-        return moment.replace(tzinfo=timezone.utc).timestamp()
+        return moment.replace(tzinfo=UTC).timestamp()
 
     convert = _remembering(to_seconds)
 
@@ -145,5 +145,5 @@ def stamp_reader(format_name: str) -> Stamp:
 
 def iso(seconds: float) -> str:
     """``1764324000.0`` -> ``2025-11-28T10:00:00Z`` (whole seconds)."""
-    moment = datetime.fromtimestamp(int(seconds), tz=timezone.utc)
+    moment = datetime.fromtimestamp(int(seconds), tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -35,8 +35,44 @@ MANY_SHARE = 0.9
 REQUIRED_SHARE_FOR_SIGNATURE = 0.5
 
 FORMATS = frozenset(
-    "json xml csv tsv yaml yml html htm txt text pdf xls xlsx ods odt doc docx md markdown rss "
-    "atom ics vcf png jpg jpeg gif svg webp zip gz ndjson jsonl parquet avro msgpack".split()
+    (
+        "json",
+        "xml",
+        "csv",
+        "tsv",
+        "yaml",
+        "yml",
+        "html",
+        "htm",
+        "txt",
+        "text",
+        "pdf",
+        "xls",
+        "xlsx",
+        "ods",
+        "odt",
+        "doc",
+        "docx",
+        "md",
+        "markdown",
+        "rss",
+        "atom",
+        "ics",
+        "vcf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "zip",
+        "gz",
+        "ndjson",
+        "jsonl",
+        "parquet",
+        "avro",
+        "msgpack",
+    )
 )
 _LANGUAGE = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2}|[-_][A-Z][a-z]{3})?\Z")
 _UPPER_CODE = re.compile(r"[A-Z]{2,3}\Z")
@@ -253,7 +289,13 @@ def operations(root: Node) -> list[Operation]:
                 while unique in taken:
                     unique, n = f"{name}{n}", n + 1
                 param = PathParam(unique, set(child.kinds), child.values, child.role)
-                walk(child, [*parts, "{" + unique + "}" + quote(suffix, safe=_SAFE)], [*params, param], literals, None)
+                walk(
+                    child,
+                    [*parts, "{" + unique + "}" + quote(suffix, safe=_SAFE)],
+                    [*params, param],
+                    literals,
+                    None,
+                )
             else:
                 walk(child, [*parts, quote(key, safe=_SAFE)], params, [*literals, key], key)
 

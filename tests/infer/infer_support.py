@@ -26,7 +26,9 @@ COMBINED = "combined_timed"
 JSON = "json"
 
 
-def run_apilint(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_apilint(
+    *args: str, cwd: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """``python -m apilint ARGS`` with this checkout's apilint first on the path."""
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
     return subprocess.run(
@@ -141,7 +143,15 @@ def nginx_in_front_of(app: Any, folder: Path) -> Iterator[tuple[Client, Logs]]:
     port = free_port()
     (folder / "nginx.conf").write_text(_nginx_conf(folder, port, upstream), encoding="utf-8")
     process = subprocess.Popen(
-        [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")],
+        [
+            NGINX,
+            "-p",
+            str(folder),
+            "-c",
+            str(folder / "nginx.conf"),
+            "-e",
+            str(folder / "error.log"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

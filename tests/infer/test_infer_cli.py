@@ -39,7 +39,13 @@ def test_words_that_are_values_become_an_enum_parameter(tmp_path: Path) -> None:
     lines += [clf("GET", "/api/health", 200), clf("GET", "/api/search?q=x", 200)]
     lines += [clf("GET", "/api/status", 200), clf("POST", "/api/login", 200)]
     paths = inferred(write_log(tmp_path, lines))["paths"]
-    assert sorted(paths) == ["/api/export/{format}", "/api/health", "/api/login", "/api/search", "/api/status"]
+    assert sorted(paths) == [
+        "/api/export/{format}",
+        "/api/health",
+        "/api/login",
+        "/api/search",
+        "/api/status",
+    ]
     (param,) = paths["/api/export/{format}"]["get"]["parameters"]
     assert param["schema"] == {"type": "string", "enum": ["csv", "json", "xml"]}
     assert paths["/api/export/{format}"]["get"]["x-apilint-usage"]["calls"] == 4
