@@ -25,7 +25,7 @@ from apilint.infer.observe import ParamTally, Tally
 from apilint.infer.stamps import iso
 from apilint.infer.templates import Operation, PathParam
 from apilint.traffic.histogram import percentiles
-from apilint.words import is_version
+from apilint.words import is_version, split_words
 
 OPENAPI_VERSION = "3.1.0"
 METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "trace")
@@ -35,6 +35,7 @@ _ENUM_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,31}\Z")
 _SECRET_NAME = re.compile(
     r"(?i)(?:token|secret|password|passwd|pwd|key|signature|sig|auth|session|credential|code)"
 )
+_RESPONSE_CODE = re.compile(r"[1-5]\d\d\Z")
 _FORMATS = {"uuid": "uuid", "date": "date", "date-time": "date-time"}
 
 
@@ -143,9 +144,17 @@ def other_form(path: str) -> str | None:
     return path[:-1] if path.endswith("/") else path + "/"
 
 
-def operation_object(op: Operation, tag: str | None) -> dict[str, Any]:
+def operation_id(method: str, path: str) -> str:
+    """``GET /api/users/{userId}/followers`` -> ``getApiUsersUserIdFollowers``."""
+    words = [w.lower() for w in split_words(path) if w.isalnum()]
+    return method.lower() + "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def operation_object(op: Operation, tag: str | None, op_id: str | None = None) -> dict[str, Any]:
     tally = op.tally
     out: dict[str, Any] = {}
+    if op_id:
+        out["operationId"] = op_id
     if tag:
         out["tags"] = [tag]
     redirect_from = other_form(op.path) if tally.redirected else None
@@ -161,8 +170,10 @@ def operation_object(op: Operation, tag: str | None) -> dict[str, Any]:
     if parameters:
         out["parameters"] = parameters
     out["responses"] = {
-        code: {"description": _phrase(code)} for code in sorted(tally.status, key=int)
-    }
+        code: {"description": _phrase(code)}
+        for code in sorted(tally.status, key=int)
+        if _RESPONSE_CODE.match(code)
+    } or {"default": {"description": "No answer with an HTTP status"}}
     out["x-apilint-usage"] = usage(tally, redirect_from)
     return out
 
@@ -187,9 +198,24 @@ def tags_of(ops: Sequence[Operation]) -> dict[int, str]:
     return out
 
 
+def unique_ids(ops: Sequence[Operation], taken: set[str] | None = None) -> list[str]:
+    """An operationId per operation, unique (``2``, ``3``... appended to a repeat)."""
+    seen = set(taken or ())
+    out = []
+    for op in ops:
+        base = operation_id(op.method, op.path)
+        unique, n = base, 2
+        while unique in seen:
+            unique, n = f"{base}{n}", n + 1
+        seen.add(unique)
+        out.append(unique)
+    return out
+
+
 def build(ops: Sequence[Operation], title: str, source: Source) -> dict[str, Any]:
     """The OpenAPI 3.1 description of ``ops``."""
     tags = tags_of(ops)
+    ids = unique_ids(ops)
     paths: dict[str, dict[str, Any]] = {}
     tag_use: dict[str, list[int]] = {}
     for index, op in enumerate(ops):
@@ -197,7 +223,7 @@ def build(ops: Sequence[Operation], title: str, source: Source) -> dict[str, Any
         tag_use.setdefault(tag, [0, 0])
         tag_use[tag][0] += 1
         tag_use[tag][1] += op.tally.calls
-        paths.setdefault(op.path, {})[op.method.lower()] = operation_object(op, tag)
+        paths.setdefault(op.path, {})[op.method.lower()] = operation_object(op, tag, ids[index])
     for path, item in paths.items():
         paths[path] = {m: item[m] for m in METHOD_ORDER if m in item}
     described = f"{source.requests} requests"

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from apilint.infer.document import METHOD_ORDER, operation_object, tags_of
+from apilint.infer.document import METHOD_ORDER, operation_object, tags_of, unique_ids
 from apilint.infer.observe import Key, Tally, is_marker, unmark
 from apilint.infer.shapes import LeftOut, show_shape, status_mix
 from apilint.infer.templates import Operation, templated
@@ -109,17 +109,22 @@ def merge(api: OpenAPI, tallies: dict[Key, Tally]) -> Merged:
         paths = document["paths"] = {}
     ops = templated(new)
     tags = tags_of(ops)
+    known_ops = [
+        Operation(method, template, [], tally, [])
+        for (method, template), tally in sorted(on_known_paths.items())
+    ]
+    ids = unique_ids([*ops, *known_ops], _operation_ids(paths))
     for index, op in enumerate(ops):
         item = paths.setdefault(op.path, {})
-        added = _added(api, operation_object(op, tags[index]))
+        added = _added(api, operation_object(op, tags[index], ids[index]))
         item[op.method.lower()] = added
         out.added.append(f"{op.method} {op.path}")
-    for (method, template), tally in sorted(on_known_paths.items()):
+    for index, op in enumerate(known_ops, len(ops)):
+        method, template = op.method, op.path
         item = paths.get(template)
         if not isinstance(item, dict):
             continue
-        op = Operation(method, template, [], tally, [])
-        added = _added(api, operation_object(op, None))
+        added = _added(api, operation_object(op, None, ids[index]))
         declared = _declared_path_params(document, item)
         missing = [n for n in _VARIABLE.findall(template) if n not in declared]
         copied = [_sibling_param(item, name, api.is_v2) for name in missing]
@@ -132,6 +137,16 @@ def merge(api: OpenAPI, tallies: dict[Key, Tally]) -> Merged:
         out.added.append(f"{method} {template}")
     _declare_tags(document)
     return out
+
+
+def _operation_ids(paths: dict[str, Any]) -> set[str]:
+    return {
+        operation["operationId"]
+        for item in paths.values()
+        if isinstance(item, dict)
+        for operation in item.values()
+        if isinstance(operation, dict) and isinstance(operation.get("operationId"), str)
+    }
 
 
 def _added(api: OpenAPI, operation: dict[str, Any]) -> dict[str, Any]:

@@ -132,3 +132,36 @@ def test_an_invalid_spec_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert result.stderr.count("\n") == 1 and spec in result.stderr, result.stderr
     missing = run_apilint("infer", "nope.log", cwd=tmp_path)
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_many_slugs_become_one_parameter_but_resources_stay(tmp_path: Path) -> None:
+    slugs = [f"post-number-{word}" for word in "abcdefghijklmnopqrstuvwxy"]
+    lines = [clf("GET", f"/blog/posts/{slug}", 200) for slug in slugs]
+    lines += [clf("GET", f"/api/{name}", 200) for name in ("health", "version", "status")]
+    lines += [clf("GET", "/", 200), clf("GET", "/weird", 999)]
+    document = inferred(write_log(tmp_path, lines))
+    paths = document["paths"]
+    assert sorted(paths) == [
+        "/",
+        "/api/health",
+        "/api/status",
+        "/api/version",
+        "/blog/posts/{post}",
+        "/weird",
+    ]
+    post = paths["/blog/posts/{post}"]["get"]
+    assert post["parameters"][0]["schema"] == {"type": "string"}  # no enum of 25 slugs
+    assert post["x-apilint-usage"]["calls"] == 25
+    assert post["operationId"] == "getBlogPostsPost"
+    assert list(paths["/weird"]["get"]["responses"]) == ["default"]  # 999 is no HTTP status
+    assert paths["/"]["get"]["tags"] == ["root"]
+
+
+def test_output_lints_clean_of_spec_errors_on_every_sample_format(tmp_path: Path) -> None:
+    for name in ("combined.log", "haproxy.log", "alb.log", "nginx.jsonl"):
+        out = tmp_path / f"{name}.yaml"
+        result = run_apilint("infer", "-q", str(TRAFFIC_DATA / name), "-o", str(out), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        lint = run_apilint("lint", "-f", "json", "--fail-on", "never", str(out), cwd=tmp_path)
+        rules = {f["rule"] for f in json.loads(lint.stdout)["findings"]}
+        assert not rules & {"spec-invalid", "path-param-undeclared", "operation-id-unique"}, name

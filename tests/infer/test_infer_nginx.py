@@ -155,6 +155,7 @@ def test_parameters_statuses_and_usage(inferred: tuple[dict[str, Any], str]) -> 
     )
     health = paths["/api/health"]
     assert list(health) == ["get"]  # HEAD folded in, the 405 DELETE left out
+    assert health["get"]["operationId"] == "getApiHealth"
     usage = health["get"]["x-apilint-usage"]
     assert (usage["calls"], usage["head"], usage["status"]) == (4, 1, {"200": 4})
     assert usage["p50_ms"] >= 0 and usage["first_seen"] <= usage["last_seen"]
@@ -234,6 +235,7 @@ def test_merge_into_a_partial_description(logs: Logs, tmp_path: Path) -> None:
         for key, value in item.items():
             assert merged["paths"][path][key] == value
     delete = merged["paths"]["/api/users/{userId}"]["delete"]
+    assert delete["operationId"] == "deleteApiUsersUserId"
     assert delete["tags"] == ["users"]  # as its siblings
     assert "parameters" not in delete  # {userId} is declared on the path item
     lint = run_apilint("lint", "-f", "json", "--fail-on", "never", "merged.yaml", cwd=tmp_path)
