@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote, unquote_plus
 
 from apilint.errors import ConfigError
 from apilint.infer.stamps import Stamp, stamp_reader
@@ -44,9 +44,13 @@ MAX_QUERY_NAMES = 64
 MAX_DISTINCT = 16
 MAX_VALUE_CHARS = 64
 MAX_SEGMENTS = 64
+MAX_WORDS = 1000
+"""Distinct words kept per position (after the same segments before it); more are values."""
 MAX_SAMPLES = 10
 _CACHE_LIMIT = 50_000
 
+WORD = "word"
+"""The kind of a word in a position that has held more than MAX_WORDS distinct ones."""
 MARK = "\x00"
 """Starts a segment key that stands for a value (``"\\x00integer"``), never a literal."""
 
@@ -57,11 +61,16 @@ _DATE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\Z")
 _DATE_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?\Z"
 )
-_NUMBER_WITH_EXTENSION = re.compile(r"(\d+)(\.[A-Za-z0-9]{1,8})\Z")
+_EXTENSION = re.compile(r"([^.]+)(\.[A-Za-z0-9]{1,8})\Z")
 
 
 def marker(kind: str, suffix: str = "") -> str:
     return MARK + kind + (MARK + suffix if suffix else "")
+
+
+_INTEGER_MARK = marker("integer")
+_NUMERIC_SEGMENT = re.compile(r"/\d{1,18}(?=/|\Z)")
+_FOLDED = "/" + MARK + MARK
 
 
 def is_marker(segment: str) -> bool:
@@ -94,21 +103,50 @@ def value_kind(text: str) -> str:
 
 def segment_key(segment: str) -> str:
     """A decoded path segment as it enters a shape: a marker for a value (an id, a UUID, a date,
-    a hash, an opaque token; ``8412.json`` keeps its extension), the segment itself otherwise."""
+    a hash, an opaque token; ``8412.json`` and ``3f9a0c1e77b2.js`` keep their extension), the
+    segment itself otherwise."""
     if segment.isdigit() and len(segment) <= 18:
         return marker("integer")
-    if _UUID.match(segment):
-        return marker("uuid")
-    if _DATE.match(segment):
-        return marker("date")
-    if _DATE_TIME.match(segment):
-        return marker("date-time")
-    if is_value(segment):
-        return marker("string")
-    found = _NUMBER_WITH_EXTENSION.match(segment)
-    if found is not None and len(found.group(1)) <= 18:
-        return marker("integer", found.group(2))
+    kind = _value_kind(segment)
+    if kind is not None:
+        return marker(kind)
+    found = _EXTENSION.match(segment)
+    if found is not None:
+        stem = found.group(1)
+        if stem.isdigit() and len(stem) <= 18:
+            return marker("integer", found.group(2))
+        kind = _value_kind(stem)
+        if kind is not None:
+            return marker(kind, found.group(2))
     return segment
+
+
+def _value_kind(segment: str) -> str | None:
+    if _UUID.match(segment):
+        return "uuid"
+    if _DATE.match(segment):
+        return "date"
+    if _DATE_TIME.match(segment):
+        return "date-time"
+    if is_value(segment):
+        return "string"
+    return None
+
+
+_SEGMENTS: dict[str, str] = {}
+
+
+def _cached_key(segment: str) -> str:
+    """segment_key(), remembered for the words (which repeat); ids are recognised at once."""
+    if (segment.isdigit() and len(segment) <= 18) or segment == _FOLDED[1:]:
+        return _INTEGER_MARK
+    key = _SEGMENTS.get(segment)
+    if key is None:
+        key = segment_key(segment)
+        if len(_SEGMENTS) >= _CACHE_LIMIT:
+            _SEGMENTS.clear()
+        _SEGMENTS[segment] = key
+    return key
 
 
 def shape_of(path: str) -> tuple[str, ...] | None:
@@ -116,7 +154,7 @@ def shape_of(path: str) -> tuple[str, ...] | None:
     parts = path.split("/")[1:]
     if len(parts) > MAX_SEGMENTS:
         return None
-    return tuple(segment_key(unquote(p) if "%" in p else p) for p in parts)
+    return tuple(_cached_key(unquote(p) if "%" in p else p) for p in parts)
 
 
 class ParamTally:
@@ -222,6 +260,7 @@ class Collector:
     no_path: int = 0
     """Requests whose target is no path (``*``, ``host:443``)."""
     _shapes: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    _words: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
 
     @property
     def requests(self) -> int:
@@ -243,6 +282,7 @@ class Collector:
         ceil = math.ceil
         inv = INV_LOG_GAMMA
         number = parsed = timed = unparsed = 0
+        fold = _NUMERIC_SEGMENT.sub
         for number, line in enumerate(lines, 1):
             record = parse(line)
             if record is None:
@@ -257,10 +297,12 @@ class Collector:
                 unparsed += 1
                 self._sample(name, number, line, "the request target is not a path")
                 continue
+            if "/" in path[1:]:
+                path = fold(_FOLDED, path)  # one cache entry for /users/1, /users/2...
             if path in shapes:
                 shape = shapes[path]
             else:
-                shape = shape_of(path)
+                shape = self._shape(path)
                 if len(shapes) >= _CACHE_LIMIT:
                     shapes.clear()
                 shapes[path] = shape
@@ -303,6 +345,34 @@ class Collector:
         self.logs.append(summary)
         return summary
 
+    def _shape(self, path: str) -> tuple[str, ...] | None:
+        """shape_of(), with the words of a position that has held more than MAX_WORDS distinct
+        ones folded into a value marker (file names, slugs: unbounded, and values anyway)."""
+        shape = shape_of(path)
+        if shape is None:
+            return None
+        words = self._words
+        out: list[str] | None = None
+        for index, segment in enumerate(shape):
+            if is_marker(segment) or not segment:
+                continue
+            prefix = shape[:index]
+            seen = words.get(prefix)
+            if seen is None:
+                if len(words) >= _CACHE_LIMIT:
+                    continue
+                seen = words[prefix] = set()
+            if segment in seen:
+                continue
+            if len(seen) < MAX_WORDS:
+                seen.add(segment)
+                continue
+            if out is None:
+                out = list(shape)
+            extension = _EXTENSION.match(segment)
+            out[index] = marker(WORD, extension.group(2) if extension else "")
+        return tuple(out) if out is not None else shape
+
     def _sample(self, name: str, number: int, line: str, reason: str) -> None:
         if len(self.samples) < MAX_SAMPLES:
             self.samples.append(Sample(name, number, mask(line), reason))
@@ -315,7 +385,12 @@ def _count_query(tally: Tally, query: str, ok: bool) -> None:
     if not query:
         return
     seen: dict[str, int] = {}
-    for name, text in parse_qsl(query, keep_blank_values=True):
+    for part in query.split("&"):
+        name, _, text = part.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in text or "+" in text:
+            text = unquote_plus(text)
         if not name:
             continue
         param = tally.query.get(name)

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from apilint.infer.observe import Key, Tally, is_marker, marker, unmark
+from apilint.infer.observe import WORD, Key, Tally, is_marker, marker, unmark
 from apilint.words import singular, split_words
 
 MANY = 20
@@ -75,6 +75,7 @@ FORMATS = frozenset(
     )
 )
 _LANGUAGE = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2}|[-_][A-Z][a-z]{3})?\Z")
+_EXTENSION = re.compile(r"([^.]+)(\.[A-Za-z0-9]{1,8})\Z")
 _UPPER_CODE = re.compile(r"[A-Z]{2,3}\Z")
 PARAM = "param"
 _SAFE = "!$&'()*+,;=:@-._~"
@@ -158,23 +159,47 @@ def _has_param_child(node: Node) -> bool:
     return any(is_marker(key) for key in node.children)
 
 
-def _words_to_merge(node: Node) -> tuple[list[str], str]:
+def _structure(node: Node) -> tuple[object, ...]:
+    """The shape of a subtree without its methods and query parameters."""
+    return tuple(
+        sorted(
+            ((key if not is_marker(key) else marker(PARAM, unmark(key)[1])), _structure(child))
+            for key, child in node.children.items()
+        )
+    )
+
+
+def _extension(word: str) -> str:
+    found = _EXTENSION.match(word)
+    return found.group(2) if found else ""
+
+
+def _words_to_merge(node: Node) -> list[tuple[list[str], str, str]]:
+    """Groups of literal children to merge: (words, role, suffix)."""
     words = [k for k in node.children if k and not is_marker(k)]
     if len(words) < 2:
-        return [], ""
+        return []
     role = _role(words)
     if role:
         signatures = {_signature(node.children[w]) for w in words}
         if len(signatures) == 1:
-            return words, role
-    if len(words) >= MANY and not any(_has_param_child(node.children[w]) for w in words):
+            return [(words, role, "")]
+    if len(words) < MANY:
+        return []
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(_extension(word), []).append(word)
+    out = []
+    for suffix, group in groups.items():
+        if len(group) < MANY or any(_has_param_child(node.children[w]) for w in group):
+            continue
         counts: dict[tuple[object, ...], int] = {}
-        for w in words:
-            signature = _signature(node.children[w])
-            counts[signature] = counts.get(signature, 0) + 1
-        if max(counts.values()) >= MANY_SHARE * len(words):
-            return words, "many"
-    return [], ""
+        for w in group:
+            structure = _structure(node.children[w])
+            counts[structure] = counts.get(structure, 0) + 1
+        if max(counts.values()) >= MANY_SHARE * len(group):
+            out.append((group, "many", suffix))
+    return out
 
 
 def template(node: Node) -> None:
@@ -191,28 +216,38 @@ def template(node: Node) -> None:
             node.children[param_key] = child
         else:
             _merge(existing, child)
+    for key in [k for k in node.children if is_marker(k)]:
+        param = node.children[key]
+        if WORD in param.kinds:
+            # The position held too many words to keep: the ones kept are values too.
+            suffix = unmark(key)[1]
+            param.role = "many"
+            param.kinds.discard(WORD)
+            param.kinds.add("string")
+            for word in [w for w in node.children if w and not is_marker(w)]:
+                if _extension(word) == suffix:
+                    _merge(param, node.children.pop(word))
     for child in node.children.values():
         template(child)
-    words, role = _words_to_merge(node)
-    if not words:
-        return
-    merged = Node(values={}, role=role)
-    for word in words:
-        child = node.children.pop(word)
-        assert merged.values is not None
-        merged.values[word] = child.calls()
-        child_values = child.values
-        child.values = None
-        _merge(merged, child)
-        child.values = child_values
-    merged.kinds.add("string")
-    param_key = marker(PARAM, "")
-    existing = node.children.get(param_key)
-    if existing is not None:
-        _merge(merged, existing)
-        merged.role = "many"
-    node.children[param_key] = merged
-    template(merged)
+    groups = _words_to_merge(node)
+    for words, role, suffix in groups:
+        merged = Node(values={}, role=role)
+        for word in words:
+            child = node.children.pop(word)
+            assert merged.values is not None
+            merged.values[word] = child.calls()
+            child_values = child.values
+            child.values = None
+            _merge(merged, child)
+            child.values = child_values
+        merged.kinds.add("string")
+        param_key = marker(PARAM, suffix)
+        existing = node.children.get(param_key)
+        if existing is not None:
+            _merge(merged, existing)
+            merged.role = "many"
+        node.children[param_key] = merged
+        template(merged)
 
 
 # -- from the tree to operations -----------------------------------------------------------------

@@ -165,3 +165,17 @@ def test_output_lints_clean_of_spec_errors_on_every_sample_format(tmp_path: Path
         lint = run_apilint("lint", "-f", "json", "--fail-on", "never", str(out), cwd=tmp_path)
         rules = {f["rule"] for f in json.loads(lint.stdout)["findings"]}
         assert not rules & {"spec-invalid", "path-param-undeclared", "operation-id-unique"}, name
+
+
+def test_a_position_with_too_many_words_is_a_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apilint.infer.observe
+
+    monkeypatch.setattr(apilint.infer.observe, "MAX_WORDS", 5)
+    names = [f"bundle{chr(97 + i)}x" for i in range(26)]
+    lines = [clf("GET", "/assets/app.css", 200)]
+    lines += [clf("GET", f"/assets/{name}.js", 200) for name in names]
+    paths = inferred(write_log(tmp_path, lines))["paths"]
+    assert sorted(paths) == ["/assets/app.css", "/assets/{asset}.js"]
+    assert paths["/assets/{asset}.js"]["get"]["x-apilint-usage"]["calls"] == 26
