@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from apilint.infer.run import Inference
 from apilint.traffic.cli import LOG_FORMAT_CHOICES
 from apilint.traffic.logformats import TIME_UNITS
 
@@ -94,8 +95,13 @@ def infer(
             from apilint.errors import ApilintError
 
             raise ApilintError(f"cannot write: {exc.strerror or exc}", file=str(output)) from None
-    if quiet:
-        return
+    if not quiet:
+        _summary(result, spec, output)
+    if result.interrupted:
+        sys.exit(130)
+
+
+def _summary(result: Inference, spec: str | None, output: Path | None) -> None:
     for note in result.notes:
         click.echo(f"apilint: note: {note}", err=True)
     if result.left_out:

@@ -257,6 +257,8 @@ class Collector:
     unparsed: int = 0
     overflow: int = 0
     """Requests of shapes past MAX_SHAPES, counted only."""
+    interrupted: bool = False
+    """Ctrl-C stopped the reading; what was read is described."""
     no_path: int = 0
     """Requests whose target is no path (``*``, ``host:443``)."""
     _shapes: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
@@ -283,66 +285,68 @@ class Collector:
         inv = INV_LOG_GAMMA
         number = parsed = timed = unparsed = 0
         fold = _NUMERIC_SEGMENT.sub
-        for number, line in enumerate(lines, 1):
-            record = parse(line)
-            if record is None:
-                if line.strip():
+        try:
+            for number, line in enumerate(lines, 1):
+                record = parse(line)
+                if record is None:
+                    if line.strip():
+                        unparsed += 1
+                        self._sample(name, number, line, explain(line))
+                    continue
+                method, target, status, ms = record
+                path = request_path(target)
+                if path is None:
+                    self.no_path += 1
                     unparsed += 1
-                    self._sample(name, number, line, explain(line))
-                continue
-            method, target, status, ms = record
-            path = request_path(target)
-            if path is None:
-                self.no_path += 1
-                unparsed += 1
-                self._sample(name, number, line, "the request target is not a path")
-                continue
-            if "/" in path[1:]:
-                path = fold(_FOLDED, path)  # one cache entry for /users/1, /users/2...
-            if path in shapes:
-                shape = shapes[path]
-            else:
-                shape = self._shape(path)
-                if len(shapes) >= _CACHE_LIMIT:
-                    shapes.clear()
-                shapes[path] = shape
-            parsed += 1
-            if shape is None:
-                self.overflow += 1
-                continue
-            key = (method, shape)
-            tally = tallies.get(key)
-            if tally is None:
-                if len(tallies) >= MAX_SHAPES:
+                    self._sample(name, number, line, "the request target is not a path")
+                    continue
+                if "/" in path[1:]:
+                    path = fold(_FOLDED, path)  # one cache entry for /users/1, /users/2...
+                if path in shapes:
+                    shape = shapes[path]
+                else:
+                    shape = self._shape(path)
+                    if len(shapes) >= _CACHE_LIMIT:
+                        shapes.clear()
+                    shapes[path] = shape
+                parsed += 1
+                if shape is None:
                     self.overflow += 1
                     continue
-                tally = tallies[key] = Tally()
-            tally.calls += 1
-            ok = status[0] in "123"
-            if ok:
-                tally.ok += 1
-            counts = tally.status
-            counts[status] = counts.get(status, 0) + 1
-            if ms is not None:
-                timed += 1
-                index = ceil(log(ms) * inv) if MIN_MS <= ms <= MAX_MS else bucket(ms)
-                hist = tally.hist
-                hist[index] = hist.get(index, 0) + 1
-            moment = stamp(line)
-            if moment is not None:
-                if tally.first is None or moment < tally.first:
-                    tally.first = moment
-                if tally.last is None or moment > tally.last:
-                    tally.last = moment
-            cut = target.find("?")
-            if cut >= 0:
-                _count_query(tally, target[cut + 1 :], ok)
-        summary.lines = number
-        summary.requests = parsed
-        summary.unparsed = unparsed
-        summary.timed = timed
-        self.unparsed += unparsed
-        self.logs.append(summary)
+                key = (method, shape)
+                tally = tallies.get(key)
+                if tally is None:
+                    if len(tallies) >= MAX_SHAPES:
+                        self.overflow += 1
+                        continue
+                    tally = tallies[key] = Tally()
+                tally.calls += 1
+                ok = status[0] in "123"
+                if ok:
+                    tally.ok += 1
+                counts = tally.status
+                counts[status] = counts.get(status, 0) + 1
+                if ms is not None:
+                    timed += 1
+                    index = ceil(log(ms) * inv) if MIN_MS <= ms <= MAX_MS else bucket(ms)
+                    hist = tally.hist
+                    hist[index] = hist.get(index, 0) + 1
+                moment = stamp(line)
+                if moment is not None:
+                    if tally.first is None or moment < tally.first:
+                        tally.first = moment
+                    if tally.last is None or moment > tally.last:
+                        tally.last = moment
+                cut = target.find("?")
+                if cut >= 0:
+                    _count_query(tally, target[cut + 1 :], ok)
+        finally:  # also when interrupted: what was read counts
+            summary.lines = number
+            summary.requests = parsed
+            summary.unparsed = unparsed
+            summary.timed = timed
+            self.unparsed += unparsed
+            self.logs.append(summary)
         return summary
 
     def _shape(self, path: str) -> tuple[str, ...] | None:
@@ -461,32 +465,38 @@ def collect(
         check_readable(name)
     collector = collector or Collector()
     empty: list[str] = []
-    for name in logs:
-        shown = display(name)
-        with open_log(name, notes) as lines:
-            read, sample = _head(lines)
-            if not sample:
-                empty.append(shown)
-                continue
-            fmt: LogFormat
-            if log_format == AUTO:
-                fmt = detect(sample, options, shown)
-            else:
-                fmt = FORMATS[log_format]
-                check_explicit(fmt, sample, options, shown)
-            parse = fmt.parser(sample, options)
+    try:
+        for name in logs:
+            shown = display(name)
+            with open_log(name, notes) as lines:
+                read, sample = _head(lines)
+                if not sample:
+                    empty.append(shown)
+                    continue
+                fmt: LogFormat
+                if log_format == AUTO:
+                    fmt = detect(sample, options, shown)
+                else:
+                    fmt = FORMATS[log_format]
+                    check_explicit(fmt, sample, options, shown)
+                parse = fmt.parser(sample, options)
 
-            def explain(line: str, fmt: LogFormat = fmt) -> str:
-                return fmt.explain(line, options)
+                def explain(line: str, fmt: LogFormat = fmt) -> str:
+                    return fmt.explain(line, options)
 
-            collector.feed(
-                shown,
-                fmt.name,
-                itertools.chain(read, lines),
-                parse,
-                explain,
-                stamp_reader(fmt.name),
-            )
+                collector.feed(
+                    shown,
+                    fmt.name,
+                    itertools.chain(read, lines),
+                    parse,
+                    explain,
+                    stamp_reader(fmt.name),
+                )
+    except KeyboardInterrupt:
+        if collector.requests == 0:
+            raise
+        collector.interrupted = True
+        notes.append("interrupted: the description covers the requests read until then")
     if not collector.logs:
         if len(empty) == 1:
             raise LogError(

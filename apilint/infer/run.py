@@ -37,6 +37,7 @@ class Inference:
     notes: list[str]
     documented: int = 0
     """With ``--spec``: requests of operations the description already has."""
+    interrupted: bool = False
 
 
 def infer(logs: Sequence[str], options: InferOptions = InferOptions()) -> Inference:
@@ -84,11 +85,17 @@ def infer(logs: Sequence[str], options: InferOptions = InferOptions()) -> Infere
             left_out,
             notes,
             documented=merged.documented,
+            interrupted=collector.interrupted,
         )
     ops = templated(cleaned.tallies)
     document = build(ops, options.title, source)
     return Inference(
-        document, collector.requests, [f"{op.method} {op.path}" for op in ops], left_out, notes
+        document,
+        collector.requests,
+        [f"{op.method} {op.path}" for op in ops],
+        left_out,
+        notes,
+        interrupted=collector.interrupted,
     )
 
 
