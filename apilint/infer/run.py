@@ -48,6 +48,11 @@ def infer(logs: Sequence[str], options: InferOptions = InferOptions()) -> Infere
         from apilint.traffic.matcher import load_spec
 
         api = load_spec(options.spec)  # before reading gigabytes of logs
+        paths = api.data.get("paths", {})
+        if not isinstance(paths, dict):
+            from apilint.errors import LoadError
+
+            raise LoadError("'paths' is not a mapping: nothing to merge into", file=options.spec)
     notes: list[str] = []
     collector = collect(logs, options.log_format, options.parse, notes)
     if collector.unparsed:

@@ -179,3 +179,34 @@ def test_a_position_with_too_many_words_is_a_value(
     paths = inferred(write_log(tmp_path, lines))["paths"]
     assert sorted(paths) == ["/assets/app.css", "/assets/{asset}.js"]
     assert paths["/assets/{asset}.js"]["get"]["x-apilint-usage"]["calls"] == 26
+
+
+def test_merge_into_swagger_2(tmp_path: Path) -> None:
+    write_log(tmp_path, [clf("GET", "/v1/pets/7", 200), clf("GET", "/v1/pets?limit=3", 200)])
+    (tmp_path / "swagger.yaml").write_text(
+        "swagger: '2.0'\n"
+        "info: {title: Pets, version: '1'}\n"
+        "basePath: /v1\n"
+        "paths:\n"
+        "  /pets:\n"
+        "    get:\n"
+        "      responses: {'200': {description: Pets}}\n"
+    )
+    result = run_apilint("infer", "access.log", "--spec", "swagger.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    document = yaml.safe_load(result.stdout)
+    assert document["paths"]["/pets"] == {"get": {"responses": {"200": {"description": "Pets"}}}}
+    added = document["paths"]["/pets/{petId}"]["get"]
+    assert added["x-apilint-inferred"] is True
+    assert added["parameters"] == [
+        {"name": "petId", "in": "path", "required": True, "type": "integer"}
+    ]
+    lint = run_apilint(
+        "lint", "-f", "json", "--fail-on", "never", "-", cwd=tmp_path, stdin=result.stdout
+    )
+    assert "spec-invalid" not in {f["rule"] for f in json.loads(lint.stdout)["findings"]}
+    (tmp_path / "nopaths.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: [1]\n"
+    )
+    bad = run_apilint("infer", "access.log", "--spec", "nopaths.yaml", cwd=tmp_path)
+    assert bad.returncode == 2 and "'paths' is not a mapping" in bad.stderr
