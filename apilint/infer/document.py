@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import unquote
 
 from apilint.infer.observe import ParamTally, Tally
 from apilint.infer.stamps import iso
@@ -194,7 +195,7 @@ def tags_of(ops: Sequence[Operation]) -> dict[int, str]:
         tag = next((s for s in segments[prefix:] if s and "{" not in s and not is_version(s)), None)
         if tag is None:
             tag = next((s for s in reversed(segments[:prefix]) if s and "{" not in s), "root")
-        out[index] = tag
+        out[index] = unquote(tag)
     return out
 
 

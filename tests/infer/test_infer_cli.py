@@ -210,3 +210,32 @@ def test_merge_into_swagger_2(tmp_path: Path) -> None:
     )
     bad = run_apilint("infer", "access.log", "--spec", "nopaths.yaml", cwd=tmp_path)
     assert bad.returncode == 2 and "'paths' is not a mapping" in bad.stderr
+
+
+def test_percent_encoding_is_decoded_and_odd_paths_stay_valid(tmp_path: Path) -> None:
+    lines = [
+        clf("GET", "/caf%C3%A9s/1", 200),
+        clf("GET", "/caf%C3%A9s/2", 200),
+        clf("GET", "/caf%C3%A9s/3", 200),
+        clf("GET", "/files/a%2Fb", 200),
+        clf("GET", "/files/%7Bbraces%7D", 200),
+        clf("GET", "/odd/:colon/@at/~tilde", 200),
+        clf("GET", "/emoji/%F0%9F%98%80", 200),
+        clf("GET", "/double//slash", 200),
+    ]
+    out = tmp_path / "api.yaml"
+    result = run_apilint(
+        "infer", "-q", str(write_log(tmp_path, lines)), "-o", str(out), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    paths = yaml.safe_load(out.read_text())["paths"]
+    assert (
+        "/caf%C3%A9s/{caf\u00e9Id}" in paths
+        or "/caf%C3%A9s/{cafeId}" in paths
+        or any(p.startswith("/caf%C3%A9s/{") for p in paths)
+    )
+    assert "/files/a%2Fb" in paths and "/files/%7Bbraces%7D" in paths
+    lint = run_apilint("lint", "-f", "json", "--fail-on", "never", str(out), cwd=tmp_path)
+    assert lint.returncode == 0, lint.stderr
+    rules = {f["rule"] for f in json.loads(lint.stdout)["findings"]}
+    assert not rules & {"spec-invalid", "path-param-undeclared"}
