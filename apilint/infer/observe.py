@@ -85,19 +85,34 @@ def unmark(segment: str) -> tuple[str, str]:
 
 def value_kind(text: str) -> str:
     """What a query value is: integer, number, boolean, uuid, date, date-time or string."""
-    if _INTEGER.match(text):
-        return "integer"
-    if _NUMBER.match(text):
-        return "number"
-    lower = text.lower()
-    if lower in ("true", "false"):
-        return "boolean"
-    if _UUID.match(text):
+    kind = _KINDS.get(text)
+    if kind is None:
+        kind = _value_kind_of(text)
+        if len(text) <= 40:
+            if len(_KINDS) >= _CACHE_LIMIT:
+                _KINDS.clear()
+            _KINDS[text] = kind
+    return kind
+
+
+_KINDS: dict[str, str] = {}
+
+
+def _value_kind_of(text: str) -> str:
+    first = text[:1]
+    if first.isdigit() or first == "-":
+        if _INTEGER.match(text):
+            return "integer"
+        if _NUMBER.match(text):
+            return "number"
+        if _DATE.match(text):
+            return "date"
+        if _DATE_TIME.match(text):
+            return "date-time"
+    if len(text) == 36 and _UUID.match(text):
         return "uuid"
-    if _DATE.match(text):
-        return "date"
-    if _DATE_TIME.match(text):
-        return "date-time"
+    if text.lower() in ("true", "false"):
+        return "boolean"
     return "string"
 
 
