@@ -14,7 +14,8 @@ In this order:
    405, or a scanner's probe never answered with a 2xx (a dot-file such as ``/.env`` or
    ``/.git/config`` but not ``/.well-known/...``, ``..`` segments, server-side script
    extensions such as ``.php``, WordPress's ``wp-*`` directories, ``cgi-bin``, markup or quotes
-   in a segment). Then the methods of the remaining paths answered only 405 (Method Not
+   in a segment), and the files browsers and crawlers ask a site's root for (``/robots.txt``,
+   ``/favicon.ico``...). Then the methods of the remaining paths answered only 405 (Method Not
    Allowed).
 
 What is left out is returned, for the command to list.
@@ -37,6 +38,21 @@ _SCRIPT_EXTENSIONS = re.compile(
     r"sqlite|db|mdb|log|save|backup|tar|tgz|rar|7z)\Z",
     re.IGNORECASE,
 )
+SITE_FILES = frozenset(
+    {
+        "robots.txt",
+        "sitemap.xml",
+        "favicon.ico",
+        "humans.txt",
+        "ads.txt",
+        "app-ads.txt",
+        "crossdomain.xml",
+        "browserconfig.xml",
+        "site.webmanifest",
+        "apple-touch-icon.png",
+    }
+)
+"""Files at the root of a site that browsers and crawlers ask for."""
 _PROBE_CHARS = re.compile(r"[<>\"'\\`{}|^\x00-\x1f\x7f]")
 
 
@@ -170,6 +186,8 @@ def clean(tallies: dict[Key, Tally]) -> Cleaned:
             reason = "only refused (404/405): not a path the server has"
         elif looks_like_probe(shape) and not any(code.startswith("2") for code in status):
             reason = "a scanner's probe, never answered with a 2xx"
+        elif len(shape) == 1 and shape[0].lower() in SITE_FILES:
+            reason = "a file for browsers and crawlers, not an API operation"
         if reason:
             shown = sorted(methods)[0] if len(methods) == 1 else "*"
             out.left_out.append(

@@ -239,3 +239,10 @@ def test_percent_encoding_is_decoded_and_odd_paths_stay_valid(tmp_path: Path) ->
     assert lint.returncode == 0, lint.stderr
     rules = {f["rule"] for f in json.loads(lint.stdout)["findings"]}
     assert not rules & {"spec-invalid", "path-param-undeclared"}
+
+
+def test_site_files_are_no_operations(tmp_path: Path) -> None:
+    lines = [clf("GET", "/robots.txt", 200), clf("GET", "/favicon.ico", 200)]
+    lines += [clf("GET", "/api/robots.txt", 200), clf("GET", "/items", 200)]
+    paths = inferred(write_log(tmp_path, lines))["paths"]
+    assert sorted(paths) == ["/api/robots.txt", "/items"]

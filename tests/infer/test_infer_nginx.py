@@ -22,6 +22,8 @@ pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (a
 
 EXAMPLE = ROOT / "examples" / "thoughts"
 SCANNER_PROBES = ["/.env", "/wp-login.php", "/.git/config", "/admin.php", "/cgi-bin/test.cgi"]
+# Not scanners, but no API operation either (the service answers them 404 too).
+SITE_FILES = ["/favicon.ico", "/robots.txt"]
 
 
 def _thoughts_app() -> Any:
@@ -94,7 +96,7 @@ def _traffic(client: Client) -> None:
     assert send("DELETE", "/api/thoughts/1/likes/2", None, grace)[0] == 204
     assert send("POST", "/api/logout", None, grace)[0] == 204
     send("GET", "/api/nope")
-    for probe in SCANNER_PROBES:
+    for probe in [*SCANNER_PROBES, *SITE_FILES]:
         send("GET", probe)
 
 
@@ -181,7 +183,7 @@ def test_noise_is_left_out_and_listed(inferred: tuple[dict[str, Any], str]) -> N
     paths = set(document["paths"])
     assert not any(".env" in p or "php" in p or "cgi" in p or "nope" in p for p in paths)
     assert "/api/users/abc" not in paths
-    for probe in [*SCANNER_PROBES, "/api/nope", "/api/users/abc"]:
+    for probe in [*SCANNER_PROBES, *SITE_FILES, "/api/nope", "/api/users/abc"]:
         assert f" {probe} (1 requests: 404 ×1)" in stderr, stderr
     assert "DELETE /api/health (1 requests: 405 ×1): only 405" in stderr
     assert "1 OPTIONS requests left out" in stderr
