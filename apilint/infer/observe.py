@@ -375,7 +375,7 @@ class Collector:
         for index, segment in enumerate(shape):
             if is_marker(segment) or not segment:
                 continue
-            prefix = shape[:index]
+            prefix = shape[:index] if out is None else tuple(out[:index])
             seen = words.get(prefix)
             if seen is None:
                 if len(words) >= _CACHE_LIMIT:
