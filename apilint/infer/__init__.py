@@ -12,5 +12,6 @@ The pipeline, one module each, lowest layer first:
   the remaining paths into templates (:mod:`~apilint.infer.templates`);
 - :mod:`~apilint.infer.document` writes the OpenAPI 3.1 description, or merges into an existing
   one (:mod:`~apilint.infer.merge`);
-- :mod:`~apilint.infer.cli` is the ``apilint infer`` command.
+- :mod:`~apilint.infer.run` puts it together (logs in, a description out) and
+  :mod:`~apilint.infer.cli` is the ``apilint infer`` command.
 """

@@ -9,8 +9,10 @@ The shapes go into a tree, one level per segment, and the tree is templated bott
   * two or more siblings, all file formats (``json``, ``xml``, ``csv``...), all language tags
     (``en``, ``pt-BR``) or all upper-case codes (``EUR``, ``USD``), whose subtrees look alike
     (same methods, same frequent query parameters, same continuations): an ``enum`` of them;
-  * ``MANY`` or more siblings, nine in ten of them with subtrees that look alike and none followed
-    by an id (a segment followed by an id names a collection): slugs, user names, file names;
+  * ``MANY`` or more siblings with the same extension (or none), nine in ten of them with
+    subtrees of the same structure and none followed by an id (a segment followed by an id names a
+    collection): slugs, user names, file names (``/assets/{asset}.js``);
+  * every word of a position that held more than ``observe.MAX_WORDS`` distinct ones;
 - a literal word next to a parameter stays literal (``/users/me`` beside ``/users/{userId}``), as
   OpenAPI matches concrete paths first; so does the empty last segment of a trailing slash.
 
