@@ -114,8 +114,9 @@ def _summary(result: Inference, spec: str | None, output: Path | None) -> None:
         if len(result.left_out) > MAX_LISTED:
             click.echo(f"  ... and {len(result.left_out) - MAX_LISTED} more", err=True)
     what = "added" if spec is not None else "inferred"
+    count = len(result.operations)
     summary = (
-        f"apilint: infer: {len(result.operations)} operations {what} "
+        f"apilint: infer: {count} operation{'' if count == 1 else 's'} {what} "
         f"from {result.requests} requests"
     )
     if spec is not None:

@@ -127,7 +127,7 @@ def merge(api: OpenAPI, tallies: dict[Key, Tally]) -> Merged:
         added = _added(api, operation_object(op, None, ids[index]))
         declared = _declared_path_params(document, item)
         missing = [n for n in _VARIABLE.findall(template) if n not in declared]
-        copied = [_sibling_param(item, name, api.is_v2) for name in missing]
+        copied = [_sibling_param(document, item, name, api.is_v2) for name in missing]
         if copied:
             added["parameters"] = [*copied, *added.get("parameters", [])]
         sibling_tags = _sibling_tags(item)
@@ -199,14 +199,21 @@ def _declared_path_params(document: dict[str, Any], item: dict[str, Any]) -> set
     }
 
 
-def _sibling_param(item: dict[str, Any], name: str, v2: bool) -> dict[str, Any]:
+def _sibling_param(
+    document: dict[str, Any], item: dict[str, Any], name: str, v2: bool
+) -> dict[str, Any]:
     for method in METHOD_ORDER:
         operation = item.get(method)
         if not isinstance(operation, dict) or operation.get("x-apilint-inferred"):
             continue
         for param in operation.get("parameters") or []:
-            if isinstance(param, dict) and param.get("name") == name and param.get("in") == "path":
-                return copy.deepcopy(param)
+            resolved = _local(document, param)
+            if (
+                isinstance(resolved, dict)
+                and resolved.get("name") == name
+                and resolved.get("in") == "path"
+            ):
+                return copy.deepcopy(param)  # as written, $ref and all
     if v2:
         return {"name": name, "in": "path", "required": True, "type": "string"}
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}

@@ -246,3 +246,26 @@ def test_site_files_are_no_operations(tmp_path: Path) -> None:
     lines += [clf("GET", "/api/robots.txt", 200), clf("GET", "/items", 200)]
     paths = inferred(write_log(tmp_path, lines))["paths"]
     assert sorted(paths) == ["/api/robots.txt", "/items"]
+
+
+def test_merge_copies_the_path_parameters_siblings_declare(tmp_path: Path) -> None:
+    write_log(tmp_path, [clf("DELETE", "/pets/7", 204), clf("GET", "/pets/7", 200)])
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: Pets, version: '1'}\n"
+        "paths:\n"
+        "  /pets/{petId}:\n"
+        "    get:\n"
+        "      tags: [pets]\n"
+        "      parameters: [{$ref: '#/components/parameters/PetId'}]\n"
+        "      responses: {'200': {description: A pet}}\n"
+        "components:\n"
+        "  parameters:\n"
+        "    PetId: {name: petId, in: path, required: true, schema: {type: integer}}\n"
+    )
+    result = run_apilint("infer", "access.log", "--spec", "api.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    added = yaml.safe_load(result.stdout)["paths"]["/pets/{petId}"]["delete"]
+    assert added["parameters"] == [{"$ref": "#/components/parameters/PetId"}]
+    assert added["tags"] == ["pets"] and added["x-apilint-inferred"] is True
+    assert "1 operation added from 2 requests (1 of them to operations" in result.stderr
