@@ -32,6 +32,7 @@ def fail(message: str) -> None:
 
 LAZY_COMMANDS = {
     "contract": "apilint.cli.contract:contract",
+    "infer": "apilint.cli.infer:infer",
     "traffic": "apilint.cli.traffic:traffic",
 }
 """Commands whose modules import heavy dependencies (Schemathesis...) only when they run."""
