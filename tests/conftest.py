@@ -79,8 +79,10 @@ def run_cli(
     env: dict[str, str] | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``apilint ARGS`` as a real process (python -m apilint)."""
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    """Run ``apilint ARGS`` as a real process (python -m apilint) of this checkout, wherever
+    ``cwd`` is (an installed apilint elsewhere on the machine must not answer instead)."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    full_env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": path, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "apilint", *args],
         cwd=cwd,
