@@ -32,8 +32,7 @@ from apilint.core.errors import ApilintError
 from apilint.core.pointer import Pointer, encode, lookup
 from apilint.documents.loader import Document
 from apilint.documents.openapi import _SCHEMA_LISTS, _SCHEMA_MAPS, _SCHEMA_SINGLES, Node, OpenAPI
-from apilint.lint.checks.spec import _a
-from apilint.lint.checks.spec import _json_type as json_type
+from apilint.lint.schema_errors import a, closest_branch, json_type
 
 
 class Direction(enum.Enum):
@@ -418,7 +417,7 @@ def _short(value: Any, limit: int = 60) -> str:
 
 def _json_type(value: Any) -> str:
     kind = json_type(value)
-    return kind if value is None else _a(kind)
+    return kind if value is None else a(kind)
 
 
 _MISSING_ONE = "missing required property "
@@ -466,31 +465,6 @@ def _merge_missing(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _closest_branch(error: Any) -> list[Any] | None:
-    """The oneOf/anyOf alternative the value comes closest to: not one rejected for its very
-    type, then the one with the fewest errors."""
-    branches = [b for b in (getattr(error.kind, "context", None) or []) if b]
-    if not branches:
-        return None
-    here = list(error.instance_path)
-
-    def wrong_kind(branch: list[Any]) -> bool:
-        return any(
-            type(e.kind).__name__ in ("Type", "Enum", "Constant") and list(e.instance_path) == here
-            for e in branch
-        )
-
-    def score(branch: list[Any]) -> tuple[bool, int, int]:
-        # The alternative meant is the one whose errors lie deepest: an example of the
-        # single-select variant fails that variant inside an option, and every other variant
-        # at the top (a missing required member, an unknown one, another enum value).
-        shallow = sum(1 for e in branch if len(e.instance_path) <= len(here) + 1)
-        return (wrong_kind(branch), shallow, len(branch))
-
-    best = min(branches, key=score)
-    return None if wrong_kind(best) else best
-
-
 def _describe(error: Any, depth: int = 0) -> list[Problem]:
     path = tuple(error.instance_path)
     kind = type(error.kind).__name__
@@ -522,7 +496,7 @@ def _describe(error: Any, depth: int = 0) -> list[Problem]:
         ] or [Problem(path, "has properties the schema does not allow")]
     if kind in ("OneOfNotValid", "AnyOf"):
         which = "oneOf" if kind == "OneOfNotValid" else "anyOf"
-        branch = _closest_branch(error) if depth < 4 else None
+        branch = closest_branch(error) if depth < 4 else None
         if branch is not None:
             note = f" (in the closest of its {which} alternatives)"
             return [

@@ -23,6 +23,14 @@ from apilint.core.errors import LoadError
 from apilint.documents.openapi import Node, Result, supported_version
 from apilint.http.methods import HTTP_METHODS
 from apilint.lint.checks import Context, check
+from apilint.lint.schema_errors import (
+    a,
+    branches,
+    closest_branch,
+    json_type,
+    kind_name,
+    only_ref_required,
+)
 
 _SCHEMA_DIRS = {"2.0": "v2.0", "3.0": "v3.0", "3.1": "v3.1", "3.2": "v3.2"}
 
@@ -65,38 +73,16 @@ def schema_errors(validator: Any, instance: Any) -> list[Any]:
         ) from None
 
 
-def _kind_name(error: Any) -> str:
-    return type(error.kind).__name__
-
-
-def _only_ref_required(branch: list[Any]) -> bool:
-    """A oneOf branch that failed only because the value is not a Reference Object."""
-    return all(
-        _kind_name(e) == "Required" and getattr(e.kind, "property", None) == "$ref" for e in branch
-    )
-
-
-_VARIANT_MISMATCH = ("Enum", "Constant", "Type", "FalseSchema")
-
-
-def _branch_score(branch: list[Any]) -> tuple[int, int, int]:
-    # A branch that fails on an enum/const/type is usually written for another variant (a path
-    # parameter's branch checked against a query parameter); prefer branches that only miss or
-    # misname members, then the one whose errors are deepest, then the one with fewest errors.
-    mismatches = sum(1 for e in branch if _kind_name(e) in _VARIANT_MISMATCH)
-    deepest = max(len(e.instance_path) for e in branch)
-    return (mismatches, -deepest, len(branch))
-
-
 def _leaf_errors(error: Any, depth: int = 0) -> list[Any]:
-    if _kind_name(error) in ("OneOfNotValid", "AnyOf") and depth < 20:
-        branches = [b for b in getattr(error.kind, "context", []) or [] if b]
-        candidates = [b for b in branches if not _only_ref_required(b)]
+    if kind_name(error) in ("OneOfNotValid", "AnyOf") and depth < 20:
+        candidates = [b for b in branches(error) if not only_ref_required(b)]
         if candidates:
             merged = _alternatives(candidates)
             if merged is not None:
                 return [merged]
-            best = min(candidates, key=_branch_score)
+            best = closest_branch(error, variants=True)
+            if best is None:
+                return [error]
             out: list[Any] = []
             for sub in best:
                 out.extend(_leaf_errors(sub, depth + 1))
@@ -120,7 +106,7 @@ def _alternatives(branches: list[list[Any]]) -> _Alternatives | None:
     one message naming all the options says more than any single branch."""
     enum_errors: list[Any] = []
     for branch in branches:
-        found = [e for e in branch if _kind_name(e) in ("Enum", "Constant")]
+        found = [e for e in branch if kind_name(e) in ("Enum", "Constant")]
         if len(found) != 1:
             break
         enum_errors.append(found[0])
@@ -129,13 +115,13 @@ def _alternatives(branches: list[list[Any]]) -> _Alternatives | None:
         if len(paths) == 1:
             options: list[Any] = []
             for e in enum_errors:
-                if _kind_name(e) == "Enum":
+                if kind_name(e) == "Enum":
                     options.extend(getattr(e.kind, "options", []) or [])
                 else:
                     options.append(getattr(e.kind, "expected_value", None))
             texts = list(dict.fromkeys(json.dumps(o) for o in options))
             return _Alternatives("Enum", paths.pop(), texts, enum_errors[0].instance)
-    if all(len(b) == 1 and _kind_name(b[0]) == "Required" for b in branches):
+    if all(len(b) == 1 and kind_name(b[0]) == "Required" for b in branches):
         paths = {tuple(b[0].instance_path) for b in branches}
         if len(paths) == 1:
             names = [json.dumps(getattr(b[0].kind, "property", "?")) for b in branches]
@@ -223,7 +209,7 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
                     )
                 )
             continue
-        kind = _kind_name(leaf)
+        kind = kind_name(leaf)
         if kind == "Required":
             prop = getattr(leaf.kind, "property", "?")
             out.append((path, f"{object_kind(path)}: missing required property '{prop}'"))
@@ -241,8 +227,8 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
             out.append(
                 (
                     path,
-                    f"{owner}: {_member(path)} must be {_a(types)}, "
-                    f"found {_json_type(leaf.instance)}",
+                    f"{owner}: {_member(path)} must be {a(types)}, "
+                    f"found {json_type(leaf.instance)}",
                 )
             )
         elif kind == "Enum":
@@ -274,27 +260,6 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
         else:
             out.append((path, f"{object_kind(path)}: {leaf.message}"))
     return out
-
-
-def _a(types: str) -> str:
-    article = "an" if types[:1] in "aeiou" else "a"
-    return f"{article} {types}" if " or " not in types else types
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 @check("openapi_schema")
