@@ -226,6 +226,13 @@ def _common_selection(function: F) -> F:
     help="Lint files in this many processes (default: the number of CPUs). The report is the "
     "same whatever the number.",
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where results of unchanged files are kept (default: .apilint_cache beside the config "
+    "file, or in the working directory).",
+)
+@click.option("--no-cache", is_flag=True, help="Lint every file again; read and write no cache.")
 def lint(
     specs: tuple[str, ...],
     formats: tuple[str, ...],
@@ -252,6 +259,8 @@ def lint(
     changed_since: str | None,
     skip_non_openapi: bool,
     jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
     from apilint.lint.parallel import LinterSettings
@@ -286,6 +295,7 @@ def lint(
         load_options=load_options,
         allow_remote_refs=allow_remote_refs,
         ref_root=ref_root,
+        cache_dir=None if no_cache else _cache_dir(cache_dir, config, quiet),
     )
     linter = settings.build()
     files = _files_to_lint(specs, config.exclude, changed_since, skip_non_openapi, quiet)
@@ -311,6 +321,32 @@ def lint(
     if code == 0 and report_stale_baseline and stale:
         code = 1
     sys.exit(code)
+
+
+def _cache_dir(given: Path | None, config: Any, quiet: bool) -> Path | None:
+    """The cache folder to use, or None (with a note) when it cannot be written."""
+    from apilint.lint.cache import DEFAULT_DIR
+
+    if given is not None:
+        folder = given
+    elif config.source is not None:
+        folder = Path(config.source).parent / DEFAULT_DIR
+    else:
+        folder = Path(DEFAULT_DIR)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        if not quiet:
+            click.echo(
+                f"apilint: note: the cache folder {folder} cannot be written "
+                f"({exc.strerror or exc}); linting without a cache",
+                err=True,
+            )
+        return None
+    return folder
 
 
 def _lint_all(

@@ -20,11 +20,12 @@ from apilint.core.errors import ApilintError, ConfigError
 from apilint.core.findings import Finding, Severity
 from apilint.core.globs import file_glob, glob_regex
 from apilint.core.pointer import encode
-from apilint.documents.loader import Document, LoadOptions, load_document
+from apilint.documents.loader import Document, LoadOptions, display_name, load_document
 from apilint.documents.openapi import MISSING, TARGETS, Node, OpenAPI, Result
 from apilint.documents.refs import Resolver
 from apilint.http.methods import HTTP_METHODS
 from apilint.lint import checks
+from apilint.lint.cache import Cache
 from apilint.lint.checks import CheckFunction, Context
 from apilint.lint.jsonpath import evaluate
 from apilint.lint.rulesets import (
@@ -136,6 +137,8 @@ class Linter:
             self.config.allow_remote_refs if allow_remote_refs is None else allow_remote_refs
         )
         self.ref_root = ref_root or self.config.ref_root
+        self.cache: Cache | None = None
+        """Where lint_one keeps and finds results of unchanged files (None: no cache)."""
         self.rules = self._activate(select, extend_select, ignore, severities)
         self._overrides = [
             (
@@ -265,6 +268,14 @@ class Linter:
         return self.lint_document(doc)
 
     def lint_document(self, doc: Document) -> tuple[list[Finding], list[str]]:
+        findings, notes, _ = self.lint_document_sources(doc)
+        return findings, notes
+
+    def lint_document_sources(
+        self, doc: Document
+    ) -> tuple[list[Finding], list[str], list[Path] | None]:
+        """Findings and notes, and the other files the description read through $refs (None
+        when it read a remote one: then the outcome depends on more than files)."""
         api = OpenAPI.open(
             doc,
             options=self.load_options,
@@ -296,7 +307,15 @@ class Linter:
                 f"{doc.name}: {len(resolver.skipped_remote)} remote $ref(s) not fetched "
                 "(use --allow-remote-refs to follow them)"
             )
-        return self._findings(raw, doc), notes
+        sources: list[Path] | None = []
+        for other in resolver.documents.values():
+            if other is doc:
+                continue
+            if sources is not None and other.path.is_absolute() and other.path.is_file():
+                sources.append(other.path)
+            else:
+                sources = None
+        return self._findings(raw, doc), notes, sources
 
     def _run_rule(
         self,
@@ -530,9 +549,22 @@ FileOutcome = tuple[list[Finding], list[str], ApilintError | None]
 def lint_one(
     linter: Linter, name: str, text: str | None = None, display: str | None = None
 ) -> FileOutcome:
-    """Lint one file (or ``text`` shown as ``display``), catching its error."""
+    """Lint one file (or ``text`` shown as ``display``), catching its error; a file unchanged
+    since the cache saw it is not linted again."""
+    cache = linter.cache if text is None else None
     try:
-        findings, notes = linter.lint_file(Path(name), text=text, name=display)
+        if cache is None:
+            findings, notes = linter.lint_file(Path(name), text=text, name=display)
+            return findings, notes, None
+        path = Path(os.path.abspath(name))
+        shown = display or display_name(path)
+        hit = cache.get(path, shown)
+        if hit is not None:
+            return hit[0], hit[1], None
+        doc = load_document(path, name=shown, options=linter.load_options)
+        findings, notes, sources = linter.lint_document_sources(doc)
+        if sources is not None:
+            cache.put(path, shown, findings, notes, sources)
     except ApilintError as exc:
         return [], [], exc
     return findings, notes, None

@@ -37,9 +37,11 @@ class LinterSettings:
     load_options: LoadOptions | None = None
     allow_remote_refs: bool | None = None
     ref_root: Path | None = None
+    cache_dir: Path | None = None
+    """Where unchanged files' results are kept (None: no cache)."""
 
     def build(self) -> Linter:
-        return Linter(
+        linter = Linter(
             self.config,
             select=self.select,
             extend_select=self.extend_select,
@@ -48,6 +50,11 @@ class LinterSettings:
             allow_remote_refs=self.allow_remote_refs,
             ref_root=self.ref_root,
         )
+        if self.cache_dir is not None:
+            from apilint.lint.cache import Cache, settings_key
+
+            linter.cache = Cache(self.cache_dir, settings_key(linter))
+        return linter
 
 
 _worker_linter: Linter | None = None
