@@ -33,6 +33,7 @@ def fail(message: str) -> None:
 LAZY_COMMANDS = {
     "contract": "apilint.contract.cli:contract",
     "traffic": "apilint.traffic.cli:traffic",
+    "diff": "apilint.diff.cli:diff",
 }
 """Commands whose modules import heavy dependencies (Schemathesis...) only when they run."""
 

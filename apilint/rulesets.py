@@ -316,7 +316,7 @@ def _documented_rule(
     )
 
 
-COMMANDS = ("lint", "contract", "traffic")
+COMMANDS = ("lint", "contract", "traffic", "diff")
 
 
 @cache

@@ -81,6 +81,7 @@ FORMATS: dict[str, str] = {
     "junit": "apilint.reporters.junit",
     "github": "apilint.reporters.github",
     "statistics": "apilint.reporters.statistics",
+    "markdown": "apilint.reporters.markdown",
 }
 
 
