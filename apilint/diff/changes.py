@@ -42,8 +42,12 @@ class Changes:
         doc: Document,
         ptr: Pointer,
         severity: Severity | None = None,
+        *,
+        context: str = "",
     ) -> None:
-        key: ChangeKey = (rule, id(doc), ptr, message)
+        """Record a change. ``context``: the start of the message that only says how the place
+        was reached; one place reached from two schemas is one change, with the first message."""
+        key: ChangeKey = (rule, id(doc), ptr, message.removeprefix(context))
         change = self.by_key.get(key)
         if change is None:
             change = self.by_key[key] = Change(rule, message, doc, ptr, severity=severity)

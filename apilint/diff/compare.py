@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from apilint.diff.changes import Changes
 from apilint.diff.schemas import REQUEST, RESPONSE, SchemaComparer
+from apilint.diff.unchanged import Unchanged
 from apilint.findings import Severity
 from apilint.openapi import MISSING, Node, OpenAPI, Operation, server_urls
 
@@ -74,7 +75,8 @@ class Comparison:
         self.new = new
         self.options = options or Options()
         self.changes = Changes()
-        self.schemas = SchemaComparer(old, new, self.changes)
+        self.unchanged = Unchanged(old.root, new.root)
+        self.schemas = SchemaComparer(old, new, self.changes, self.unchanged)
         self.notes: list[str] = []
 
     def run(self) -> Changes:
@@ -207,7 +209,25 @@ class Comparison:
         where = new_op.path_item
         self.changes.add("trailing-slash-changed", head + text, *_at(where), severity=severity)
 
+    def _same(self, old_op: Operation, new_op: Operation) -> bool:
+        """Nothing of the operation changed (its object, the path item's parameters, the
+        document's security when the operation has none of its own)."""
+        same = self.unchanged.same
+        old_item, new_item = old_op.path_item, new_op.path_item
+        return (
+            same(old_op.node.doc, old_op.value, new_op.node.doc, new_op.value)
+            and same(
+                old_item.doc, old_item.get("parameters"), new_item.doc, new_item.get("parameters")
+            )
+            and (
+                "security" in new_op.value
+                or self.old.data.get("security") == self.new.data.get("security")
+            )
+        )
+
     def _operation(self, old_op: Operation, new_op: Operation) -> None:
+        if self._same(old_op, new_op):
+            return
         old_id, new_id = old_op.operation_id, new_op.operation_id
         if old_id and new_id and old_id != new_id:
             self.changes.add(
@@ -298,14 +318,15 @@ class Comparison:
             if before.get("required") is not True and new_param.get("required") is True:
                 self.changes.add(
                     "request-parameter-became-required",
-                    f"{label}: {key[0]} parameter '{name}' became required",
+                    f"{_scope(label, new_param, self.new)}{key[0]} parameter '{name}' "
+                    "became required",
                     *_at(new_param.child("required")),
                 )
             self.schemas.compare(
                 _parameter_schema(self.old, before),
                 _parameter_schema(self.new, new_param),
                 REQUEST,
-                f"{label} {key[0]} parameter '{name}'",
+                f"{_scope(label, new_param, self.new)}{key[0]} parameter '{name}'",
             )
 
     # -- bodies -----------------------------------------------------------------------------
@@ -321,7 +342,7 @@ class Comparison:
             state = "is new and required" if old_body is None else "became required"
             self.changes.add(
                 "request-body-required",
-                f"{label}: the request body {state}",
+                f"{_scope(label, new_body, self.new)}request body {state}",
                 *_at(new_body.child("required")),
             )
         if old_body is None:
@@ -333,11 +354,13 @@ class Comparison:
             if gone and not self.old.is_v2 and not self.new.is_v2:
                 self.changes.add(
                     "request-media-type-removed",
-                    f"{label}: request body media type '{kind}' was removed",
+                    f"{_scope(label, node, self.old)}request body media type '{kind}' was removed",
                     *_at(node),
                 )
         for old_schema, new_schema, kind in _pairs(old_media, new_media):
-            what = f"{label} request body" + (f" ({kind})" if kind else "")
+            what = f"{_scope(label, new_body, self.new)}request body" + (
+                f" ({kind})" if kind else ""
+            )
             self.schemas.compare(old_schema, new_schema, REQUEST, what)
 
     def _responses(self, old_op: Operation, new_op: Operation) -> None:
@@ -365,11 +388,14 @@ class Comparison:
                 if both_v3 and kind and new_media and kind not in new_media:
                     self.changes.add(
                         "response-media-type-removed",
-                        f"{label}: response {code} media type '{kind}' was removed",
+                        f"{_scope(label, node, self.old)}response {code} media type "
+                        f"'{kind}' was removed",
                         *_at(node),
                     )
             for old_schema, new_schema, kind in _pairs(old_media, new_media):
-                what = f"{label} response {code}" + (f" ({kind})" if kind else "")
+                what = f"{_scope(label, new_response, self.new)}response {code}" + (
+                    f" ({kind})" if kind else ""
+                )
                 self.schemas.compare(old_schema, new_schema, RESPONSE, what)
 
     # -- security ---------------------------------------------------------------------------
@@ -409,6 +435,12 @@ class Comparison:
 
 def _at(node: Node) -> tuple[Any, Any]:
     return node.doc, node.ptr
+
+
+def _scope(label: str, node: Node, api: OpenAPI) -> str:
+    """``"GET /x "`` for what is written in the operation itself; nothing for what a shared
+    component holds (its finding lists the operations that use it)."""
+    return f"{label} " if node.doc is api.root and node.ptr[:1] == ("paths",) else ""
 
 
 def _version(api: OpenAPI) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apilint.diff.changes import ChangeKey, Changes
+from apilint.diff.unchanged import Unchanged
+from apilint.findings import Severity
 from apilint.openapi import MISSING, Node, OpenAPI
 from apilint.pointer import Pointer
 
@@ -115,7 +117,10 @@ def _accepts(types: frozenset[str], kind: str) -> bool:
 class SchemaComparer:
     """Compares schemas of two descriptions, recording changes in ``changes``."""
 
-    def __init__(self, old: OpenAPI, new: OpenAPI, changes: Changes) -> None:
+    def __init__(
+        self, old: OpenAPI, new: OpenAPI, changes: Changes, unchanged: Unchanged | None = None
+    ) -> None:
+        self.unchanged = unchanged or Unchanged(old.root, new.root)
         self.old = old
         self.new = new
         self.changes = changes
@@ -209,6 +214,8 @@ class SchemaComparer:
         ("request body", "response 200 property 'id'")."""
         if old.value is MISSING or new.value is MISSING or depth > MAX_DEPTH:
             return
+        if self.unchanged.same(old.doc, old.value, new.doc, new.value):
+            return
         o = self.view(self.old, old)
         n = self.view(self.new, new)
         if n.node.ptr != new.ptr or n.node.doc is not new.doc:
@@ -255,6 +262,7 @@ class SchemaComparer:
                         f"{_types(frozenset(lost))} is no longer accepted",
                         where.doc,
                         where.ptr,
+                        context=what,
                     )
             else:
                 gained = sorted(t for t in n.types if not _accepts(o.types, t))
@@ -265,13 +273,16 @@ class SchemaComparer:
                         f"{_types(frozenset(gained))} may now be returned",
                         where.doc,
                         where.ptr,
+                        context=what,
                     )
             if not (o.types & n.types) and not (
                 "integer" in o.types | n.types and "number" in o.types | n.types
             ):
                 return False
         if direction == REQUEST and o.nullable and not n.nullable and (o.types or n.types):
-            self.changes.add(rule, f"{what}: null is no longer accepted", where.doc, where.ptr)
+            self.changes.add(
+                rule, f"{what}: null is no longer accepted", where.doc, where.ptr, context=what
+            )
         if o.format and n.format and o.format != n.format:
             pair = (o.format, n.format) if direction == REQUEST else (n.format, o.format)
             if pair not in _WIDER_FORMATS:
@@ -281,6 +292,7 @@ class SchemaComparer:
                     f"{what}: format changed from '{o.format}' to '{n.format}'",
                     fmt.doc,
                     fmt.ptr,
+                    context=what,
                 )
         return True
 
@@ -298,6 +310,7 @@ class SchemaComparer:
                     f"{what}: enum {noun} {_values(lost)} no longer accepted",
                     where.doc,
                     where.ptr,
+                    context=what,
                 )
         else:
             known = {_key(v) for v in o.enum}
@@ -309,6 +322,7 @@ class SchemaComparer:
                     f"{what}: new enum {noun} {_values(added)} may be returned",
                     where.doc,
                     where.ptr,
+                    context=what,
                 )
 
     def _bounds(self, o: View, n: View, direction: str, what: str) -> None:
@@ -338,11 +352,16 @@ class SchemaComparer:
                     continue
                 keyword = (new_bound or old_bound).keyword  # type: ignore[union-attr]
                 where = n.node.child(keyword) if keyword in n.node.value else n.node
+                # A bound set where there was none often writes down a limit the server always
+                # had: probably, not certainly, a break.
+                newly_set = direction == REQUEST and old_bound is None
                 self.changes.add(
                     rule,
                     f"{what}: {kind} limit {verb} ({_text(old_bound)} -> {_text(new_bound)})",
                     where.doc,
                     where.ptr,
+                    severity=Severity.WARNING if newly_set else None,
+                    context=what,
                 )
 
     def _properties(self, o: View, n: View, direction: str, what: str, depth: int) -> None:
@@ -357,6 +376,7 @@ class SchemaComparer:
                     f"{label} {state}",
                     new_prop.doc,
                     new_prop.ptr,
+                    context=what,
                 )
             if old_prop is None:
                 continue
@@ -370,6 +390,7 @@ class SchemaComparer:
                             f"{label} is no longer required",
                             new_prop.doc,
                             new_prop.ptr,
+                            context=what,
                         )
                     if new_view.nullable and not old_view.nullable:
                         self.changes.add(
@@ -377,6 +398,7 @@ class SchemaComparer:
                             f"{label} may now be null",
                             new_prop.doc,
                             new_prop.ptr,
+                            context=what,
                         )
             self.compare(old_prop, new_prop, direction, label, depth + 1)
         for name in n.required - set(n.properties):
@@ -387,6 +409,7 @@ class SchemaComparer:
                     f"{what} property '{name}' is new and required",
                     where.doc,
                     where.ptr,
+                    context=what,
                 )
         if direction == RESPONSE and not n.alternatives and n.properties:
             for name, old_prop in o.properties.items():
@@ -397,6 +420,7 @@ class SchemaComparer:
                     f"{what} property '{name}' was removed",
                     old_prop.doc,
                     old_prop.ptr,
+                    context=what,
                 )
 
     def _alternatives(self, o: View, n: View, direction: str, what: str, depth: int) -> None:
