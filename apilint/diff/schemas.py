@@ -219,7 +219,7 @@ class SchemaComparer:
         o = self.view(self.old, old)
         n = self.view(self.new, new)
         if n.node.ptr != new.ptr or n.node.doc is not new.doc:
-            what = _component_name(n.node.ptr, direction) or what
+            what = _component_name(n.node, self.new, direction) or what
         key = (id(o.node.doc), o.node.ptr, id(n.node.doc), n.node.ptr, direction)
         done = self._done.get(key)
         if done is not None:
@@ -439,8 +439,15 @@ def _types(types: frozenset[str]) -> str:
     return "/".join(sorted(types))
 
 
-def _component_name(ptr: Pointer, direction: str) -> str | None:
-    """``response schema 'User'`` for a schema reached through a $ref to a component."""
+def _component_name(node: Node, api: OpenAPI, direction: str) -> str | None:
+    """``response schema 'User'`` for a schema reached through a $ref to a component (or to
+    another file), so that its findings read the same from every operation that uses it."""
+    ptr = node.ptr
+    if node.doc is not api.root:
+        where = node.doc.name.replace("\\", "/").rsplit("/", 1)[-1]
+        return (
+            f"{direction} schema '{ptr[-1]}' in {where}" if ptr else f"{direction} schema {where}"
+        )
     if len(ptr) == 3 and ptr[:2] == ("components", "schemas"):
         return f"{direction} schema '{ptr[2]}'"
     if len(ptr) == 2 and ptr[0] == "definitions":
