@@ -46,7 +46,7 @@ def _line(finding: Finding) -> str:
 def _heading(report: Report) -> str:
     counts = report.summary
     titles = _TITLES.get(report.command, _DEFAULT_TITLES)
-    parts = [f"{counts[s.label]} {titles[s].lower()}" for s in _ORDER if counts[s.label]]
+    parts = [_count(counts[s.label], titles[s]) for s in _ORDER if counts[s.label]]
     files = len(report.files)
     noun = "file" if files == 1 else "files"
     if not report.findings:
@@ -56,6 +56,14 @@ def _heading(report: Report) -> str:
 
 
 _ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def _count(count: int, title: str) -> str:
+    """``1 error``, ``2 errors``, ``1 breaking change``, ``3 possibly breaking``, ``2 info``."""
+    words = title.lower()
+    if count == 1 and words.endswith("s") and words not in ("info",):
+        words = words[:-1]
+    return f"{count} {words}"
 
 
 def render(report: Report) -> str:
