@@ -287,6 +287,9 @@ class Comparison:
                         f"{label}: {where} parameter '{old_param.get('name')}' was renamed to "
                         f"'{new_param.get('name')}'",
                         *_at(new_param.child("name")),
+                        # Optional on both sides: old clients are not refused, their value is
+                        # ignored: probably a break.
+                        severity=None if new_param.get("required") is True else Severity.WARNING,
                     )
                     continue
                 removed[gone[0]], added[new_here[0]] = old_param, new_param

@@ -185,7 +185,13 @@ paths:
             "request-parameter-location-changed",
             Severity.ERROR,
         ),
-        ("name: sort,", "name: order,", "request-parameter-renamed", Severity.ERROR),
+        ("name: sort,", "name: order,", "request-parameter-renamed", Severity.WARNING),
+        (
+            "name: sort, in: query,",
+            "name: order, in: query, required: true,",
+            "request-parameter-renamed",
+            Severity.ERROR,
+        ),
         ("type: integer, maximum: 100", "type: string", "request-type-changed", Severity.ERROR),
     ],
 )
