@@ -330,6 +330,7 @@ class Comparison:
                 _parameter_schema(self.new, new_param),
                 REQUEST,
                 f"{_scope(label, new_param, self.new)}{key[0]} parameter '{name}'",
+                path_parameter=key[0] == "path",
             )
 
     # -- bodies -----------------------------------------------------------------------------

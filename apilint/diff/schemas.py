@@ -125,7 +125,7 @@ class SchemaComparer:
         self.new = new
         self.changes = changes
         self._views: dict[tuple[int, Pointer], View] = {}
-        self._done: dict[tuple[int, Pointer, int, Pointer, str], set[ChangeKey]] = {}
+        self._done: dict[tuple[int, Pointer, int, Pointer, str, bool], set[ChangeKey]] = {}
 
     # -- views ------------------------------------------------------------------------------
 
@@ -209,7 +209,16 @@ class SchemaComparer:
 
     # -- comparison -------------------------------------------------------------------------
 
-    def compare(self, old: Node, new: Node, direction: str, what: str, depth: int = 0) -> None:
+    def compare(
+        self,
+        old: Node,
+        new: Node,
+        direction: str,
+        what: str,
+        depth: int = 0,
+        *,
+        path_parameter: bool = False,
+    ) -> None:
         """Compare the schemas at ``old`` and ``new``; ``what`` names the place for messages
         ("request body", "response 200 property 'id'")."""
         if old.value is MISSING or new.value is MISSING or depth > MAX_DEPTH:
@@ -220,7 +229,7 @@ class SchemaComparer:
         n = self.view(self.new, new)
         if n.node.ptr != new.ptr or n.node.doc is not new.doc:
             what = _component_name(n.node, self.new, direction) or what
-        key = (id(o.node.doc), o.node.ptr, id(n.node.doc), n.node.ptr, direction)
+        key = (id(o.node.doc), o.node.ptr, id(n.node.doc), n.node.ptr, direction, path_parameter)
         done = self._done.get(key)
         if done is not None:
             self.changes.replay(done)
@@ -228,11 +237,13 @@ class SchemaComparer:
         collector = self.changes.start()
         self._done[key] = collector
         try:
-            self._compare(o, n, direction, what, depth)
+            self._compare(o, n, direction, what, depth, path_parameter)
         finally:
             self.changes.stop(collector)
 
-    def _compare(self, o: View, n: View, direction: str, what: str, depth: int) -> None:
+    def _compare(
+        self, o: View, n: View, direction: str, what: str, depth: int, path_parameter: bool
+    ) -> None:
         if not isinstance(o.node.value, dict) or not isinstance(n.node.value, dict):
             return
         if "$ref" in o.node.value or "$ref" in n.node.value:
@@ -240,7 +251,7 @@ class SchemaComparer:
         if not self._types(o, n, direction, what):
             return  # a different kind of value: its members are not worth comparing
         self._enum(o, n, direction, what)
-        self._bounds(o, n, direction, what)
+        self._bounds(o, n, direction, what, path_parameter)
         self._properties(o, n, direction, what, depth)
         if o.items is not None and n.items is not None:
             self.compare(o.items, n.items, direction, f"{what} items", depth + 1)
@@ -325,7 +336,9 @@ class SchemaComparer:
                     context=what,
                 )
 
-    def _bounds(self, o: View, n: View, direction: str, what: str) -> None:
+    def _bounds(
+        self, o: View, n: View, direction: str, what: str, path_parameter: bool = False
+    ) -> None:
         for kind, (new_lower, new_upper) in n.bounds.items():
             old_lower, old_upper = o.bounds.get(kind, (None, None))
             if direction == REQUEST:
@@ -350,6 +363,9 @@ class SchemaComparer:
             ):
                 if not changed:
                     continue
+                trivial = new_bound is not None and new_bound.value <= 1
+                if path_parameter and kind == "length" and new_bound is new_lower and trivial:
+                    continue  # a path segment is never empty: minLength 1 changes nothing
                 keyword = (new_bound or old_bound).keyword  # type: ignore[union-attr]
                 where = n.node.child(keyword) if keyword in n.node.value else n.node
                 # A bound set where there was none often writes down a limit the server always

@@ -493,3 +493,11 @@ def test_swagger_2_against_openapi_3(tmp_path: Path) -> None:
     findings, notes = diff_paths(old_path, new_path)
     assert rules(findings) == ["response-property-removed"]
     assert any("Swagger 2.0" in note and "OpenAPI 3.0.3" in note for note in notes)
+
+
+def test_min_length_one_on_a_path_parameter_changes_nothing(tmp_path: Path) -> None:
+    new = USERS.replace("schema: {type: integer}", "schema: {type: string, minLength: 1}")
+    old = USERS.replace("schema: {type: integer}", "schema: {type: string}")
+    assert diff_specs(tmp_path, old, new) == []
+    longer = USERS.replace("schema: {type: integer}", "schema: {type: string, minLength: 3}")
+    assert rules(diff_specs(tmp_path, old, longer)) == ["request-constraint-tightened"]
