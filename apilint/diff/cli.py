@@ -231,8 +231,8 @@ def _against_base(
     import subprocess
 
     from apilint.diff.run import compare_pair
-    from apilint.diff.sides import Side, checkout, repository, resolve_rev
-    from apilint.errors import ApilintError, LoadError
+    from apilint.diff.sides import MissingAtRevision, Side, checkout, repository, resolve_rev
+    from apilint.errors import ApilintError
     from apilint.git_changes import changed_files, specs_to_lint
 
     cwd = Path.cwd()
@@ -253,11 +253,8 @@ def _against_base(
         try:
             with checkout(rev, name, cwd, settings.ref_root, commit=commit) as old:
                 findings, notes, shown = compare_pair(old, old.path, new, Path(name), settings)
-        except LoadError as exc:
-            if "no such file at" in exc.message:
-                result.notes.append(f"{name} is new since {rev}: nothing to compare")
-                continue
-            result.errors.append(exc)
+        except MissingAtRevision:
+            result.notes.append(f"{name} is new since {rev}: nothing to compare")
             continue
         except ApilintError as exc:
             result.errors.append(exc)

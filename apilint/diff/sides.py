@@ -22,6 +22,10 @@ from apilint.errors import ConfigError, LoadError
 GIT_TIMEOUT = 60.0
 
 
+class MissingAtRevision(LoadError):
+    """The path names nothing at that revision (a description added since)."""
+
+
 @dataclass(frozen=True)
 class Side:
     """One side as the user named it, and where it is on disk."""
@@ -134,7 +138,7 @@ def checkout(
     kind = _object_type(commit, in_repo, top)
     shown = f"{rev}:{inner}"
     if kind is None:
-        raise LoadError(f"no such file at {rev}", file=given or shown)
+        raise MissingAtRevision(f"no such file at {rev}", file=given or shown)
     folder = target if kind == "tree" else target.parent
     if ref_root is not None:
         folder = Path(os.path.normpath(real_cwd / ref_root))

@@ -77,7 +77,11 @@ def test_base_and_framework_from_config(repo: Path) -> None:
         "rules:\n  trailing-slash-changed: {options: {framework: starlette}}\n"
         "ignore: [path-removed]\n"
     )
+    (repo / "api" / "extra.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n"
+    )
     result = diff_cli("--base", "HEAD", cwd=repo)
+    assert "apilint: note: api/extra.yaml is new since HEAD: nothing to compare" in result.stderr
     lines = result.stdout.splitlines()
     assert any("warning trailing-slash-changed" in line and "307" in line for line in lines), result
     assert not any("path-removed" in line for line in lines)
