@@ -26,6 +26,8 @@ MAX_DEPTH = 48
 """Schema nesting followed at most (recursive schemas stop at the first repeated pair anyway)."""
 
 _WIDER_FORMATS = frozenset({("int32", "int64"), ("float", "double")})
+_SAME_FORMATS = frozenset({frozenset({"byte", "base64"})})
+"""Names of one format: OpenAPI's ``byte`` is base64 text, which some descriptions spell so."""
 _BOUNDS: tuple[tuple[str, str, str], ...] = (
     # (kind, lower keyword, upper keyword)
     ("length", "minLength", "maxLength"),
@@ -294,7 +296,12 @@ class SchemaComparer:
             self.changes.add(
                 rule, f"{what}: null is no longer accepted", where.doc, where.ptr, context=what
             )
-        if o.format and n.format and o.format != n.format:
+        if (
+            o.format
+            and n.format
+            and o.format != n.format
+            and frozenset({o.format, n.format}) not in _SAME_FORMATS
+        ):
             pair = (o.format, n.format) if direction == REQUEST else (n.format, o.format)
             if pair not in _WIDER_FORMATS:
                 fmt = n.node.child("format") if "format" in n.node.value else n.node

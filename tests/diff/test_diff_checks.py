@@ -282,6 +282,13 @@ USER_SCHEMA = (
         ("id: {type: integer}", "id: {type: number}", "response-type-changed", Severity.ERROR),
         ("nick: {type: string}", "nick: {type: string, maxLength: 10}", None, None),
         ("id: {type: integer}", "id: {type: integer, format: int32}", None, None),
+        ("nick: {type: string}", "nick: {type: string, format: date}", None, None),
+        (
+            "nick: {type: string}",
+            "nick: {type: string, format: byte}",
+            None,
+            None,
+        ),
     ],
 )
 def test_response_schema_changes(
@@ -501,3 +508,24 @@ def test_min_length_one_on_a_path_parameter_changes_nothing(tmp_path: Path) -> N
     assert diff_specs(tmp_path, old, new) == []
     longer = USERS.replace("schema: {type: integer}", "schema: {type: string, minLength: 3}")
     assert rules(diff_specs(tmp_path, old, longer)) == ["request-constraint-tightened"]
+
+
+@pytest.mark.parametrize(
+    ("old_format", "new_format", "expected"),
+    [
+        ("byte", "base64", []),
+        ("int32", "int64", []),
+        ("date", "date-time", ["request-type-changed"]),
+        ("int64", "int32", ["request-type-changed"]),
+    ],
+)
+def test_request_format_changes(
+    tmp_path: Path, old_format: str, new_format: str, expected: list[str]
+) -> None:
+    kind = "integer" if old_format.startswith("int") else "string"
+    old, new = _schema_pair(
+        f"{{type: {kind}, format: {old_format}}}",
+        f"{{type: {kind}, format: {new_format}}}",
+        "request",
+    )
+    assert rules(diff_specs(tmp_path, old, new)) == expected
