@@ -34,6 +34,7 @@ LAZY_COMMANDS = {
     "contract": "apilint.cli.contract:contract",
     "infer": "apilint.cli.infer:infer",
     "traffic": "apilint.cli.traffic:traffic",
+    "diff": "apilint.cli.diff:diff",
 }
 """Commands whose modules import heavy dependencies (Schemathesis...) only when they run."""
 

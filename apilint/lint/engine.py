@@ -351,7 +351,9 @@ class Linter:
 
     def _suppressions(self, resolver: Resolver) -> Suppressions:
         found = Suppressions(
-            known_rules=frozenset(self.ruleset.rules) | frozenset(self.ruleset.aliases),
+            known_rules=frozenset(self.ruleset.rules)
+            | frozenset(self.ruleset.aliases)
+            | other_command_rules(),  # diff/contract/traffic ids silence their own findings
             active_rules=frozenset(r.id for r in self.rules)
             | frozenset(alias for r in self.rules for alias in r.rule.aliases),
         )

@@ -147,6 +147,7 @@ _COMMAND_TITLES = {
     "lint": "apilint lint",
     "contract": "apilint contract",
     "traffic": "apilint traffic",
+    "diff": "apilint diff",
 }
 
 
@@ -186,7 +187,7 @@ def rules_markdown(rules: list[Rule]) -> str:
         for title, body in (("What it does", docs.what), ("Why it matters", docs.why)):
             if body:
                 out += [f"**{title}.** {' '.join(body.split())}", ""]
-        language = "yaml" if rule.command == "lint" else "text"
+        language = "yaml" if rule.command in ("lint", "diff") else "text"
         for title, body in (("Example of the problem", docs.bad), ("Fixed", docs.good)):
             if body:
                 out += [f"{title}:", "", f"```{language}", body.rstrip(), "```", ""]

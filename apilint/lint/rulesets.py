@@ -332,7 +332,7 @@ def _documented_rule(
     )
 
 
-COMMANDS = ("lint", "contract", "traffic")
+COMMANDS = ("lint", "contract", "traffic", "diff")
 
 
 @cache

@@ -67,6 +67,7 @@ FORMATS: dict[str, str] = {
     "junit": "apilint.reports.junit",
     "github": "apilint.reports.github",
     "statistics": "apilint.reports.statistics",
+    "markdown": "apilint.reports.markdown",
 }
 
 
