@@ -236,21 +236,217 @@ _MERGE_KEY = object()
 def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
     """Parse one YAML document; raise LoadError with the line of the problem."""
     parser = _EventParser(text)
-    max_depth = min(limits.max_depth, PARSER_MAX_DEPTH)
-    positions: dict[int, Any] = {}
-    duplicates: list[tuple[tuple[str | int, ...], Position]] = []
-    anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, expanded size, depth)
-    open_anchors: set[str] = set()
-    stack: list[_Frame] = []
-    expanded = 0
-    documents = 0
-    root: Any = None
-    have_root = False
+    builder = _Builder(filename, limits)
+    try:
+        builder.run(parser)
+    except yaml.MarkedYAMLError as exc:
+        raise _marked_error(exc, filename, limits) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, filename) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(f"invalid YAML: {exc}", file=filename) from None
+    except _Unreadable as exc:  # e.g. an integer with more digits than Python converts
+        message = str(exc)
+        if "integer string conversion" in message:
+            message = "a number with more digits than can be read (the limit is about 4,300)"
+        mark = getattr(exc.event, "start_mark", None)
+        if mark is not None:
+            raise _error(f"unreadable value: {message}", mark, filename) from None
+        raise LoadError(f"unreadable value: {message}", file=filename) from None
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    if not builder.have_root:
+        raise LoadError("the file is empty", file=filename)
+    return YamlData(builder.root, builder.positions, builder.duplicates)
 
-    def container_pointer() -> tuple[str | int, ...]:
+
+class _Unreadable(ValueError):
+    """A value Python cannot build (a ValueError), with the event it came from."""
+
+    def __init__(self, message: str, event: Any) -> None:
+        super().__init__(message)
+        self.event = event
+
+
+def _marked_error(exc: yaml.MarkedYAMLError, filename: str, limits: Limits) -> LoadError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "maximum nesting depth" in problem and mark is not None:
+        # libyaml (bundled with PyYAML >= 6.0.2) scans ahead and stops at its own depth limit
+        # before the builder sees the start events: the same limit, in our words.
+        return _error(_parser_depth_message(limits.max_depth), mark, filename)
+    if mark is not None:
+        return LoadError(
+            f"invalid YAML: {problem}", file=filename, line=mark.line + 1, column=mark.column + 1
+        )
+    return LoadError(f"invalid YAML: {problem}", file=filename)
+
+
+class _Builder:
+    """Builds the data and the positions table from parser events, one open container per
+    frame of ``stack``, checking the depth, node and alias limits as it goes."""
+
+    def __init__(self, filename: str, limits: Limits) -> None:
+        self.filename = filename
+        self.limits = limits
+        self.max_depth = min(limits.max_depth, PARSER_MAX_DEPTH)
+        self.positions: dict[int, Any] = {}
+        self.duplicates: list[tuple[tuple[str | int, ...], Position]] = []
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, size, depth)
+        self.open_anchors: set[str] = set()
+        self.stack: list[_Frame] = []
+        self.expanded = 0
+        self.documents = 0
+        self.root: Any = None
+        self.have_root = False
+
+    def run(self, parser: Any) -> None:
+        """Consume every event of ``parser``."""
+        stack = self.stack
+        anchors = self.anchors
+        filename = self.filename
+        max_nodes = self.limits.max_nodes
+        event: Any = None
+        try:
+            while True:
+                event = parser.get_event()
+                if event is None:
+                    return
+                kind = type(event)
+                if kind is yaml.ScalarEvent:
+                    # The common cases inline (a scalar key, a scalar value, a list item):
+                    # this branch runs once per scalar of the document.
+                    self.expanded += 1
+                    tag = event.tag
+                    if event.style == "" and tag is None:
+                        value: Any = _plain_scalar(event.value)
+                    elif tag is None or tag == "!":
+                        value = event.value
+                    else:
+                        value = _tagged_scalar(event.value, tag, event, filename)
+                    mark = event.start_mark
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (value, 1, 0)
+                    if not stack:
+                        self.attach(value, (mark.line, mark.column), event)
+                        continue
+                    frame = stack[-1]
+                    owner: Any = frame.container
+                    if type(owner) is list:
+                        frame.positions.append((mark.line, mark.column))
+                        owner.append(value)
+                    elif frame.key is _NO_KEY:
+                        if value == _MERGE and type(value) is str and event.style == "":
+                            if frame.merges is None:
+                                frame.merges = []
+                            frame.key = _MERGE_KEY
+                        else:
+                            frame.key = value
+                        frame.key_pos = (mark.line, mark.column)
+                    else:
+                        self.attach(value, (mark.line, mark.column), event)
+                elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                    self.start(event, kind is yaml.MappingStartEvent)
+                elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                    self.end(event)
+                elif kind is yaml.AliasEvent:
+                    self.alias(event)
+                elif kind is yaml.DocumentStartEvent:
+                    self.documents += 1
+                    if self.documents > 1:
+                        raise _error(
+                            "more than one YAML document in the file ('---' separates documents)",
+                            event.start_mark,
+                            filename,
+                        )
+                if self.expanded > max_nodes:
+                    raise _error(
+                        f"more than {max_nodes:,} nodes; refusing to load "
+                        f"{limit_hint('max-nodes')}",
+                        event.start_mark,
+                        filename,
+                    )
+        except ValueError as exc:
+            if isinstance(exc, LoadError):
+                raise
+            raise _Unreadable(str(exc), event) from None
+
+    def start(self, event: Any, mapping: bool) -> None:
+        """A mapping or sequence opens: a new frame (attached to its parent when it ends)."""
+        self.expanded += 1
+        if len(self.stack) >= self.max_depth:
+            raise _error(
+                _parser_depth_message(self.limits.max_depth), event.start_mark, self.filename
+            )
+        mark = event.start_mark
+        container: Any = {} if mapping else []
+        table: Any = {} if mapping else []
+        self.positions[id(container)] = table
+        frame = _Frame(container, table, event.anchor, self.expanded)
+        frame.start = (mark.line, mark.column)
+        if event.anchor is not None:
+            self.open_anchors.add(event.anchor)
+        self.stack.append(frame)
+
+    def end(self, event: Any) -> None:
+        """The innermost container closes: merge keys applied, anchored, attached."""
+        frame = self.stack.pop()
+        container = frame.container
+        if frame.merges:
+            for source, pos in frame.merges:
+                for key, item in source.items():
+                    if key not in container:
+                        container[key] = item
+                        frame.positions[key] = pos
+        depth = frame.depth + 1
+        if frame.anchor is not None:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = (container, self.expanded - frame.start_count + 1, depth)
+        self.attach(container, frame.start, event, depth)
+
+    def alias(self, event: Any) -> None:
+        """``*name``: the anchored value again, counted as the nodes it expands to."""
+        name = event.anchor
+        filename = self.filename
+        limits = self.limits
+        if name in self.open_anchors:
+            raise _error(
+                f"alias *{name} refers to a node that contains it (a recursive structure)",
+                event.start_mark,
+                filename,
+            )
+        if name not in self.anchors:
+            raise _error(f"alias *{name} has no anchor", event.start_mark, filename)
+        value, size, depth = self.anchors[name]
+        self.expanded += size
+        if len(self.stack) + depth > limits.max_depth:
+            # An alias of an alias of ... nests without a deep stack of open nodes.
+            raise _error(
+                f"nesting deeper than {limits.max_depth} levels through aliases "
+                f"{limit_hint('max-depth')}",
+                event.start_mark,
+                filename,
+            )
+        if self.expanded > limits.max_nodes:
+            raise _error(
+                f"YAML aliases expand to more than {limits.max_nodes:,} nodes "
+                f"(an alias bomb?); refusing to load {limit_hint('max-nodes')}",
+                event.start_mark,
+                filename,
+            )
+        stack = self.stack
+        if stack and type(stack[-1].container) is dict and stack[-1].key is _MERGE_KEY:
+            self.attach(value, stack[-1].key_pos, event, depth)
+        else:
+            mark = event.start_mark
+            self.attach(value, (mark.line, mark.column), event, depth)
+
+    def container_pointer(self) -> tuple[str | int, ...]:
         """Pointer of the innermost open container (the one receiving a member now)."""
         out: list[str | int] = []
-        for frame in stack[:-1]:
+        for frame in self.stack[:-1]:
             if isinstance(frame.container, dict):
                 key = frame.key
                 out.append("" if key is _NO_KEY or key is _MERGE_KEY else _key_text(key))
@@ -258,11 +454,12 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                 out.append(len(frame.container))
         return tuple(out)
 
-    def attach(value: Any, pos: Position, event: Any, depth: int = 0) -> None:
-        nonlocal root, have_root
+    def attach(self, value: Any, pos: Position, event: Any, depth: int = 0) -> None:
+        """``value`` becomes the root, the next item of a list, a key, or a key's value."""
+        stack = self.stack
         if not stack:
-            root = value
-            have_root = True
+            self.root = value
+            self.have_root = True
             return
         frame = stack[-1]
         frame.depth = max(frame.depth, depth)
@@ -276,7 +473,7 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
                 raise _error(
                     "a mapping or sequence used as a mapping key is not supported",
                     event.start_mark,
-                    filename,
+                    self.filename,
                 )
             frame.key = value
             frame.key_pos = pos
@@ -288,168 +485,14 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
             merges = frame.merges if frame.merges is not None else []
             for source in sources:
                 if not isinstance(source, dict):
-                    raise _error("a merge key '<<' needs a mapping", event.start_mark, filename)
+                    raise _error(
+                        "a merge key '<<' needs a mapping", event.start_mark, self.filename
+                    )
                 merges.append((source, frame.key_pos))
             frame.merges = merges
             return
         text_key = _key_text(key)
         if text_key in container:
-            duplicates.append(((*container_pointer(), text_key), frame.key_pos))
+            self.duplicates.append(((*self.container_pointer(), text_key), frame.key_pos))
         container[text_key] = value
         frame.positions[text_key] = frame.key_pos
-
-    event: Any = None
-    try:
-        while True:
-            event = parser.get_event()
-            if event is None:
-                break
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                expanded += 1
-                tag = event.tag
-                if event.style == "" and tag is None:
-                    value: Any = _plain_scalar(event.value)
-                elif tag is None or tag == "!":
-                    value = event.value
-                else:
-                    value = _tagged_scalar(event.value, tag, event, filename)
-                mark = event.start_mark
-                if event.anchor is not None:
-                    anchors[event.anchor] = (value, 1, 0)
-                if not stack:
-                    attach(value, (mark.line, mark.column), event)
-                    continue
-                # The common cases inline (a scalar key, a scalar value, a list item): this
-                # loop runs once per scalar of the document.
-                frame = stack[-1]
-                owner: Any = frame.container
-                if type(owner) is list:
-                    frame.positions.append((mark.line, mark.column))
-                    owner.append(value)
-                elif frame.key is _NO_KEY:
-                    if value == _MERGE and type(value) is str and event.style == "":
-                        if frame.merges is None:
-                            frame.merges = []
-                        frame.key = _MERGE_KEY
-                    else:
-                        frame.key = value
-                    frame.key_pos = (mark.line, mark.column)
-                else:
-                    attach(value, (mark.line, mark.column), event)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                expanded += 1
-                if len(stack) >= max_depth:
-                    raise _error(
-                        _parser_depth_message(limits.max_depth), event.start_mark, filename
-                    )
-                mark = event.start_mark
-                if kind is yaml.MappingStartEvent:
-                    container: Any = {}
-                    table: Any = {}
-                else:
-                    container = []
-                    table = []
-                positions[id(container)] = table
-                # The container is attached to its parent when it ends, so the parent's key
-                # position is remembered now.
-                frame = _Frame(container, table, event.anchor, expanded)
-                frame.start = (mark.line, mark.column)
-                if event.anchor is not None:
-                    open_anchors.add(event.anchor)
-                stack.append(frame)
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                frame = stack.pop()
-                container = frame.container
-                if frame.merges:
-                    for source, pos in frame.merges:
-                        for key, item in source.items():
-                            if key not in container:
-                                container[key] = item
-                                frame.positions[key] = pos
-                depth = frame.depth + 1
-                if frame.anchor is not None:
-                    open_anchors.discard(frame.anchor)
-                    anchors[frame.anchor] = (container, expanded - frame.start_count + 1, depth)
-                attach(container, frame.start, event, depth)
-            elif kind is yaml.AliasEvent:
-                name = event.anchor
-                if name in open_anchors:
-                    raise _error(
-                        f"alias *{name} refers to a node that contains it (a recursive structure)",
-                        event.start_mark,
-                        filename,
-                    )
-                if name not in anchors:
-                    raise _error(f"alias *{name} has no anchor", event.start_mark, filename)
-                value, size, depth = anchors[name]
-                expanded += size
-                if len(stack) + depth > limits.max_depth:
-                    # An alias of an alias of ... nests without a deep stack of open nodes.
-                    raise _error(
-                        f"nesting deeper than {limits.max_depth} levels through aliases "
-                        f"{limit_hint('max-depth')}",
-                        event.start_mark,
-                        filename,
-                    )
-                if expanded > limits.max_nodes:
-                    raise _error(
-                        f"YAML aliases expand to more than {limits.max_nodes:,} nodes "
-                        f"(an alias bomb?); refusing to load {limit_hint('max-nodes')}",
-                        event.start_mark,
-                        filename,
-                    )
-                if stack and type(stack[-1].container) is dict and stack[-1].key is _MERGE_KEY:
-                    attach(value, stack[-1].key_pos, event, depth)
-                else:
-                    mark = event.start_mark
-                    attach(value, (mark.line, mark.column), event, depth)
-            elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _error(
-                        "more than one YAML document in the file ('---' separates documents)",
-                        event.start_mark,
-                        filename,
-                    )
-            if expanded > limits.max_nodes:
-                raise _error(
-                    f"more than {limits.max_nodes:,} nodes; refusing to load "
-                    f"{limit_hint('max-nodes')}",
-                    event.start_mark,
-                    filename,
-                )
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "maximum nesting depth" in problem and mark is not None:
-            # libyaml (bundled with PyYAML >= 6.0.2) scans ahead and stops at its own depth
-            # limit before the loop above sees the start events: the same limit, our words.
-            raise _error(_parser_depth_message(limits.max_depth), mark, filename) from None
-        if mark is not None:
-            raise LoadError(
-                f"invalid YAML: {problem}",
-                file=filename,
-                line=mark.line + 1,
-                column=mark.column + 1,
-            ) from None
-        raise LoadError(f"invalid YAML: {problem}", file=filename) from None
-    except yaml.reader.ReaderError as exc:
-        raise _reader_error(exc, text, filename) from None
-    except yaml.YAMLError as exc:
-        raise LoadError(f"invalid YAML: {exc}", file=filename) from None
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        message = str(exc)
-        if "integer string conversion" in message:
-            message = "a number with more digits than can be read (the limit is about 4,300)"
-        mark = getattr(event, "start_mark", None)
-        if mark is not None:
-            raise _error(f"unreadable value: {message}", mark, filename) from None
-        raise LoadError(f"unreadable value: {message}", file=filename) from None
-    finally:
-        dispose = getattr(parser, "dispose", None)
-        if dispose is not None:
-            dispose()
-    if not have_root:
-        raise LoadError("the file is empty", file=filename)
-    return YamlData(root, positions, duplicates)
