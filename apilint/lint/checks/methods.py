@@ -227,7 +227,7 @@ def get_request_body(
             if op.method == "get" and ctx.api.minor == "3.2":
                 why = why.replace("or use POST", "or make it a QUERY, the safe method with a body")
             yield site.finding(
-                f"{op.method.upper()} {op.path} declares {what}: {why}",
+                f"{op.wire_method} {op.path} declares {what}: {why}",
                 severity=severity,
             )
 
@@ -591,7 +591,7 @@ def no_content_body(
                 fix = fix.replace("`content`", "`schema`")
             node, shared = _response_at(op, code, api)
             if not shared:
-                subject = f"{op.method.upper()} {op.path} {code}:"
+                subject = f"{op.wire_method} {op.path} {code}:"
             elif op.method == "head":
                 subject = f"this response, used by HEAD {op.path},"
             else:
@@ -668,7 +668,7 @@ def operation_id_method_mismatch(
             continue
         yield op.node.finding(
             f"operationId '{op_id}' says '{word}', but the operation is "
-            f"{op.method.upper()} {op.path}: {_METHOD_SAYS[op.method]}; SDK methods and docs "
+            f"{op.wire_method} {op.path}: {_METHOD_SAYS[op.method]}; SDK methods and docs "
             "named after this id will mislead; rename it (or fix the method)",
             "operationId",
         )
@@ -746,8 +746,8 @@ def safe_method_action(
         if not _changes_state(op, shape.words, ctx.api):
             continue
         yield op.node.finding(
-            f"{op.method.upper()} {op.path}: the path names an action ('{shape.literal}') but "
-            f"{op.method.upper()} is a safe method: crawlers, link prefetchers, caches and "
+            f"{op.wire_method} {op.path}: the path names an action ('{shape.literal}') but "
+            f"{op.wire_method} is a safe method: crawlers, link prefetchers, caches and "
             "retrying clients call it without anyone asking; make the action a POST (or "
             "DELETE/PUT/PATCH for what it does)"
         )
