@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from apilint.contract.rules import PROBE_RULES, RULE_IDS
 from apilint.core.errors import ConfigError
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "QUERY"})
 """What ``--read-only`` sends, and all that is sent to a non-loopback host without
-``--allow-writes``."""
+``--allow-writes`` (QUERY, OpenAPI 3.2's ``query`` operations, is safe like GET)."""
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 MODES = ("all", "positive", "negative")

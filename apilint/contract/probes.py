@@ -33,6 +33,8 @@ from apilint.contract.values import NOTHING, Synthesizer
 from apilint.documents.openapi import Node, Operation
 
 MAX_HOPS = 5
+_SAFE_READS = ("GET", "HEAD", "QUERY")
+"""Sent on both trailing-slash forms: safe, so a second request changes nothing."""
 
 Report = Callable[[Issue, Exchange], None]
 """Where probe findings go: (issue, the request and answer that showed it)."""
@@ -94,7 +96,7 @@ class RequestBuilder:
         for name, value in self.user_headers:
             headers[name] = value
         url = self.base_url + path + (f"?{urlencode(query)}" if query else "")
-        return Request(op.method.upper(), url, headers, body)
+        return Request(op.wire_method, url, headers, body)
 
     def _parameters(self, op: Operation, *where: str) -> list[Node]:
         return [
@@ -249,7 +251,7 @@ class Prober:
             ):
                 if issue.rule != "unexpected-redirect":
                     self.report(issue, self.exchange(sent))
-        if op.method.upper() not in ("GET", "HEAD") or len(chain) > 1:
+        if op.wire_method not in _SAFE_READS or len(chain) > 1:
             return  # writes are sent once; a redirect chain already visited the other form
         other_request = self.builder.request(op, other_slash_form=True)
         if other_request.url == first.request.url:

@@ -24,7 +24,13 @@ from apilint.core.findings import Severity
 from apilint.core.pointer import Pointer
 from apilint.documents.loader import Document, LoadOptions
 from apilint.documents.refs import Resolver
-from apilint.http.methods import HTTP_METHODS
+from apilint.http.methods import (
+    ADDITIONAL_OPERATIONS,
+    HTTP_METHODS,
+    OPERATION_KEYS,
+    path_item_methods,
+    wire_name,
+)
 from apilint.http.paths import Template, parse
 
 T = TypeVar("T")
@@ -79,7 +85,9 @@ class Node:
     path: str | None = None
     """Path template (``/users/{id}``) of the path item or operation this node belongs to."""
     method: str | None = None
-    """Lower-case HTTP method of the operation this node belongs to."""
+    """Method of the operation this node belongs to: the Path Item field's lower-case name
+    (``get``, ``query``), or an OpenAPI 3.2 ``additionalOperations`` key as written (``PURGE``).
+    ``http.methods.wire_name`` gives what is sent."""
 
     @property
     def key(self) -> str | int | None:
@@ -88,7 +96,7 @@ class Node:
     @property
     def operation(self) -> str | None:
         if self.method and self.path is not None:
-            return f"{self.method.upper()} {self.path}"
+            return f"{wire_name(self.method)} {self.path}"
         return None
 
     def child(self, *keys: str | int) -> Node:
@@ -146,8 +154,13 @@ class Operation:
         return self.node.path or ""
 
     @property
+    def wire_method(self) -> str:
+        """The method as sent on the wire (``GET``, ``QUERY``, ``PURGE``)."""
+        return wire_name(self.method)
+
+    @property
     def label(self) -> str:
-        return f"{self.method.upper()} {self.path}"
+        return f"{self.wire_method} {self.path}"
 
     @property
     def value(self) -> dict[str, Any]:
@@ -186,8 +199,10 @@ class OpenAPI:
         self.data: dict[str, Any] = data
         self.version = _version_of(data)
         self.is_v2 = self.version.startswith("2")
-        self._parameters: dict[tuple[str, str], list[Node]] = {}
-        self._responses: dict[tuple[str, str], dict[str, Node]] = {}
+        self.minor = supported_version(self.version) or ""
+        """The version as major.minor ("2.0", "3.0", "3.1", "3.2"); empty when unsupported."""
+        self._parameters: dict[tuple[str, Pointer], list[Node]] = {}
+        self._responses: dict[tuple[str, Pointer], dict[str, Node]] = {}
         self._memo: dict[str, Any] = {}
 
     @classmethod
@@ -314,19 +329,46 @@ class OpenAPI:
     def operations(self) -> list[Operation]:
         out = []
         for item in self.path_items:
-            for method in HTTP_METHODS:
-                value = item.value.get(method)
-                if isinstance(value, dict):
-                    node = Node(value, item.doc, (*item.ptr, method), item.path, method)
-                    out.append(Operation(node, item, self))
+            for keys, method in self.item_methods(item.value):
+                value = item.child(*keys).value
+                out.append(
+                    Operation(
+                        Node(value, item.doc, (*item.ptr, *keys), item.path, method), item, self
+                    )
+                )
         return out
+
+    def operation_at(self, ptr: Pointer) -> tuple[str, str, int] | None:
+        """(path template, method, length of the operation's pointer) when ``ptr`` (in the root
+        document) is an operation under ``/paths`` or inside one."""
+        if len(ptr) < 3 or ptr[0] != "paths":
+            return None
+        template, key = str(ptr[1]), ptr[2]
+        if key == ADDITIONAL_OPERATIONS:
+            if len(ptr) < 4:
+                return None
+            item = self.data.get("paths", {}).get(template)
+            if not isinstance(item, dict):
+                return None
+            for keys, method in self.item_methods(item):
+                if keys == (key, ptr[3]):
+                    return template, method, 4
+            return None
+        if key in OPERATION_KEYS.get(self.minor, HTTP_METHODS):
+            return template, str(key), 3
+        return None
+
+    def item_methods(self, item: Any) -> list[tuple[tuple[str, ...], str]]:
+        """The operations of a Path Item value in this document's version: (keys below the
+        Path Item, method), as ``http.methods.path_item_methods`` defines them."""
+        return path_item_methods(item, self.minor) if isinstance(item, dict) else []
 
     @cached_property
     def operation_nodes(self) -> list[Node]:
         return [op.node for op in self.operations]
 
     def operation_parameters(self, op: Operation) -> list[Node]:
-        key = (op.path, op.method)
+        key = (op.path, op.node.ptr)
         cached = self._parameters.get(key)
         if cached is not None:
             return cached
@@ -353,7 +395,7 @@ class OpenAPI:
         return result
 
     def operation_responses(self, op: Operation) -> dict[str, Node]:
-        key = (op.path, op.method)
+        key = (op.path, op.node.ptr)
         cached = self._responses.get(key)
         if cached is not None:
             return cached
@@ -558,9 +600,11 @@ def _content_schemas(owner: Node) -> list[Node]:
     if not isinstance(content.value, dict):
         return []
     return [
-        content.child(media_type, "schema")
+        content.child(media_type, keyword)
         for media_type, value in content.value.items()
-        if isinstance(value, dict) and "schema" in value
+        if isinstance(value, dict)
+        for keyword in ("schema", "itemSchema")  # itemSchema: OpenAPI 3.2's streamed items
+        if keyword in value
     ]
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import time
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -208,7 +209,35 @@ class Resolver:
 
     # -- documents --------------------------------------------------------------------------
 
+    @cached_property
+    def _self_uri(self) -> str | None:
+        """The root's OpenAPI 3.2 ``$self``, when it is an absolute http(s) URI: the base URI
+        its references are resolved against."""
+        data = self.root.data
+        if not isinstance(data, dict) or not str(data.get("openapi", "")).startswith("3.2"):
+            return None
+        value = data.get("$self")
+        if not isinstance(value, str) or urlsplit(value).scheme.lower() not in REMOTE_SCHEMES:
+            return None
+        return value.partition("#")[0]
+
+    def _local_form(self, uri: str, base: Document) -> tuple[str, Document]:
+        """An absolute ``uri`` at or below the root's ``$self`` names the root document or a
+        file beside it: (the relative reference, the root) then; else unchanged."""
+        own = self._self_uri
+        if own is None or self._urls.get(id(base)) is not None:
+            return uri, base
+        if uri == own:
+            return "", self.root
+        folder = urljoin(own, ".")
+        if uri.startswith(folder) and len(uri) > len(folder):
+            return uri[len(folder) :], self.root
+        return uri, base
+
     def _document_for(self, uri: str, base: Document) -> Document | None:
+        uri, base = self._local_form(uri, base)
+        if not uri:
+            return base
         base_url = self._urls.get(id(base))
         scheme = urlsplit(uri).scheme.lower()
         if scheme in REMOTE_SCHEMES or (base_url is not None and not scheme):

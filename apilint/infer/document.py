@@ -22,6 +22,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
 
+from apilint.http.methods import HTTP_METHODS
 from apilint.http.words import is_version, split_words
 from apilint.infer.observe import ParamTally, Tally
 from apilint.infer.stamps import iso
@@ -29,7 +30,9 @@ from apilint.infer.templates import Operation, PathParam
 from apilint.traffic.histogram import percentiles
 
 OPENAPI_VERSION = "3.1.0"
-METHOD_ORDER = ("get", "put", "post", "delete", "patch", "head", "trace")
+METHOD_ORDER = tuple(m for m in HTTP_METHODS if m != "options")
+"""The operations infer writes, in the specification's order (OPTIONS is the server's, not
+the API's)."""
 MIN_EVIDENCE = 3
 ENUM_MAX = 8
 _ENUM_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,31}\Z")

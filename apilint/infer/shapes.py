@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from apilint.http.methods import HTTP_METHODS
 from apilint.infer.observe import Key, Tally, is_marker, unmark
 
 REDIRECTS = frozenset({"301", "302", "303", "307", "308"})
 REFUSALS = frozenset({"404", "405"})
-OPENAPI_METHODS = ("get", "put", "post", "delete", "patch", "head", "trace")
+OPENAPI_METHODS = tuple(m for m in HTTP_METHODS if m != "options")
 """The operations of a Path Item apilint infers (``options`` is always left out)."""
 
 _SCRIPT_EXTENSIONS = re.compile(

@@ -23,7 +23,7 @@ from apilint.core.pointer import encode
 from apilint.documents.loader import Document, LoadOptions, display_name, load_document
 from apilint.documents.openapi import MISSING, TARGETS, Node, OpenAPI, Result
 from apilint.documents.refs import Resolver
-from apilint.http.methods import HTTP_METHODS
+from apilint.http.methods import wire_name
 from apilint.lint import checks
 from apilint.lint.cache import Cache
 from apilint.lint.checks import CheckFunction, Context
@@ -315,7 +315,7 @@ class Linter:
                 sources.append(other.path)
             else:
                 sources = None
-        return self._findings(raw, doc), notes, sources
+        return self._findings(raw, api), notes, sources
 
     def _run_rule(
         self,
@@ -452,7 +452,7 @@ class Linter:
 
     # -- results to findings ------------------------------------------------------------------
 
-    def _findings(self, raw: list[tuple[ActiveRule, Result]], root: Document) -> list[Finding]:
+    def _findings(self, raw: list[tuple[ActiveRule, Result]], api: OpenAPI) -> list[Finding]:
         seen: set[tuple[str, int, tuple[str | int, ...], str]] = set()
         kept: list[tuple[ActiveRule, Result, Severity]] = []
         for active, result in raw:
@@ -460,7 +460,7 @@ class Linter:
             if mark in seen:
                 continue
             seen.add(mark)
-            operation = result.operation or _operation_at(result, root)
+            operation = result.operation or _operation_at(result, api)
             severity = self._override(active.id, active.severity, result.doc, result.ptr, operation)
             if severity is None:
                 continue
@@ -500,11 +500,11 @@ class Linter:
         return findings
 
 
-def _operation_at(result: Result, root: Document) -> str | None:
-    ptr = result.ptr
-    if result.doc is root and len(ptr) >= 3 and ptr[0] == "paths" and ptr[2] in HTTP_METHODS:
-        return f"{str(ptr[2]).upper()} {ptr[1]}"
-    return None
+def _operation_at(result: Result, api: OpenAPI) -> str | None:
+    if result.doc is not api.root:
+        return None
+    at = api.operation_at(result.ptr)
+    return f"{wire_name(at[1])} {at[0]}" if at is not None else None
 
 
 def _field_node(node: Node, name: str) -> Node:

@@ -15,7 +15,6 @@ from functools import lru_cache
 
 from apilint.core.errors import ConfigError
 from apilint.documents.openapi import Node, OpenAPI
-from apilint.http.methods import HTTP_METHODS
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +141,13 @@ def _children(node: Node, api: OpenAPI) -> Iterator[Node]:
 def _context(node: Node, api: OpenAPI) -> Node:
     """Attach the path template and method to nodes under /paths of the root document."""
     ptr = node.ptr
-    if node.doc is api.root and len(ptr) >= 2 and ptr[0] == "paths" and node.path is None:
-        method = ptr[2] if len(ptr) >= 3 and ptr[2] in HTTP_METHODS else None
-        return Node(node.value, node.doc, node.ptr, str(ptr[1]), str(method) if method else None)
-    if node.doc is api.root and len(ptr) == 3 and ptr[0] == "paths" and ptr[2] in HTTP_METHODS:
-        return Node(node.value, node.doc, node.ptr, str(ptr[1]), str(ptr[2]))
+    if node.doc is not api.root or len(ptr) < 2 or ptr[0] != "paths":
+        return node
+    at = api.operation_at(ptr)
+    if node.path is None:
+        return Node(node.value, node.doc, ptr, str(ptr[1]), at[1] if at else None)
+    if at is not None and len(ptr) == at[2]:
+        return Node(node.value, node.doc, ptr, at[0], at[1])
     return node
 
 

@@ -33,6 +33,7 @@ from urllib.parse import unquote
 
 from apilint.documents.loader import load_document
 from apilint.documents.openapi import Node, OpenAPI, Operation, server_urls
+from apilint.http.methods import FIXED_KEYS, wire_name
 from apilint.http.paths import segment_regex
 from apilint.traffic.templating import template_of
 
@@ -110,13 +111,14 @@ class Route:
 
     index: int
     method: str
-    """Lower case, as in the description."""
+    """As the description writes it: a Path Item field's lower-case name, or an OpenAPI 3.2
+    ``additionalOperations`` key (``Node.method``)."""
     template: str
     operation: Operation = field(repr=False)
 
     @property
     def label(self) -> str:
-        return f"{self.method.upper()} {self.template}"
+        return f"{wire_name(self.method)} {self.template}"
 
 
 @dataclass(eq=False)
@@ -260,7 +262,7 @@ class Matcher:
                     node = child
         if node.entry is None:
             node.entry = _PathEntry(route.template)
-        node.entry.methods.setdefault(route.method, route)
+        node.entry.methods.setdefault(wire_name(route.method), route)
 
     def _entries(self, trie: _Node, segments: list[str]) -> list[_PathEntry]:
         """Every path item whose template matches, most specific first."""
@@ -292,9 +294,9 @@ class Matcher:
             route = entry.methods.get(method)
             if route is not None:
                 return route
-        if method == "head":
+        if method == "HEAD":
             for entry in entries:
-                route = entry.methods.get("get")
+                route = entry.methods.get("GET")
                 if route is not None:
                     return route
         return None
@@ -303,7 +305,9 @@ class Matcher:
         path = request_path(target)
         if path is None:
             return Match(INVALID)
-        lower = method.lower()
+        # A method with a Path Item field matches in any case, as before OpenAPI 3.2; any other
+        # (an additionalOperations key) only as written: HTTP methods are case-sensitive.
+        key = wire_name(method.lower()) if method.lower() in FIXED_KEYS else method
         candidates: list[tuple[_Node, list[str]]] = []
         for base in self.base_paths:
             if base and not (path == base or path.startswith(base + "/")):
@@ -317,7 +321,7 @@ class Matcher:
         first_entries: list[_PathEntry] = []
         for trie, segments in candidates:
             entries = self._entries(trie, segments)
-            route = self._route(entries, lower)
+            route = self._route(entries, key)
             if route is not None:
                 return Match(OPERATION, route)
             if entries and not first_entries:
@@ -325,12 +329,12 @@ class Matcher:
         variant_entries: list[_PathEntry] = []
         for trie, segments in candidates:
             entries = self._entries(trie, _toggle(segments))
-            route = self._route(entries, lower)
+            route = self._route(entries, key)
             if route is not None:
                 return Match(VARIANT, route)
             if entries and not variant_entries:
                 variant_entries = entries
-        if lower == "options" and (first_entries or variant_entries):
+        if key == "OPTIONS" and (first_entries or variant_entries):
             return Match(IMPLICIT, template=(first_entries or variant_entries)[0].template)
         if first_entries:
             return Match(UNDOCUMENTED, template=first_entries[0].template, path_documented=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from apilint.core.findings import Severity
 from apilint.documents.openapi import MISSING, Node, OpenAPI, Operation, Result
-from apilint.http.methods import HTTP_METHODS
+from apilint.http.methods import ADDITIONAL_OPERATIONS, is_safe, standard_spelling, wire_name
 from apilint.http.paths import PathIndex, Shape, classify
 from apilint.http.words import (
     VERB_KINDS,
@@ -36,7 +36,7 @@ def _operations(targets: Sequence[Node], ctx: Context) -> Iterator[Operation]:
     api = ctx.api
     by_key = api.memo(
         "methods.operations-by-key", lambda: {(op.path, op.method): op for op in api.operations}
-    )
+    )  # (path, method) is unique: an additionalOperations key is never a fixed field's name
     for node in targets:
         if node.path is None or node.method is None:
             continue
@@ -223,8 +223,11 @@ def get_request_body(
                 value = ctx.api.resolve(site).value
                 where = value.get("in") if isinstance(value, dict) else "body"
                 what = f"an 'in: {where}' parameter"
+            why = _BODY_WHY[op.method]
+            if op.method == "get" and ctx.api.minor == "3.2":
+                why = why.replace("or use POST", "or make it a QUERY, the safe method with a body")
             yield site.finding(
-                f"{op.method.upper()} {op.path} declares {what}: {_BODY_WHY[op.method]}",
+                f"{op.wire_method} {op.path} declares {what}: {why}",
                 severity=severity,
             )
 
@@ -588,7 +591,7 @@ def no_content_body(
                 fix = fix.replace("`content`", "`schema`")
             node, shared = _response_at(op, code, api)
             if not shared:
-                subject = f"{op.method.upper()} {op.path} {code}:"
+                subject = f"{op.wire_method} {op.path} {code}:"
             elif op.method == "head":
                 subject = f"this response, used by HEAD {op.path},"
             else:
@@ -603,6 +606,10 @@ def no_content_body(
 
 # -- operation-id-method-mismatch -----------------------------------------------------------------
 
+_SAFE_READS = frozenset({"get", "head", "query"})
+"""Safe methods that return a representation: what a path naming an action contradicts (OPTIONS
+and TRACE are safe too, but say nothing of the resource's state)."""
+
 _STRONG_DELETE = frozenset({"delete", "destroy", "purge", "erase"})
 _POST_READ = frozenset({"get", "list", "fetch", "retrieve", "read", "find"})
 _SECRET_WORDS = frozenset(
@@ -612,6 +619,7 @@ _SECRET_WORDS = frozenset(
 _METHOD_SAYS = {
     "get": "a GET must not change anything",
     "head": "a HEAD must not change anything",
+    "query": "a QUERY must not change anything",
     "delete": "a DELETE only removes",
     "put": "a PUT stores the representation it sends",
     "patch": "a PATCH changes part of a resource",
@@ -620,7 +628,7 @@ _METHOD_SAYS = {
 
 
 def _contradicts(method: str, word: str, kind: Verb, op: Operation, api: OpenAPI) -> bool:
-    if method in ("get", "head"):
+    if method in _SAFE_READS:
         if kind is Verb.ACTION:
             # "send" and "cancel" are also nouns (GET /sends/stats as sendStats): an action word
             # counts when the path names an action too.
@@ -633,8 +641,8 @@ def _contradicts(method: str, word: str, kind: Verb, op: Operation, api: OpenAPI
     if method == "post":
         if word not in _POST_READ or _has_body(op, api):
             return False  # a search or read-by-body (POST /users/lookup with ids) is fine
-        if isinstance(op.path_item.value.get("get"), dict):
-            return False  # the same read is offered as a GET too (AWS query APIs)
+        if any(isinstance(op.path_item.value.get(m), dict) for m in ("get", "query")):
+            return False  # the same read is offered as a GET (AWS query APIs) or QUERY too
         if classify(op.path).shape is Shape.ACTION:
             return False  # POST /sites/{name}/config/list: an RPC-style action endpoint
         # POST keeps secrets out of URLs, logs and caches (listKeys, getToken)
@@ -660,7 +668,7 @@ def operation_id_method_mismatch(
             continue
         yield op.node.finding(
             f"operationId '{op_id}' says '{word}', but the operation is "
-            f"{op.method.upper()} {op.path}: {_METHOD_SAYS[op.method]}; SDK methods and docs "
+            f"{op.wire_method} {op.path}: {_METHOD_SAYS[op.method]}; SDK methods and docs "
             "named after this id will mislead; rename it (or fix the method)",
             "operationId",
         )
@@ -719,17 +727,18 @@ def _changes_state(op: Operation, shape_words: tuple[str, ...], api: OpenAPI) ->
     if len(shape_words) != 1 or word not in _AMBIGUOUS_ACTIONS or not _returns_nothing(op, api):
         return False
     # GET /gists/{id}/star next to PUT and DELETE: the segment names a state that GET reads.
-    others = ("put", "post", "delete", "patch")
-    return not any(isinstance(op.path_item.value.get(m), dict) for m in others)
+    return not any(
+        not is_safe(wire_name(method)) for _, method in api.item_methods(op.path_item.value)
+    )
 
 
 @check("safe_method_action")
 def safe_method_action(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
 ) -> Iterator[Result]:
-    """GET and HEAD must not be routed to a path that names a state-changing action."""
+    """GET, HEAD and QUERY must not be routed to a path that names a state-changing action."""
     for op in _operations(targets, ctx):
-        if op.method not in ("get", "head"):
+        if op.method not in _SAFE_READS:
             continue
         shape = classify(op.path)
         if shape.shape is not Shape.ACTION or not shape.words:
@@ -737,11 +746,56 @@ def safe_method_action(
         if not _changes_state(op, shape.words, ctx.api):
             continue
         yield op.node.finding(
-            f"{op.method.upper()} {op.path}: the path names an action ('{shape.literal}') but "
-            f"{op.method.upper()} is a safe method: crawlers, link prefetchers, caches and "
+            f"{op.wire_method} {op.path}: the path names an action ('{shape.literal}') but "
+            f"{op.wire_method} is a safe method: crawlers, link prefetchers, caches and "
             "retrying clients call it without anyone asking; make the action a POST (or "
             "DELETE/PUT/PATCH for what it does)"
         )
+
+
+# -- query-request-body ---------------------------------------------------------------------------
+
+
+@check("query_request_body")
+def query_request_body(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """A QUERY operation (OpenAPI 3.2) declares the request body that carries its query."""
+    for op in _operations(targets, ctx):
+        if op.method != "query" or op.request_body is not None:
+            continue
+        yield op.node.finding(
+            f"QUERY {op.path} declares no request body: a QUERY sends its query as the request "
+            "content, so clients and generated SDKs have nothing to send"
+        )
+
+
+# -- additional-operation-fixed-method ------------------------------------------------------------
+
+
+@check("additional_operation_fixed_method")
+def additional_operation_fixed_method(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """An OpenAPI 3.2 ``additionalOperations`` key is not a fixed field's method in another
+    case (``Get``, ``post``): HTTP methods are case-sensitive. The upper-case names themselves
+    (``GET``) the 3.2 JSON Schema forbids, and spec-invalid reports them."""
+    if ctx.api.minor != "3.2":
+        return
+    for item in targets:
+        extra = item.child(ADDITIONAL_OPERATIONS)
+        if not isinstance(extra.value, dict):
+            continue
+        for name in extra.value:
+            field = standard_spelling(str(name))
+            if field is None or name == field.upper():
+                continue
+            yield extra.finding(
+                f"{item.path or ''}: '{name}' under additionalOperations differs from "
+                f"{field.upper()} only in case: HTTP methods are case-sensitive, so this documents "
+                f"a method named '{name}', not {field.upper()}",
+                name,
+            )
 
 
 # -- operation-id-unique --------------------------------------------------------------------------
@@ -767,23 +821,22 @@ def _all_operation_ids(api: OpenAPI) -> list[tuple[str, Node, str]]:
                 if isinstance(callback.value, dict):
                     for expression in callback.value:
                         item = api.resolve(callback.child(expression))
-                        out.extend(_path_item_ids(item, f"callback {name}"))
+                        out.extend(_path_item_ids(item, f"callback {name}", api))
     webhooks = api.node("webhooks")
     if isinstance(webhooks.value, dict):
         for name in webhooks.value:
             item = api.resolve(webhooks.child(name))
-            out.extend(_path_item_ids(item, f"webhook {name}"))
+            out.extend(_path_item_ids(item, f"webhook {name}", api))
     return out
 
 
-def _path_item_ids(item: Node, where: str) -> list[tuple[str, Node, str]]:
+def _path_item_ids(item: Node, where: str, api: OpenAPI) -> list[tuple[str, Node, str]]:
     out = []
-    if isinstance(item.value, dict):
-        for method in HTTP_METHODS:
-            value = item.value.get(method)
-            if isinstance(value, dict) and isinstance(value.get("operationId"), str):
-                node = item.child(method)
-                out.append((value["operationId"], node, f"{method.upper()} {where}"))
+    for keys, method in api.item_methods(item.value):
+        node = item.child(*keys)
+        op_id = node.get("operationId")
+        if isinstance(op_id, str):
+            out.append((op_id, node, f"{wire_name(method)} {where}"))
     return out
 
 

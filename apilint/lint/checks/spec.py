@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from apilint.core.errors import LoadError
+from apilint.core.findings import Severity
 from apilint.documents.openapi import Node, Result, supported_version
-from apilint.http.methods import HTTP_METHODS
-from apilint.lint.checks import Context, check
+from apilint.http.methods import FIXED_KEYS
+from apilint.lint.checks import Context, check, did_you_mean
 from apilint.lint.schema_errors import (
     a,
     branches,
@@ -39,19 +41,37 @@ schema_version = supported_version
 """Which bundled OpenAPI schema applies to a document's ``openapi``/``swagger`` value."""
 
 
-@cache
-def _validator(version: str) -> Any:
-    import jsonschema_rs
-
+def _schema_file(version: str) -> Path:
     # Locate openapi-spec-validator's bundled schemas without importing the package (its import
     # pulls in pydantic and costs more than linting a small file).
     spec = importlib.util.find_spec("openapi_spec_validator")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("openapi-spec-validator is not installed")
     base = Path(next(iter(spec.submodule_search_locations)))
-    schema_file = base / "resources" / "schemas" / _SCHEMA_DIRS[version] / "schema.json"
+    return base / "resources" / "schemas" / _SCHEMA_DIRS[version] / "schema.json"
+
+
+@cache
+def _validator(version: str) -> Any:
+    """The JSON Schema validator for a version, or None when the installed
+    openapi-spec-validator ships no schema for it (3.2 came later than 3.1)."""
+    import jsonschema_rs
+
+    schema_file = _schema_file(version)
+    if not schema_file.is_file():
+        return None
     schema = json.loads(schema_file.read_text(encoding="utf-8"))
     return jsonschema_rs.validator_for(schema, offline=True)
+
+
+def _validator_version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("openapi-spec-validator")
+    except PackageNotFoundError:
+        return "?"
 
 
 VALIDATOR_MAX_DEPTH = 255
@@ -147,6 +167,7 @@ _BY_PARENT = {
     "requestBodies": "request body",
     "encoding": "encoding",
     "security": "security requirement",
+    "additionalOperations": "operation",
 }
 _BY_KEY = {
     "info": "info",
@@ -159,7 +180,14 @@ _BY_KEY = {
 }
 _SCHEMA_KEYS = {"schema", "items", "additionalProperties", "not"}
 _SCHEMA_PARENTS = {"properties", "schemas", "definitions", "allOf", "anyOf", "oneOf", "$defs"}
-_METHODS = frozenset(HTTP_METHODS)
+_METHODS = FIXED_KEYS
+_V32_FIELDS = {
+    "document": frozenset({"$self"}),
+    "path item": frozenset({"query", "additionalOperations"}),
+    "tag": frozenset({"parent", "kind", "summary"}),
+    "media type": frozenset({"itemSchema", "itemEncoding", "prefixEncoding"}),
+}
+"""Fields OpenAPI 3.2 added, by object: unknown to an earlier version's schema."""
 
 
 def object_kind(path: tuple[Any, ...]) -> str:
@@ -220,6 +248,8 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
                 out.append((path, f"{what}: {leaf.message}"))
             for prop in unexpected:
                 hint = "" if str(prop).startswith("x-") else " (extensions must start with 'x-')"
+                if prop in _V32_FIELDS.get(what, ()):
+                    hint = " (an OpenAPI 3.2 field; this document's version does not define it)"
                 out.append(((*path, prop), f"{what}: unknown property '{prop}'{hint}"))
         elif kind == "Type":
             owner = object_kind(path[:-1]) if path else "document"
@@ -248,6 +278,26 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
         ):
             names = " and ".join(f"'{n}'" for n in leaf.kind.schema["required"])
             out.append((path, f"{object_kind(path)}: {names} must not be used together"))
+        elif kind == "PropertyNames":
+            inner = getattr(leaf.kind, "error", None)
+            name = json.dumps(getattr(inner, "instance", None))[:60]
+            banned = getattr(getattr(inner, "kind", None), "schema", None)
+            if inner is not None and kind_name(inner) == "Not" and isinstance(banned, dict):
+                banned_names = banned.get("enum") or []
+                reason = "must not be one of " + ", ".join(json.dumps(n) for n in banned_names)
+            else:
+                reason = f"is not allowed: {getattr(inner, 'message', leaf.message)}"
+            out.append((path, f"{object_kind(path)}: key {name} in {_member(path)} {reason}"))
+        elif tuple(leaf.schema_path)[-2:] == ("parameters", "maxContains"):
+            out.append((path, f"{object_kind(path)}: more than one 'in: querystring' parameter"))
+        elif tuple(leaf.schema_path)[-2:] == ("parameters", "not"):
+            out.append(
+                (
+                    path,
+                    f"{object_kind(path)}: 'in: query' parameters beside an 'in: querystring' "
+                    "one, which describes the whole query string",
+                )
+            )
         elif kind == "Format" and getattr(leaf.kind, "format", "") == "regex":
             owner = object_kind(path[:-1]) if path else "document"
             out.append(
@@ -277,6 +327,14 @@ def openapi_schema(
             )
             continue
         validator = _validator(version)
+        if validator is None:
+            yield node.finding(
+                f"OpenAPI {version} structure not checked: the installed openapi-spec-validator "
+                f"({_validator_version()}) ships no OpenAPI {version} JSON Schema",
+                "openapi",
+                severity=Severity.INFO,
+            )
+            continue
         if validator.is_valid(node.value):
             continue
         seen: set[tuple[tuple[Any, ...], str]] = set()
@@ -300,4 +358,115 @@ def duplicate_keys(
                 "only the last value is used, the others are silently lost",
                 doc,
                 pointer,
+            )
+
+
+# -- OpenAPI 3.2's own constraints the JSON Schema cannot express ---------------------------------
+
+
+def _inline_count(owner: Node, where: str) -> int:
+    """Parameters of one ``parameters`` list written in place (no $ref) with ``in: where``:
+    what the JSON Schema's ``contains`` sees."""
+    params = owner.get("parameters")
+    if not isinstance(params, list):
+        return 0
+    return sum(1 for p in params if isinstance(p, dict) and p.get("in") == where)
+
+
+@check("querystring_parameters")
+def querystring_parameters(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """An operation has at most one ``in: querystring`` parameter (OpenAPI 3.2), and none
+    beside ``in: query`` ones: it stands for the whole query string. Judged on the operation's
+    parameters and its Path Item's together (and through $refs); what one list written in
+    place shows, spec-invalid reports already."""
+    api = ctx.api
+    if api.minor != "3.2":
+        return
+    for op in api.operations:
+        params = op.parameters
+        whole = [p for p in params if p.get("in") == "querystring"]
+        if not whole:
+            continue
+        owners = (op.node, op.path_item)
+        first = whole[0].get("name")
+        if not any(_inline_count(o, "querystring") > 1 for o in owners):
+            for extra in whole[1:]:
+                yield extra.finding(
+                    f"{op.label}: a second 'in: querystring' parameter ('{extra.get('name')}' "
+                    f"after '{first}'); an operation has at most one"
+                )
+        single = [str(p.get("name")) for p in params if p.get("in") == "query"]
+        seen = any(_inline_count(o, "querystring") and _inline_count(o, "query") for o in owners)
+        if single and not seen:
+            names = ", ".join(f"'{n}'" for n in single[:3]) + (" ..." if len(single) > 3 else "")
+            yield whole[0].finding(
+                f"{op.label}: 'in: querystring' parameter '{first}' is used together with "
+                f"'in: query' parameter{'s' if len(single) > 1 else ''} {names}; the "
+                "querystring parameter already describes the whole query string"
+            )
+
+
+@check("tag_parents")
+def tag_parents(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """A tag's ``parent`` (OpenAPI 3.2) names a tag of the document, and parents never form
+    a cycle."""
+    if ctx.api.minor != "3.2":
+        return
+    tags = [node for node in targets if isinstance(node.get("name"), str)]
+    parent_of = {
+        node.value["name"]: node.value["parent"]
+        for node in tags
+        if isinstance(node.get("parent"), str)
+    }
+    defined = {node.value["name"] for node in tags}
+    for node in tags:
+        parent = node.get("parent")
+        if not isinstance(parent, str):
+            continue
+        name = node.value["name"]
+        if parent not in defined:
+            yield node.finding(
+                f"tag '{name}': parent '{parent}' is not a tag of this document"
+                + did_you_mean(parent, sorted(defined)),
+                "parent",
+            )
+            continue
+        chain = [name]
+        current: str | None = parent
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parent_of.get(current)
+        if current == name:
+            loop = " -> ".join([*chain, name])
+            yield node.finding(f"tag '{name}': its parents lead back to it ({loop})", "parent")
+
+
+SEQUENTIAL_HINT = "application/jsonl, application/x-ndjson, application/json-seq, text/event-stream"
+_NOT_SEQUENTIAL = re.compile(
+    r"^application/(?:json|xml|x-www-form-urlencoded|[^;\s]*\+(?:json|xml))\s*(?:;|$)", re.I
+)
+
+
+@check("item_schema_media_type")
+def item_schema_media_type(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """``itemSchema`` (OpenAPI 3.2) is declared only on media types that are a sequence of
+    items; on a single JSON or XML document nothing reads it."""
+    if ctx.api.minor != "3.2":
+        return
+    for node in targets:
+        media_type = node.key
+        if "itemSchema" not in (node.value if isinstance(node.value, dict) else {}):
+            continue
+        if isinstance(media_type, str) and _NOT_SEQUENTIAL.match(media_type):
+            yield node.finding(
+                f"'{media_type}' declares itemSchema, but it is not a sequential media type: "
+                f"itemSchema describes each item of a stream ({SEQUENTIAL_HINT}, "
+                "multipart/mixed), a single document has no items to apply it to",
+                "itemSchema",
             )

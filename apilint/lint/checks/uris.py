@@ -890,7 +890,7 @@ def path_params_declared(
             )
             hint = _similar(name, candidates)
             if len(lacking) == len(ops):
-                labels = ", ".join(op.method.upper() for op in ops)
+                labels = ", ".join(op.wire_method for op in ops)
                 yield key_node.finding(
                     f"'{{{name}}}' in '{item.path}' is not declared as a path parameter "
                     f"(name: {name}, in: path, required: true) by {labels}{hint}: clients "
@@ -898,7 +898,7 @@ def path_params_declared(
                 )
             else:
                 declaring = ", ".join(
-                    op.method.upper() for op in ops if name in declared_by[op.method]
+                    op.wire_method for op in ops if name in declared_by[op.method]
                 )
                 for op in lacking:
                     yield op.node.finding(

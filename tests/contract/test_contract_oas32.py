@@ -1,0 +1,85 @@
+"""The contract runner on an OpenAPI 3.2 description: Schemathesis fuzzes ``query`` operations,
+the probes treat QUERY as safe (both trailing-slash forms, allowed by --read-only), and an
+``additionalOperations`` method is probed as written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+
+from tests.contract.contract_support import found, run_contract, serve_wsgi, write_spec
+
+SPEC = """\
+openapi: 3.2.0
+info: {title: Search, version: "1"}
+paths:
+  /search:
+    query:
+      operationId: searchItems
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                term: {type: string, maxLength: 20}
+      responses:
+        "200":
+          description: Matches
+          content:
+            application/json:
+              schema: {type: object, properties: {count: {type: integer}}}
+  /cache:
+    additionalOperations:
+      PURGE:
+        responses:
+          "204": {description: Purged}
+"""
+
+
+def search_app(seen: list[tuple[str, str, bytes]]) -> Flask:
+    """QUERY /search/ (Werkzeug's strict slashes answer /search with a 308) and PURGE /cache."""
+    app = Flask("search")
+
+    @app.before_request
+    def record() -> None:
+        seen.append((request.method, request.path, request.get_data()))
+
+    @app.route("/search/", methods=["QUERY"])
+    def search() -> Response:
+        return jsonify(count=0)
+
+    @app.route("/cache", methods=["PURGE"])
+    def purge() -> Any:
+        return "", 204
+
+    return app
+
+
+def test_query_operations_are_fuzzed_and_probed_as_safe(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, SPEC)
+    seen: list[tuple[str, str, bytes]] = []
+    with serve_wsgi(search_app(seen)) as base_url:
+        outcome = run_contract(spec, base_url=base_url, read_only=True)
+    assert outcome.error is None
+    # --read-only still tests QUERY (safe), not PURGE.
+    assert outcome.operations == 1
+    assert not any(method == "PURGE" for method, _, _ in seen)
+    queries = [(path, body) for method, path, body in seen if method == "QUERY"]
+    # The probe sent both trailing-slash forms, as for a GET; Schemathesis sent bodies.
+    assert {"/search", "/search/"} <= {path for path, _ in queries}
+    assert sum(1 for _, body in queries if body.startswith(b"{")) > 2
+    assert ("unexpected-redirect", "QUERY /search") in found(outcome)
+
+
+def test_additional_operations_are_sent_as_written(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, SPEC)
+    seen: list[tuple[str, str, bytes]] = []
+    with serve_wsgi(search_app(seen)) as base_url:
+        outcome = run_contract(spec, base_url=base_url, phases=[])
+    assert outcome.error is None
+    assert outcome.operations == 2
+    assert ("PURGE", "/cache", b"") in seen
