@@ -27,21 +27,28 @@ from dataclasses import dataclass, field
 from apilint.traffic.histogram import INV_LOG_GAMMA, MAX_MS, MIN_MS, Histogram, bucket
 from apilint.traffic.logformats import Parser, shorten
 from apilint.traffic.matcher import IMPLICIT, INVALID, OPERATION, UNDOCUMENTED, VARIANT, Matcher
+from apilint.traffic.queries import QueryTally, query_checks
+from apilint.traffic.sources import MAX_LINE_CHARS, LongLine
 
 MAX_UNDOCUMENTED = 5000
 MAX_CACHE = 50_000
 MAX_SAMPLES = 10
 SAMPLE_CHARS = 200
+FINGERPRINT_EVERY = 64
+"""One line in this many (by hash) is remembered per log, to tell when two logs overlap."""
+MAX_FINGERPRINTS = 20_000
 
 
 class Tally:
-    """Requests counted by status code, and their durations in a histogram."""
+    """Requests counted by status code, and their durations in a histogram. ``query`` is the
+    query-string tally of the operation the requests call (None for anything else)."""
 
-    __slots__ = ("hist", "status")
+    __slots__ = ("hist", "query", "status")
 
-    def __init__(self) -> None:
+    def __init__(self, query: QueryTally | None = None) -> None:
         self.status: dict[str, int] = {}
         self.hist: Histogram = {}
+        self.query = query
 
     @property
     def requests(self) -> int:
@@ -89,6 +96,11 @@ class LogSummary:
     requests: int = 0
     unparsed: int = 0
     timed: int = 0
+    fingerprints: set[int] = field(default_factory=set, repr=False)
+    """Hashes of a sample of the log's lines (see ``overlaps``)."""
+    mixed: dict[str, int] = field(default_factory=dict)
+    """Lines read in another format than the file's (a file that mixes formats)."""
+    too_long: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -98,6 +110,8 @@ class LogSummary:
             "requests": self.requests,
             "unparsed": self.unparsed,
             "timed": self.timed,
+            "other_formats": dict(self.mixed),
+            "too_long": self.too_long,
         }
 
 
@@ -108,6 +122,14 @@ _SECRET = re.compile(
 )
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _too_long(line: str) -> str:
+    length = line.length if isinstance(line, LongLine) else len(line)
+    return (
+        f"the line is {length:,} characters long, over the {MAX_LINE_CHARS:,} apilint reads "
+        "of one line (the rest was skipped unread)"
+    )
 
 
 def mask(line: str) -> str:
@@ -127,7 +149,12 @@ class Aggregator:
     matcher: Matcher
     max_undocumented: int = MAX_UNDOCUMENTED
     operations: list[Tally] = field(init=False)
+    """Calls to each operation's documented path (HEAD on a GET route apart, in ``heads``)."""
+    heads: list[Tally] = field(init=False)
+    """HEAD requests served by each operation's GET route (no ``head`` operation)."""
     variants: list[Tally] = field(init=False)
+    """Calls to each operation's other trailing-slash form."""
+    queries: list[QueryTally] = field(init=False)
     implicit: Tally = field(default_factory=Tally)
     undocumented: dict[tuple[str, str], EndpointTally] = field(default_factory=dict)
     dropped: Tally = field(default_factory=Tally)
@@ -139,10 +166,48 @@ class Aggregator:
     unparsed: int = 0
     _cache: dict[tuple[str, str], Tally] = field(default_factory=dict)
     _invalid: Tally = field(default_factory=Tally)
+    _other: Callable[[str], tuple[str, Parser] | None] | None = None
 
     def __post_init__(self) -> None:
-        self.operations = [Tally() for _ in self.matcher.routes]
+        api = self.matcher.api
+        self.queries = [QueryTally(*query_checks(api, r.operation)) for r in self.matcher.routes]
+        self.operations = [Tally(q) for q in self.queries]
+        self.heads = [Tally(q) for q in self.queries]
         self.variants = [Tally() for _ in self.matcher.routes]
+
+    def operation_calls(self, index: int) -> int:
+        """Every call to operation ``index``: its path, HEAD on it, its other slash form."""
+        return (
+            self.operations[index].requests
+            + self.heads[index].requests
+            + self.variants[index].requests
+        )
+
+    def all_tallies(self) -> list[Tally]:
+        """Every tally, each request in exactly one of them."""
+        return [
+            *self.operations,
+            *self.heads,
+            *self.variants,
+            self.implicit,
+            *self.undocumented.values(),
+            self.dropped,
+        ]
+
+    def overlaps(self) -> list[tuple[str, str, float]]:
+        """Pairs of logs whose sampled lines are mostly the same lines: (first, second, share
+        of the smaller sample found in the other)."""
+        out = []
+        for i, first in enumerate(self.logs):
+            for second in self.logs[i + 1 :]:
+                a, b = first.fingerprints, second.fingerprints
+                smaller = min(len(a), len(b))
+                if smaller < 5:
+                    continue
+                shared = len(a & b) / smaller
+                if shared >= 0.5:
+                    out.append((first.file, second.file, shared))
+        return out
 
     @property
     def timed(self) -> int:
@@ -159,9 +224,15 @@ class Aggregator:
         lines: Iterable[str],
         parse: Parser,
         explain: Callable[[str], str],
+        other: Callable[[str], tuple[str, Parser] | None] | None = None,
     ) -> LogSummary:
-        """Count every request of one log. ``lines`` are the log's lines from the first."""
+        """Count every request of one log. ``lines`` are the log's lines from the first.
+        ``other``, when given, reads a line ``parse`` cannot in another format (a file that
+        mixes formats): it returns that format's name and parser, or None."""
+        self._other = other
         summary = LogSummary(name, format_name)
+        fingerprints = summary.fingerprints
+        every = FINGERPRINT_EVERY - 1
         cache = self._cache
         resolve = self._resolve
         invalid = self._invalid
@@ -173,16 +244,28 @@ class Aggregator:
         parsed = 0
         timed = 0
         unparsed = 0
+        long_line = MAX_LINE_CHARS
         for number, line in enumerate(lines, 1):
+            if len(line) >= long_line and type(line) is LongLine:
+                unparsed += 1
+                summary.too_long += 1
+                self._sample(name, number, line, _too_long)
+                continue
             record = parse(line)
             if record is None:
-                if line.strip():
-                    unparsed += 1
-                    self._sample(name, number, line, explain)
-                continue
+                record = self._other_format(line, summary) if other is not None else None
+                if record is None:
+                    if line.strip():
+                        unparsed += 1
+                        self._sample(name, number, line, explain)
+                    continue
+            fingerprint = hash(line)
+            if not fingerprint & every and len(fingerprints) < MAX_FINGERPRINTS:
+                fingerprints.add(fingerprint)
             method, target, status, ms = record
             cut = target.find("?")
             if cut >= 0:
+                query = target[cut + 1 :]
                 target = target[:cut]
             key = (method, target)
             tally = cache.get(key)
@@ -195,6 +278,8 @@ class Aggregator:
             parsed += 1
             counts = tally.status
             counts[status] = counts.get(status, 0) + 1
+            if cut >= 0 and tally.query is not None:
+                tally.query.add(query)
             if ms is not None:
                 timed += 1
                 # histogram.bucket(), inlined for the common case
@@ -208,6 +293,16 @@ class Aggregator:
         self.unparsed += unparsed
         self.logs.append(summary)
         return summary
+
+    def _other_format(self, line: str, summary: LogSummary) -> tuple[str, str, str, float | None] | None:
+        found = self._other(line) if self._other is not None else None
+        if found is None:
+            return None
+        format_name, parse = found
+        record = parse(line)
+        if record is not None:
+            summary.mixed[format_name] = summary.mixed.get(format_name, 0) + 1
+        return record
 
     def _sample(self, name: str, number: int, line: str, explain: Callable[[str], str]) -> None:
         if len(self.samples) < MAX_SAMPLES:
@@ -224,7 +319,9 @@ class Aggregator:
         found = self.matcher.match(method, target)
         tally: Tally
         if found.kind == OPERATION and found.route is not None:
-            tally = self.operations[found.route.index]
+            route = found.route
+            head = method.upper() == "HEAD" and route.method != "head"
+            tally = (self.heads if head else self.operations)[route.index]
         elif found.kind == VARIANT and found.route is not None:
             tally = self.variants[found.route.index]
         elif found.kind == IMPLICIT:

@@ -17,12 +17,16 @@ from apilint.command_options import fail_on_and_config_options
 from apilint.output import output_options, parse_outputs, write_reports
 from apilint.traffic.logformats import TIME_UNITS
 
-LOG_FORMAT_CHOICES = ("auto", "combined", "common", "haproxy", "alb", "jsonl")
+LOG_FORMAT_CHOICES = ("auto", "combined", "common", "haproxy", "alb", "jsonl", "har")
 TRAFFIC_RULES: tuple[str, ...] = (
     "traffic-undocumented",
     "traffic-redirect",
     "traffic-server-errors",
     "traffic-unused",
+    "traffic-status-undocumented",
+    "traffic-query-undocumented",
+    "traffic-query-invalid",
+    "traffic-query-missing",
 )
 
 
@@ -108,6 +112,15 @@ def _traffic_output_options(function: Any) -> Any:
     "(0.01 or 1%).",
 )
 @click.option(
+    "--min-status-share",
+    default="0.01",
+    show_default=True,
+    metavar="SHARE",
+    callback=_share,
+    help="traffic-status-undocumented: report a status an operation does not document when it "
+    "answers more than this share of the operation's requests (0.01 or 1%).",
+)
+@click.option(
     "--min-requests",
     type=click.IntRange(min=1),
     default=1,
@@ -134,6 +147,7 @@ def traffic(
     base_paths: tuple[str, ...],
     group_depth: int,
     max_error_share: float,
+    min_status_share: float,
     min_requests: int,
     ignore: tuple[str, ...],
     fail_on: str | None,
@@ -158,6 +172,7 @@ def traffic(
         min_requests=min_requests,
         group_depth=group_depth,
         ignore=_ignored(ignore) | settings.ignore,
+        min_status_share=min_status_share,
     )
     options = AnalysisOptions(
         log_format=log_format,

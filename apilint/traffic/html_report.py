@@ -140,14 +140,25 @@ def _count(status: dict[str, int], first: str) -> int:
     return sum(n for code, n in status.items() if code.startswith(first))
 
 
+def _merged(*statuses: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for status in statuses:
+        for code, n in status.items():
+            out[code] = out.get(code, 0) + n
+    return out
+
+
 def _operation_rows(usage: list[dict[str, Any]], total: int, timed: bool) -> str:
     columns = [
         ("operation", "Operation", "text"),
         ("calls", "Calls", "number"),
         ("share", "Share of traffic", "number"),
-        ("requests", "Requests", "number"),
-        ("redirected", "Redirected", "number"),
-        ("redirect-share", "Redirected share", "number"),
+        ("requests", "Documented path", "number"),
+        ("head", "HEAD", "number"),
+        ("other-slash-form", "Other slash form", "number"),
+        ("other-slash-share", "Other slash form share", "number"),
+        ("redirected", "Redirected (3xx)", "number"),
+        ("client-errors", "4xx", "number"),
         ("errors", "5xx", "number"),
         ("error-share", "5xx share", "number"),
     ]
@@ -156,18 +167,21 @@ def _operation_rows(usage: list[dict[str, Any]], total: int, timed: bool) -> str
         columns += [("p99", "p99 ms", "number")]
     out = [_head(columns, "operations")]
     for row in usage:
-        calls = row["requests"] + row["redirected"]
-        status = row["status"]
+        calls = row["calls"]
+        status = _merged(row["status"], row["other_slash_form_status"])
         errors = _count(status, "5")
         cells = [
             f'<td data-value="{_e(row["operation"])}"><code>{_e(row["operation"])}</code></td>',
             _num(calls),
             _share_cell(calls / total if total else 0.0, "calls"),
             _num(row["requests"]),
-            _num(row["redirected"]),
-            _share_cell(row["redirected"] / calls if calls else 0.0, "redir"),
+            _num(row["head"]),
+            _num(row["other_slash_form"]),
+            _share_cell(row["other_slash_form"] / calls if calls else 0.0, "redir"),
+            _num(_count(status, "3")),
+            _num(_count(status, "4")),
             _num(errors),
-            _share_cell(errors / row["requests"] if row["requests"] else 0.0, "err"),
+            _share_cell(errors / calls if calls else 0.0, "err"),
         ]
         if timed:
             cells += [_num(row.get("p50_ms")), _num(row.get("p95_ms")), _num(row.get("p99_ms"))]
@@ -177,14 +191,14 @@ def _operation_rows(usage: list[dict[str, Any]], total: int, timed: bool) -> str
 
 
 def _charts(usage: list[dict[str, Any]]) -> str:
-    called = [u for u in usage if u["requests"] + u["redirected"]][:CHART_ROWS]
+    called = [u for u in usage if u["calls"]][:CHART_ROWS]
     if not called:
         return '<p class="muted">No operation was called.</p>'
-    peak = max(u["requests"] + u["redirected"] for u in called)
+    peak = max(u["calls"] for u in called)
     traffic = []
     shares = []
     for u in called:
-        calls = u["requests"] + u["redirected"]
+        calls = u["calls"]
         label = _e(u["operation"])
         width = calls / peak * 100
         traffic.append(
@@ -193,9 +207,9 @@ def _charts(usage: list[dict[str, Any]]) -> str:
             f'<div class="bar calls" style="width:{width:.2f}%" title="{_n(calls)} calls"></div>'
             "</div>"
         )
-        errors = _count(u["status"], "5")
-        err_share = errors / u["requests"] if u["requests"] else 0.0
-        redir_share = u["redirected"] / calls
+        status = _merged(u["status"], u["other_slash_form_status"])
+        err_share = _count(status, "5") / calls
+        redir_share = _count(status, "3") / calls
         shares.append(
             f'<div class="label" title="{label}"><code>{label}</code></div>'
             f'<div class="bars" data-label="{label}" data-error-share="{err_share:.6f}" '
@@ -203,16 +217,16 @@ def _charts(usage: list[dict[str, Any]]) -> str:
             f'<div class="bar err" style="width:{err_share * 100:.2f}%" '
             f'title="5xx {_pct(err_share)}"></div>'
             f'<div class="bar redir" style="width:{redir_share * 100:.2f}%" '
-            f'title="redirected {_pct(redir_share)}"></div></div>'
+            f'title="redirected (3xx) {_pct(redir_share)}"></div></div>'
         )
-    more = len([u for u in usage if u["requests"] + u["redirected"]]) - len(called)
+    more = len([u for u in usage if u["calls"]]) - len(called)
     note = f'<p class="muted">and {more} more operations in the table below.</p>' if more else ""
     return (
         f'<h2>Calls per operation</h2><div id="traffic-chart" class="chart">{"".join(traffic)}'
         f"</div>{note}"
         '<h2>Error and redirect shares per operation</h2><p class="legend muted">'
         '<span class="bar err"></span>5xx responses'
-        '<span class="bar redir"></span>calls to the trailing-slash variant</p>'
+        '<span class="bar redir"></span>redirected (3xx) responses</p>'
         f'<div id="share-chart" class="chart">{"".join(shares)}</div>'
     )
 
@@ -240,7 +254,9 @@ def _prefixes(rows: list[dict[str, Any]], timed: bool) -> str:
         ("requests", "Calls", "number"),
         ("share", "Share", "number"),
         ("operations", "Operations called", "number"),
+        ("other-slash-form", "Other slash form", "number"),
         ("undocumented", "Undocumented calls", "number"),
+        ("client-errors", "4xx", "number"),
         ("errors", "5xx", "number"),
     ]
     if timed:
@@ -252,7 +268,9 @@ def _prefixes(rows: list[dict[str, Any]], timed: bool) -> str:
             _num(r["requests"]),
             _share_cell(r["share"], "calls"),
             _num(r["operations"]),
+            _num(r["other_slash_form"]),
             _num(r["undocumented"]),
+            _num(r["client_errors"]),
             _num(r["server_errors"]),
         ]
         if timed:
@@ -295,7 +313,7 @@ def _cards(report: Report) -> str:
     cards = [
         ("Requests", _n(total), f"in {len(traffic['logs'])} log(s)"),
         ("Documented", _n(traffic["documented"]), share(traffic["documented"])),
-        ("Trailing-slash variants", _n(traffic["redirected"]), share(traffic["redirected"])),
+        ("Other slash form", _n(traffic["other_slash_form"]), share(traffic["other_slash_form"])),
         ("Undocumented", _n(traffic["undocumented"]), share(traffic["undocumented"])),
         ("Unparsed lines", _n(report.extra["unparsed_lines"]), ""),
         (
@@ -340,8 +358,9 @@ def render(report: Report) -> str:
 {_cards(report)}
 {_charts(usage)}
 <h2>Operations</h2>
-<p class="muted">Calls: requests to the documented path plus redirected ones (to its
-trailing-slash variant). The 5xx share is of the requests. Click a column to sort.</p>
+<p class="muted">Calls: requests to the documented path (HEAD included) plus those to its
+other trailing-slash form, whatever they got; status counts and shares are of the calls.
+Click a column to sort.</p>
 {_operation_rows(usage, traffic["requests"], timed)}
 <h2>Undocumented endpoints</h2>
 {_undocumented(extra["undocumented"])}

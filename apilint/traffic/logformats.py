@@ -239,11 +239,30 @@ class CommonFormat(ClfFormat):
 
 # -- HAProxy -------------------------------------------------------------------------------------
 
-_HAPROXY = re.compile(
+_HAPROXY_HEAD = (
     r"(?:^|\s)\S+:\d+ \[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?\] \S+ \S+ "
     r"(-?\d+)/(-?\d+)/(-?\d+)/(-?\d+)/\+?(-?\d+) (-?\d+) \+?\d+ "
-    r'.*"([^"]*)"\s*\Z'
 )
+_HAPROXY = re.compile(_HAPROXY_HEAD + r'.*"([^"]*)"\s*\Z')
+_HAPROXY_CUT = re.compile(_HAPROXY_HEAD + r'.*"([A-Z][A-Z_-]* /[^"]*)\Z')
+"""A line HAProxy cut at its log line length (1,024 bytes by default: ``log ... len``), inside
+the request line, so the closing quote is missing."""
+
+
+def recover_cut_request(request: str) -> tuple[str, str] | None:
+    """Method and target of a request line cut short; None when the cut may be inside the path
+    (then the path read would be another path)."""
+    parts = request.rstrip("\r\n").split(" ")
+    if len(parts) < 2 or not parts[0]:
+        return None
+    method, target = parts[0], parts[1]
+    if len(parts) >= 3:
+        return method, target  # cut in or after the protocol: the target is whole
+    cut = target.find("?")
+    if cut < 0:
+        return None
+    last = target.rfind("&")
+    return method, target[:last] if last > cut else target[:cut]
 
 
 class HaproxyFormat(LogFormat):
@@ -251,17 +270,23 @@ class HaproxyFormat(LogFormat):
     title = "HAProxy HTTP"
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
-        return _HAPROXY.search(line) is not None
+        return _HAPROXY.search(line) is not None or _HAPROXY_CUT.search(line) is not None
 
     def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
         search = _HAPROXY.search
+        cut = _HAPROXY_CUT.search
 
         def parse(line: str) -> Parsed | None:
             found = search(line)
+            parts: tuple[str, str] | None
             if found is None:
-                return None
-            _tr, _tw, _tc, server, total, status, request = found.groups()
-            parts = split_request(request)
+                found = cut(line)
+                if found is None:
+                    return None
+                parts = recover_cut_request(found.group(7))
+            else:
+                parts = split_request(found.group(7))
+            _tr, _tw, _tc, server, total, status, _request = found.groups()
             if parts is None or len(status) != 3:
                 return None
             duration: float | None = None
@@ -276,6 +301,12 @@ class HaproxyFormat(LogFormat):
     def explain(self, line: str, options: ParseOptions) -> str:
         found = _HAPROXY.search(line)
         if found is None:
+            if _HAPROXY_CUT.search(line) is not None:
+                return (
+                    f"HAProxy cut the line at {len(line.rstrip(chr(10)).encode()):,} bytes, "
+                    "inside the path "
+                    "(raise the length with 'len' on the 'log' line)"
+                )
             return super().explain(line, options)
         if len(found.group(6)) != 3:
             return "no HTTP status (the connection ended before a response)"
@@ -356,6 +387,8 @@ JSON_ROLES: dict[str, tuple[str, ...]] = {
         "req.url",
         "httpRequest.requestUrl",
         "RequestPath",
+        "request.url",
+        "request.path",
     ),
     "request": ("request",),
     "status": (
@@ -369,6 +402,8 @@ JSON_ROLES: dict[str, tuple[str, ...]] = {
         "response.status",
         "httpRequest.status",
         "DownstreamStatus",
+        "response.statusCode",
+        "response.status_code",
     ),
     "duration_ms": (
         "duration_ms",
@@ -523,9 +558,19 @@ def _json_object(line: str) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python can read
         return None
     return value if isinstance(value, dict) else None
+
+
+def _too_deep(line: str) -> bool:
+    try:
+        json.loads(line)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return False
 
 
 def _read_json(obj: dict[str, Any], fields: JsonFields) -> Parsed | None:
@@ -565,7 +610,7 @@ class JsonLinesFormat(LogFormat):
         def parse(line: str) -> Parsed | None:
             try:
                 obj = loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return None
             if type(obj) is not dict:
                 return None
@@ -576,6 +621,8 @@ class JsonLinesFormat(LogFormat):
     def explain(self, line: str, options: ParseOptions) -> str:
         obj = _json_object(line)
         if obj is None:
+            if _too_deep(line):
+                return "a JSON value nested deeper than apilint reads"
             return "not a JSON object"
         fields = resolve_json_fields([obj], options)
         missing = [
@@ -610,6 +657,61 @@ class JsonLinesFormat(LogFormat):
             f"(the objects have: {shown}); name them with "
             "--json-fields method=FIELD,path=FIELD,status=FIELD[,duration_ms=FIELD]"
         )
+
+
+# -- HAR ---------------------------------------------------------------------------------------
+
+HAR_FIELDS = {"method": "method", "path": "url", "status": "status", "duration_ms": "time"}
+"""The fields of the JSON lines :func:`har_lines` writes, as ``--json-fields`` would name them."""
+
+
+def looks_like_har(sample: Sequence[str]) -> bool:
+    """The file is one JSON document (a HAR file, pretty-printed or not), not JSON lines."""
+    if not sample:
+        return False
+    first = sample[0].strip()
+    if first == "{":
+        return True
+    compact = first.replace(" ", "")
+    return compact.startswith('{"log":')
+
+
+def har_lines(text: str, name: str) -> list[str]:
+    """The entries of a HAR document, one JSON line each (``HAR_FIELDS``), in their order."""
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise LogError("a HAR file nested deeper than apilint reads", file=name) from None
+    except ValueError as exc:
+        raise LogError(f"looks like a HAR file but is not valid JSON ({exc})", file=name) from None
+    log = document.get("log") if isinstance(document, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    if not isinstance(entries, list):
+        raise LogError(
+            "a JSON document without log.entries: not a HAR file (for JSON lines, write one "
+            "object per line)",
+            file=name,
+        )
+    out = []
+    for entry in entries:
+        request = entry.get("request") if isinstance(entry, dict) else None
+        response = entry.get("response") if isinstance(entry, dict) else None
+        if not isinstance(request, dict) or not isinstance(response, dict):
+            out.append(json.dumps({"entry": "without request or response"}))
+            continue
+        status = response.get("status")
+        out.append(
+            json.dumps(
+                {
+                    "method": request.get("method"),
+                    "url": request.get("url"),
+                    # 0: the browser got no response (blocked, cancelled): not a request served
+                    "status": status if status != 0 else None,
+                    "time": entry.get("time"),
+                }
+            )
+        )
+    return out
 
 
 # -- recognising a file's format -----------------------------------------------------------------

@@ -2,17 +2,23 @@
 
 The JSON report carries, beside ``findings`` and ``summary``:
 
-``usage``             per documented operation, busiest first: ``operation``, ``requests`` (calls to
-                      the documented path), ``redirected`` (calls to its trailing-slash variant),
-                      ``status`` (code -> count, for ``requests``), and ``p50_ms``/``p95_ms``/
-                      ``p99_ms`` when the logs have timings (None for an operation without timed
-                      requests; within 1 %, see :mod:`~apilint.traffic.histogram`);
+``usage``             per documented operation, busiest first: ``operation``, ``calls`` (every
+                      request for it: ``requests`` + ``other_slash_form``), ``requests`` (calls to
+                      the documented path, HEAD served by a GET route included), ``head`` (those
+                      HEAD requests), ``other_slash_form`` (calls to its other trailing-slash
+                      form, whatever they got), ``status`` and ``other_slash_form_status`` (code
+                      -> count), and ``p50_ms``/``p95_ms``/``p99_ms`` of ``requests`` when the
+                      logs have timings (None for an operation without timed requests; within
+                      1 %, see :mod:`~apilint.traffic.histogram`);
 ``undocumented``      per undocumented endpoint template: ``method``, ``template``, ``requests``,
                       ``status``;
 ``unparsed_lines``    how many non-blank lines could not be read as a request;
 ``unparsed_samples``  the first of them (file, line, masked text, reason);
 ``prefixes``          usage per path prefix of ``--group-depth`` segments (after the base path);
-``traffic``           the totals, the base paths used, and per log its format and counts.
+``traffic``           the totals (each request in exactly one of ``documented``,
+                      ``other_slash_form``, ``undocumented``, ``options_preflight``), the status
+                      counts of all requests (``status``) and of each part, the base paths used,
+                      per log its format and counts, and logs that hold the same lines.
 """
 
 from __future__ import annotations
@@ -30,11 +36,16 @@ from apilint.rulesets import command_rules
 from apilint.traffic.aggregate import Aggregator, EndpointTally, Tally
 from apilint.traffic.histogram import merge, percentiles
 from apilint.traffic.matcher import Matcher, Route
+from apilint.traffic.queries import QueryTally
 
 UNDOCUMENTED = "traffic-undocumented"
 REDIRECT = "traffic-redirect"
 SERVER_ERRORS = "traffic-server-errors"
 UNUSED = "traffic-unused"
+STATUS_UNDOCUMENTED = "traffic-status-undocumented"
+QUERY_UNDOCUMENTED = "traffic-query-undocumented"
+QUERY_INVALID = "traffic-query-invalid"
+QUERY_MISSING = "traffic-query-missing"
 
 # Their documentation and default severities live with every other rule's, in rules/traffic.yaml.
 RULES: dict[str, RuleInfo] = {
@@ -78,6 +89,9 @@ class Thresholds:
     group_depth: int = 1
     """Segments of the path (after the base path) that make a prefix in the prefix table."""
     ignore: frozenset[str] = frozenset()
+    min_status_share: float = 0.01
+    """traffic-status-undocumented: reported when a status the operation does not document
+    answers more than this share of its requests."""
 
 
 def _round(value: float | None) -> float | None:
@@ -177,6 +191,100 @@ class _Findings:
         return out
 
 
+def _combined(*tallies: Tally) -> Tally:
+    out = Tally()
+    for tally in tallies:
+        out.add(tally)
+    return out
+
+
+def _documents_status(route: Route, code: str) -> bool:
+    responses = route.operation.value.get("responses")
+    if not isinstance(responses, dict):
+        return True  # nothing to compare with: stay silent
+    keys = {str(k).upper() for k in responses}
+    return code in keys or f"{code[0]}XX" in keys or "DEFAULT" in keys
+
+
+def _status_findings(
+    findings: _Findings, route: Route, tally: Tally, thresholds: Thresholds
+) -> None:
+    """Statuses the operation does not document (redirects and 5xx have their own rules)."""
+    requests = tally.requests
+    if requests < thresholds.min_requests:
+        return
+    node = route.operation.node
+    for code, n in sorted(tally.status.items()):
+        if code[0] in "35" or _documents_status(route, code):
+            continue
+        if n / requests <= thresholds.min_status_share:
+            continue
+        findings.add(
+            STATUS_UNDOCUMENTED,
+            f"{route.label} answered {code}, which it does not document, to {n:,} of its "
+            f"{requests:,} requests ({_share(n, requests)})",
+            node.doc,
+            (*node.ptr, "responses") if "responses" in route.operation.value else node.ptr,
+            route.label,
+            status=code,
+            count=n,
+            share=round(n / requests, 4),
+            requests=requests,
+        )
+
+
+def _query_findings(
+    findings: _Findings, route: Route, query: QueryTally, requests: int, thresholds: Thresholds
+) -> None:
+    if requests < thresholds.min_requests:
+        return
+    op = route.operation
+    node = op.node
+    where = (*node.ptr, "parameters") if "parameters" in op.value else node.ptr
+    for name, tally in sorted(query.undocumented()):
+        findings.add(
+            QUERY_UNDOCUMENTED,
+            f"{route.label}: query parameter '{name}' is not documented, yet {tally.requests:,} "
+            f"of {requests:,} requests send it (e.g. {tally.example})",
+            node.doc,
+            where,
+            route.label,
+            parameter=name,
+            count=tally.requests,
+            requests=requests,
+            example=tally.example,
+        )
+    for name, param in sorted(query.parameters.items()):
+        sent = query.sent(name)
+        tally = query.names.get(name)
+        if tally is not None and tally.invalid:
+            findings.add(
+                QUERY_INVALID,
+                f"{route.label}: query parameter '{name}' is {tally.problem} in {tally.invalid:,} "
+                f"of the {sent:,} requests that send it (e.g. {tally.invalid_example})",
+                node.doc,
+                param.pointer,
+                route.label,
+                parameter=name,
+                count=tally.invalid,
+                requests=sent,
+                example=tally.invalid_example,
+            )
+        missing = requests - sent
+        if param.required and missing > 0:
+            findings.add(
+                QUERY_MISSING,
+                f"{route.label}: required query parameter '{name}' is missing from {missing:,} "
+                f"of {requests:,} requests",
+                node.doc,
+                param.pointer,
+                route.label,
+                parameter=name,
+                count=missing,
+                requests=requests,
+            )
+
+
 def _operation_findings(
     findings: _Findings,
     route: Route,
@@ -185,6 +293,8 @@ def _operation_findings(
     thresholds: Thresholds,
     total: int,
 ) -> None:
+    """``tally``: the calls to the documented path (HEAD included); ``variant``: to the other
+    slash form."""
     node = route.operation.node
     calls = tally.requests + variant.requests
     label = route.label
@@ -230,7 +340,8 @@ def _operation_findings(
                 )
         findings.add(
             REDIRECT,
-            f"{bounced} of {calls} calls ({_share(bounced, calls)}) were redirected: {why}",
+            f"{bounced} of {calls} calls ({_share(bounced, calls)}) were answered with a "
+            f"redirect (3xx): {why}",
             node.doc,
             node.ptr,
             label,
@@ -294,34 +405,39 @@ def _prefix_rows(
             {
                 "requests": 0,
                 "operations": 0,
-                "redirected": 0,
+                "other_slash_form": 0,
                 "undocumented": 0,
+                "client_errors": 0,
                 "server_errors": 0,
                 "hist": {},
             },
         )
 
+    def is_4xx(code: str) -> bool:
+        return code.startswith("4")
+
     def is_5xx(code: str) -> bool:
         return code.startswith("5")
 
-    for route in matcher.routes:
-        tally, variant = agg.operations[route.index], agg.variants[route.index]
-        calls = tally.requests + variant.requests
-        if not calls:
-            continue
-        row = group(prefix_of(route.template, depth))
-        row["requests"] += calls
-        row["operations"] += 1
-        row["redirected"] += variant.requests
+    def add(row: dict[str, Any], tally: Tally) -> None:
+        row["requests"] += tally.requests
+        row["client_errors"] += tally.count(is_4xx)
         row["server_errors"] += tally.count(is_5xx)
         merge(row["hist"], tally.hist)
-        merge(row["hist"], variant.hist)
+
+    for route in matcher.routes:
+        index = route.index
+        if not agg.operation_calls(index):
+            continue
+        row = group(prefix_of(route.template, depth))
+        row["operations"] += 1
+        row["other_slash_form"] += agg.variants[index].requests
+        for tally in (agg.operations[index], agg.heads[index], agg.variants[index]):
+            add(row, tally)
     for endpoint in agg.undocumented.values():
         row = group(prefix_of(endpoint.template, depth))
-        row["requests"] += endpoint.requests
         row["undocumented"] += endpoint.requests
-        row["server_errors"] += endpoint.count(is_5xx)
-        merge(row["hist"], endpoint.hist)
+        add(row, endpoint)
     total = agg.requests
     out = []
     for prefix, row in groups.items():
@@ -346,26 +462,35 @@ def build_report(
     findings = _Findings(thresholds.ignore)
     usage: list[dict[str, Any]] = []
     for route in matcher.routes:
-        tally, variant = agg.operations[route.index], agg.variants[route.index]
+        index = route.index
+        head = agg.heads[index]
+        exact = _combined(agg.operations[index], head)
+        variant = agg.variants[index]
         usage.append(
             {
                 "operation": route.label,
-                "requests": tally.requests,
-                "redirected": variant.requests,
-                "status": _status(tally),
-                **_latency(tally.hist, timed_logs),
+                "calls": exact.requests + variant.requests,
+                "requests": exact.requests,
+                "head": head.requests,
+                "other_slash_form": variant.requests,
+                "status": _status(exact),
+                "other_slash_form_status": _status(variant),
+                **_latency(exact.hist, timed_logs),
             }
         )
-        _operation_findings(findings, route, tally, variant, thresholds, total)
-    usage.sort(key=lambda row: (-(row["requests"] + row["redirected"]), row["operation"]))
+        _operation_findings(findings, route, exact, variant, thresholds, total)
+        _status_findings(findings, route, exact, thresholds)
+        _query_findings(findings, route, agg.queries[index], exact.requests, thresholds)
+    usage.sort(key=lambda row: (-row["calls"], row["operation"]))
     _undocumented_findings(findings, api, agg)
     endpoints = sorted(agg.undocumented.values(), key=lambda e: (-e.requests, e.template, e.method))
     undocumented = [
         {"method": e.method, "template": e.template, "requests": e.requests, "status": _status(e)}
         for e in endpoints
     ]
-    documented = sum(t.requests for t in agg.operations)
-    redirected = sum(t.requests for t in agg.variants)
+    documented = sum(t.requests for t in agg.operations) + sum(t.requests for t in agg.heads)
+    other_form = sum(t.requests for t in agg.variants)
+    everything = _combined(*agg.all_tallies())
     extra: dict[str, Any] = {
         "usage": usage,
         "undocumented": undocumented,
@@ -374,10 +499,18 @@ def build_report(
         "prefixes": _prefix_rows(matcher, agg, thresholds.group_depth, timed_logs),
         "traffic": {
             "requests": total,
+            "status": _status(everything),
             "documented": documented,
-            "redirected": redirected,
-            "undocumented": total - documented - redirected - agg.implicit.requests,
+            "documented_status": _status(_combined(*agg.operations, *agg.heads)),
+            "head": sum(t.requests for t in agg.heads),
+            "other_slash_form": other_form,
+            "other_slash_form_status": _status(_combined(*agg.variants)),
+            "undocumented": total - documented - other_form - agg.implicit.requests,
+            "undocumented_status": _status(
+                _combined(*agg.undocumented.values(), agg.dropped)
+            ),
             "options_preflight": agg.implicit.requests,
+            "options_preflight_status": _status(agg.implicit),
             "outside_base_paths": sum(
                 e.requests for e in agg.undocumented.values() if not e.inside_base
             ),
@@ -388,6 +521,10 @@ def build_report(
             "group_depth": thresholds.group_depth,
             "spec": api.root.name,
             "logs": [log.to_dict() for log in agg.logs],
+            "overlapping_logs": [
+                {"first": a, "second": b, "shared": round(share, 3)}
+                for a, b, share in agg.overlaps()
+            ],
         },
     }
     return Report(
@@ -412,6 +549,18 @@ def hints(agg: Aggregator, matcher: Matcher) -> list[str]:
             f"description's base path ({bases}); if the log was written behind a proxy that "
             "strips it, pass --base-path /"
         )
+    for first, second, share in agg.overlaps():
+        notes.append(
+            f"{first} and {second} hold the same lines ({share:.0%} of the lines sampled from "
+            "the smaller one are in both): the same traffic named twice is counted twice"
+        )
+    for log in agg.logs:
+        if log.mixed:
+            others = ", ".join(f"{n:,} {name}" for name, n in sorted(log.mixed.items()))
+            notes.append(
+                f"{log.file} looks mixed: most lines are {log.format}, but {others} lines are in "
+                "another format (read as such)"
+            )
     if agg.dropped.requests:
         notes.append(
             f"{agg.dropped.requests} requests to rarely called undocumented paths are counted "

@@ -65,35 +65,57 @@ def _overview(traffic: dict[str, Any], unparsed: int) -> list[str]:
         for log in logs
     ]
     out += table(["LOG", "FORMAT", "LINES", "REQUESTS", "UNPARSED"], rows)
+    out.append("  Every request, once:")
     parts = [
-        f"documented {_n(traffic['documented'])} ({_pct(traffic['documented'], total)})",
-        f"trailing-slash variants {_n(traffic['redirected'])} "
-        f"({_pct(traffic['redirected'], total)})",
-        f"undocumented {_n(traffic['undocumented'])} ({_pct(traffic['undocumented'], total)})",
+        ("documented", traffic["documented"], traffic["documented_status"]),
+        ("other slash form", traffic["other_slash_form"], traffic["other_slash_form_status"]),
+        ("undocumented", traffic["undocumented"], traffic["undocumented_status"]),
     ]
     if traffic["options_preflight"]:
-        parts.append(f"OPTIONS on documented paths {_n(traffic['options_preflight'])}")
+        parts.append(
+            ("OPTIONS on documented paths", traffic["options_preflight"],
+             traffic["options_preflight_status"])
+        )
+    parts.append(("total", total, traffic["status"]))
+    rows = [[name, _n(n), _pct(n, total), *_classes(status)] for name, n, status in parts]
+    out += table(["", "REQUESTS", "SHARE", "2XX", "3XX", "4XX", "5XX"], rows, indent="    ")
     if unparsed:
-        parts.append(f"unparsed lines {_n(unparsed)}")
-    out.append("  " + ", ".join(parts))
+        out.append(f"  and {_n(unparsed)} unparsed lines (not requests, see below)")
+    return out
+
+
+def _merged(*statuses: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for status in statuses:
+        for code, n in status.items():
+            out[code] = out.get(code, 0) + n
     return out
 
 
 def _operations(usage: list[dict[str, Any]], total: int, timed: bool) -> list[str]:
-    called = [u for u in usage if u["requests"] + u["redirected"]]
-    header = ["OPERATION", "REQUESTS", "SHARE", "REDIRECTED", "2XX", "3XX", "4XX", "5XX"]
+    called = [u for u in usage if u["calls"]]
+    header = ["OPERATION", "CALLS", "SHARE", "OTHER SLASH", "HEAD", "2XX", "3XX", "4XX", "5XX"]
     if timed:
         header += ["P50 MS", "P95 MS", "P99 MS"]
     rows = []
     for u in called[:MAX_OPERATIONS]:
-        calls = u["requests"] + u["redirected"]
-        row = [u["operation"], _n(u["requests"]), _pct(calls, total), _n(u["redirected"])]
-        row += _classes(u["status"])
+        calls = u["calls"]
+        row = [u["operation"], _n(calls), _pct(calls, total), _n(u["other_slash_form"])]
+        row.append(_n(u["head"]))
+        row += _classes(_merged(u["status"], u["other_slash_form_status"]))
         if timed:
             row += [_ms(u.get("p50_ms")), _ms(u.get("p95_ms")), _ms(u.get("p99_ms"))]
         rows.append(row)
     out = [f"Operations ({len(called)} of {len(usage)} called, busiest first)"]
-    out += table(header, rows) if rows else ["  none"]
+    if rows:
+        out += table(header, rows)
+        out.append(
+            "  CALLS: to the documented path and to its other trailing-slash form (OTHER SLASH), "
+            "HEAD included; SHARE: of all requests; statuses: of the calls"
+            + ("; latency: of the documented path" if timed else "")
+        )
+    else:
+        out.append("  none")
     if len(called) > MAX_OPERATIONS:
         out.append(f"  ... and {len(called) - MAX_OPERATIONS} more (see --format json or html)")
     return out
@@ -120,7 +142,8 @@ def _undocumented(rows_in: list[dict[str, Any]]) -> list[str]:
 
 
 def _prefixes(rows_in: list[dict[str, Any]], depth: int, timed: bool) -> list[str]:
-    header = ["PREFIX", "REQUESTS", "SHARE", "OPERATIONS", "UNDOCUMENTED", "5XX"]
+    header = ["PREFIX", "REQUESTS", "SHARE", "OPERATIONS", "OTHER SLASH", "UNDOCUMENTED"]
+    header += ["4XX", "5XX"]
     if timed:
         header.append("P95 MS")
     rows = []
@@ -130,7 +153,9 @@ def _prefixes(rows_in: list[dict[str, Any]], depth: int, timed: bool) -> list[st
             _n(r["requests"]),
             f"{r['share']:.1%}",
             _n(r["operations"]),
+            _n(r["other_slash_form"]),
             _n(r["undocumented"]),
+            _n(r["client_errors"]),
             _n(r["server_errors"]),
         ]
         if timed:

@@ -30,9 +30,18 @@ def test_json_report_members() -> None:
         "traffic",
     }
     assert report["command"] == "traffic"
-    assert report["summary"] == {"error": 1, "warning": 2, "info": 2}
+    # warnings: the redirect, the undocumented avatar endpoint, the undocumented ?page
+    assert report["summary"] == {"error": 1, "warning": 3, "info": 2}
     row = next(u for u in report["usage"] if u["operation"] == "GET /products/{id}")
-    assert set(row) == {"operation", "requests", "redirected", "status"} | {
+    assert set(row) == {
+        "operation",
+        "calls",
+        "requests",
+        "head",
+        "other_slash_form",
+        "status",
+        "other_slash_form_status",
+    } | {
         "p50_ms",
         "p95_ms",
         "p99_ms",
@@ -177,9 +186,12 @@ def test_requests_outside_the_base_path_hint_at_base_path(tmp_path: Path) -> Non
     report = json.loads(result.stdout)
     assert report["usage"][0] == {
         "operation": "GET /products",
+        "calls": 3,
         "requests": 3,
-        "redirected": 0,
+        "head": 0,
+        "other_slash_form": 0,
         "status": {"200": 3},
+        "other_slash_form_status": {},
     }
 
 
@@ -230,13 +242,13 @@ def test_text_report(tmp_path: Path) -> None:
     assert "Undocumented endpoints (2)" in out
     assert "Usage by path prefix (1 segment, --group-depth)" in out
     assert "Unparsed lines (1), the first:" in out
-    assert out.rstrip().endswith("Found 5 problems (1 error, 2 warnings, 2 info) in 1 file.")
+    assert out.rstrip().endswith("Found 6 problems (1 error, 3 warnings, 2 info) in 1 file.")
     quiet = run_cli("traffic", str(SHOP), str(DATA / "combined.log"), "-q", cwd=tmp_path).stdout
     assert quiet.splitlines()[0].endswith(
         "traffic-undocumented: GET /users/{id}/avatar is called but not documented (the "
         "description has no such path): 2 requests (200 ×2)"
     )
-    assert len(quiet.splitlines()) == 5
+    assert len(quiet.splitlines()) == 6
 
 
 def test_shared_formats_and_html_only_for_traffic(tmp_path: Path) -> None:
@@ -258,6 +270,7 @@ def test_shared_formats_and_html_only_for_traffic(tmp_path: Path) -> None:
         "traffic-redirect",
         "traffic-server-errors",
         "traffic-unused",
+        "traffic-query-undocumented",
     }
     assert "::error " in result.stdout
     lint = run_cli("lint", str(SHOP), "-f", "html", cwd=tmp_path)

@@ -221,7 +221,7 @@ def test_usage_from_a_real_nginx_log(nginx_log: Path, tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr  # traffic-server-errors is an error
     report = json.loads(result.stdout)
     usage = usage_of(report)
-    assert {op: (u["requests"], u["redirected"], u["status"]) for op, u in usage.items()} == {
+    assert {op: (u["requests"], u["other_slash_form"], u["status"]) for op, u in usage.items()} == {
         # 3 + ?page=2 + HEAD (served by the GET route); /api/items twice, bounced with 308
         "GET /items/": (5, 2, {"200": 5}),
         "POST /items/": (1, 0, {"201": 1}),
@@ -249,6 +249,8 @@ def test_usage_from_a_real_nginx_log(nginx_log: Path, tmp_path: Path) -> None:
             "requests": len(REQUESTS),
             "unparsed": 0,
             "timed": len(REQUESTS),
+            "other_formats": {},
+            "too_long": 0,
         }
     ]
     assert traffic["options_preflight"] == 1
