@@ -68,16 +68,20 @@ def test_traffic_rules_are_documented() -> None:
         UNUSED,
     )
 
-    assert set(RULES) == set(TRAFFIC_RULES) == {
-        UNDOCUMENTED,
-        REDIRECT,
-        SERVER_ERRORS,
-        UNUSED,
-        STATUS_UNDOCUMENTED,
-        QUERY_UNDOCUMENTED,
-        QUERY_INVALID,
-        QUERY_MISSING,
-    }
+    assert (
+        set(RULES)
+        == set(TRAFFIC_RULES)
+        == {
+            UNDOCUMENTED,
+            REDIRECT,
+            SERVER_ERRORS,
+            UNUSED,
+            STATUS_UNDOCUMENTED,
+            QUERY_UNDOCUMENTED,
+            QUERY_INVALID,
+            QUERY_MISSING,
+        }
+    )
 
 
 def test_rule_reference_is_up_to_date() -> None:

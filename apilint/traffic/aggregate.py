@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from apilint.traffic.histogram import INV_LOG_GAMMA, MAX_MS, MIN_MS, Histogram, bucket
-from apilint.traffic.logformats import Parser, shorten
+from apilint.traffic.logformats import Parsed, Parser, shorten
 from apilint.traffic.matcher import IMPLICIT, INVALID, OPERATION, UNDOCUMENTED, VARIANT, Matcher
 from apilint.traffic.queries import QueryTally, query_checks
 from apilint.traffic.sources import MAX_LINE_CHARS, LongLine
@@ -35,7 +35,9 @@ MAX_CACHE = 50_000
 MAX_SAMPLES = 10
 SAMPLE_CHARS = 200
 FINGERPRINT_EVERY = 64
-"""One line in this many (by hash) is remembered per log, to tell when two logs overlap."""
+"""One line in this many (by hash) is remembered per log, to tell when two logs overlap; every
+one of the first FINGERPRINT_ALL lines is (short logs are compared line by line)."""
+FINGERPRINT_ALL = 1000
 MAX_FINGERPRINTS = 20_000
 
 
@@ -260,7 +262,9 @@ class Aggregator:
                         self._sample(name, number, line, explain)
                     continue
             fingerprint = hash(line)
-            if not fingerprint & every and len(fingerprints) < MAX_FINGERPRINTS:
+            if (not fingerprint & every or number <= FINGERPRINT_ALL) and len(
+                fingerprints
+            ) < MAX_FINGERPRINTS:
                 fingerprints.add(fingerprint)
             method, target, status, ms = record
             cut = target.find("?")
@@ -294,7 +298,7 @@ class Aggregator:
         self.logs.append(summary)
         return summary
 
-    def _other_format(self, line: str, summary: LogSummary) -> tuple[str, str, str, float | None] | None:
+    def _other_format(self, line: str, summary: LogSummary) -> Parsed | None:
         found = self._other(line) if self._other is not None else None
         if found is None:
             return None

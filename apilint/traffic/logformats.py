@@ -249,9 +249,15 @@ _HAPROXY_CUT = re.compile(_HAPROXY_HEAD + r'.*"([A-Z][A-Z_-]* /[^"]*)\Z')
 the request line, so the closing quote is missing."""
 
 
+CUT_QUERY = "\x00"
+"""Ends the target of a request line cut inside its query string: the parameters before it are
+whole, the rest was lost."""
+
+
 def recover_cut_request(request: str) -> tuple[str, str] | None:
     """Method and target of a request line cut short; None when the cut may be inside the path
-    (then the path read would be another path)."""
+    (then the path read would be another path). A target cut in its query keeps the whole
+    parameters and ends with CUT_QUERY."""
     parts = request.rstrip("\r\n").split(" ")
     if len(parts) < 2 or not parts[0]:
         return None
@@ -262,7 +268,7 @@ def recover_cut_request(request: str) -> tuple[str, str] | None:
     if cut < 0:
         return None
     last = target.rfind("&")
-    return method, target[:last] if last > cut else target[:cut]
+    return method, (target[: last + 1] if last > cut else target[: cut + 1]) + CUT_QUERY
 
 
 class HaproxyFormat(LogFormat):

@@ -24,6 +24,7 @@ from urllib.parse import unquote_plus
 
 from apilint.errors import ApilintError
 from apilint.openapi import Node, OpenAPI, Operation
+from apilint.traffic.logformats import CUT_QUERY
 
 MAX_NAMES = 100
 MAX_EXAMPLE = 80
@@ -120,7 +121,9 @@ def _scalar_check(schema: dict[str, Any]) -> Check | None:
     enum = schema.get("enum")
     if isinstance(enum, list) and enum and all(_is_scalar(e) for e in enum):
         texts = {_text(e) for e in enum}
-        numbers = {float(e) for e in enum if isinstance(e, (int, float)) and not isinstance(e, bool)}
+        numbers = {
+            float(e) for e in enum if isinstance(e, (int, float)) and not isinstance(e, bool)
+        }
         shown = ", ".join(sorted(texts))
 
         def one_of(value: str) -> str | None:
@@ -141,20 +144,21 @@ def _scalar_check(schema: dict[str, Any]) -> Check | None:
         if regex is not None:
 
             def matches(value: str, regex: re.Pattern[str] = regex) -> str | None:
-                return None if regex.search(value) else f"does not match the pattern {pattern}"
+                return None if regex.search(value) else f"not matching the pattern {pattern}"
 
             checks.append(matches)
     numeric = types is not None and set(types) <= {"integer", "number"}
-    low, high = schema.get("minimum"), schema.get("maximum")
-    if numeric and (_is_number(low) or _is_number(high)):
+    low = schema.get("minimum") if _is_number(schema.get("minimum")) else None
+    high = schema.get("maximum") if _is_number(schema.get("maximum")) else None
+    if numeric and (low is not None or high is not None):
 
         def bounded(value: str) -> str | None:
             number = _as_number(value)
             if number is None:
                 return None  # the type check says so
-            if _is_number(low) and number < low:
+            if low is not None and number < low:
                 return f"below the minimum {low}"
-            if _is_number(high) and number > high:
+            if high is not None and number > high:
                 return f"above the maximum {high}"
             return None
 
@@ -300,13 +304,23 @@ class QueryTally:
     names: dict[str, NameTally] = field(default_factory=dict)
     other_names: int = 0
     """Requests that sent an undocumented name past the MAX_NAMES kept."""
+    unknown: dict[str, int] = field(default_factory=dict)
+    """Per required name: requests whose query string the log cut before it could show it."""
 
     def add(self, query: str) -> None:
+        cut_short = query.endswith(CUT_QUERY)
+        if cut_short:
+            query = query[: -len(CUT_QUERY)]
         cut = query.find("#")
         if cut >= 0:
             query = query[:cut]
-        if not query:
-            return
+        seen = self._add(query) if query else set()
+        if cut_short:
+            for name, param in self.parameters.items():
+                if param.required and name not in seen:
+                    self.unknown[name] = self.unknown.get(name, 0) + 1
+
+    def _add(self, query: str) -> set[str]:
         seen: set[str] = set()
         for part in query.split("&"):
             if not part:
@@ -341,6 +355,7 @@ class QueryTally:
                         tally.problem = problem
                         tally.invalid_example = _example(name, value)
                     break
+        return seen
 
     def undocumented(self) -> list[tuple[str, NameTally]]:
         if self.free_form:
@@ -354,6 +369,10 @@ class QueryTally:
     def sent(self, name: str) -> int:
         tally = self.names.get(name)
         return tally.requests if tally is not None else 0
+
+    def missing(self, name: str, requests: int) -> int:
+        """Requests (of ``requests``) surely without ``name``."""
+        return requests - self.sent(name) - self.unknown.get(name, 0)
 
 
 def _decode(text: str) -> str:

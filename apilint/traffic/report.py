@@ -256,21 +256,21 @@ def _query_findings(
         )
     for name, param in sorted(query.parameters.items()):
         sent = query.sent(name)
-        tally = query.names.get(name)
-        if tally is not None and tally.invalid:
+        named = query.names.get(name)
+        if named is not None and named.invalid:
             findings.add(
                 QUERY_INVALID,
-                f"{route.label}: query parameter '{name}' is {tally.problem} in {tally.invalid:,} "
-                f"of the {sent:,} requests that send it (e.g. {tally.invalid_example})",
+                f"{route.label}: query parameter '{name}' is {named.problem} in {named.invalid:,} "
+                f"of the {sent:,} requests that send it (e.g. {named.invalid_example})",
                 node.doc,
                 param.pointer,
                 route.label,
                 parameter=name,
-                count=tally.invalid,
+                count=named.invalid,
                 requests=sent,
-                example=tally.invalid_example,
+                example=named.invalid_example,
             )
-        missing = requests - sent
+        missing = query.missing(name, requests)
         if param.required and missing > 0:
             findings.add(
                 QUERY_MISSING,
@@ -506,9 +506,7 @@ def build_report(
             "other_slash_form": other_form,
             "other_slash_form_status": _status(_combined(*agg.variants)),
             "undocumented": total - documented - other_form - agg.implicit.requests,
-            "undocumented_status": _status(
-                _combined(*agg.undocumented.values(), agg.dropped)
-            ),
+            "undocumented_status": _status(_combined(*agg.undocumented.values(), agg.dropped)),
             "options_preflight": agg.implicit.requests,
             "options_preflight_status": _status(agg.implicit),
             "outside_base_paths": sum(

@@ -35,6 +35,7 @@ class LongLine(str):
         line.length = length
         return line
 
+
 _GZIP_MAGIC = b"\x1f\x8b"
 _OTHER_COMPRESSION = {
     b"BZh": ("bzip2", "bzcat"),

@@ -73,8 +73,11 @@ def _overview(traffic: dict[str, Any], unparsed: int) -> list[str]:
     ]
     if traffic["options_preflight"]:
         parts.append(
-            ("OPTIONS on documented paths", traffic["options_preflight"],
-             traffic["options_preflight_status"])
+            (
+                "OPTIONS on documented paths",
+                traffic["options_preflight"],
+                traffic["options_preflight_status"],
+            )
         )
     parts.append(("total", total, traffic["status"]))
     rows = [[name, _n(n), _pct(n, total), *_classes(status)] for name, n, status in parts]
