@@ -10,7 +10,9 @@ of the request survives it. What is kept:
 - per undocumented endpoint template: the same, for at most ``MAX_UNDOCUMENTED`` templates.
   Past that (a scan of random URLs), the least-called half is dropped, their requests still
   counted in the totals: lossy counting, so a template's count is short by at most
-  ``dropped_below`` (reported) and every template called more often than that is listed;
+  ``dropped_below`` (reported) and every template called more often than that is listed. Once
+  that has happened, a new template enters the table at its second request (its first counted
+  with the dropped ones), so a million one-off URLs do not churn the table;
 - the match cache: at most ``MAX_CACHE`` entries, emptied when full. It is keyed by the path with
   numeric and UUID segments folded (when the description makes that safe), so ``/users/1`` and
   ``/users/2`` share an entry;
@@ -32,6 +34,8 @@ from apilint.traffic.sources import MAX_LINE_CHARS, LongLine
 
 MAX_UNDOCUMENTED = 5000
 MAX_CACHE = 50_000
+MAX_SEEN_ONCE = 50_000
+"""Undocumented templates seen once since the table overflowed, remembered by hash."""
 MAX_SAMPLES = 10
 SAMPLE_CHARS = 200
 FINGERPRINT_EVERY = 64
@@ -169,6 +173,7 @@ class Aggregator:
     _cache: dict[tuple[str, str], Tally] = field(default_factory=dict)
     _invalid: Tally = field(default_factory=Tally)
     _other: Callable[[str], tuple[str, Parser] | None] | None = None
+    _seen_once: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         api = self.matcher.api
@@ -336,6 +341,18 @@ class Aggregator:
             assert found.kind == UNDOCUMENTED
             key = (method.upper(), found.template)
             endpoint = self.undocumented.get(key)
+            if endpoint is None and self.dropped_below:
+                # The table has overflowed (a scan of random URLs): a new template is listed
+                # from its second request on; its first is counted with the dropped ones (a
+                # count short by at most dropped_below, as for any dropped template).
+                seen = self._seen_once
+                fingerprint = hash(key)
+                if fingerprint not in seen:
+                    if len(seen) >= MAX_SEEN_ONCE:
+                        seen.clear()
+                    seen.add(fingerprint)
+                    return self.dropped  # not cached: its next request is looked at again
+                seen.discard(fingerprint)
             if endpoint is None:
                 if len(self.undocumented) >= self.max_undocumented:
                     self._drop_least_called()
