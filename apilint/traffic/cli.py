@@ -112,6 +112,11 @@ def _traffic_output_options(function: Any) -> Any:
     "(0.01 or 1%).",
 )
 @click.option(
+    "--coverage",
+    is_flag=True,
+    help="Also report which documented response codes and query parameters no request exercised.",
+)
+@click.option(
     "--min-status-share",
     default="0.01",
     show_default=True,
@@ -147,6 +152,7 @@ def traffic(
     base_paths: tuple[str, ...],
     group_depth: int,
     max_error_share: float,
+    coverage: bool,
     min_status_share: float,
     min_requests: int,
     ignore: tuple[str, ...],
@@ -173,6 +179,7 @@ def traffic(
         group_depth=group_depth,
         ignore=_ignored(ignore) | settings.ignore,
         min_status_share=min_status_share,
+        coverage=coverage,
     )
     options = AnalysisOptions(
         log_format=log_format,

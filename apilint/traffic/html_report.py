@@ -280,6 +280,35 @@ def _prefixes(rows: list[dict[str, Any]], timed: bool) -> str:
     return "\n".join(out)
 
 
+def _coverage(coverage: dict[str, Any] | None) -> str:
+    if coverage is None:
+        return ""
+    t = coverage["totals"]
+    columns = [
+        ("operation", "Operation", "text"),
+        ("called", "Called", "text"),
+        ("responses-not-seen", "Responses not seen", "text"),
+        ("parameters-not-sent", "Query parameters not sent", "text"),
+    ]
+    out = [
+        "<h2>Coverage</h2>",
+        f'<p class="muted">Operations called {t["called"]} of {t["operations"]}; documented '
+        f"responses seen {t['responses_seen']} of {t['responses']}; query parameters sent "
+        f"{t['query_parameters_sent']} of {t['query_parameters']}.</p>",
+        _head(columns, "coverage"),
+    ]
+    for r in coverage["operations"]:
+        missing = ", ".join(r["responses_not_seen"]) or "-"
+        params = ", ".join(r["query_parameters_not_sent"]) or "-"
+        called = "yes" if r["called"] else "no"
+        out.append(
+            f'<tr><td data-value="{_e(r["operation"])}"><code>{_e(r["operation"])}</code></td>'
+            f"<td>{called}</td><td>{_e(missing)}</td><td>{_e(params)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
 def _findings(report: Report) -> str:
     if not report.findings:
         return '<p class="muted">No findings.</p>'
@@ -366,6 +395,7 @@ Click a column to sort.</p>
 {_undocumented(extra["undocumented"])}
 <h2>Usage by path prefix ({depth} segment{"s" * (depth != 1)})</h2>
 {_prefixes(extra["prefixes"], timed)}
+{_coverage(extra.get("coverage"))}
 <h2>Findings</h2>
 {_findings(report)}
 {_samples(extra["unparsed_lines"], extra["unparsed_samples"])}

@@ -15,6 +15,9 @@ The JSON report carries, beside ``findings`` and ``summary``:
 ``unparsed_lines``    how many non-blank lines could not be read as a request;
 ``unparsed_samples``  the first of them (file, line, masked text, reason);
 ``prefixes``          usage per path prefix of ``--group-depth`` segments (after the base path);
+``coverage``          with ``--coverage``: per operation, the documented response codes (or
+                      ranges, ``default``) the calls to its path exercised and those they did
+                      not, the query parameters sent and not sent; and the totals;
 ``traffic``           the totals (each request in exactly one of ``documented``,
                       ``other_slash_form``, ``undocumented``, ``options_preflight``), the status
                       counts of all requests (``status``) and of each part, the base paths used,
@@ -89,6 +92,8 @@ class Thresholds:
     group_depth: int = 1
     """Segments of the path (after the base path) that make a prefix in the prefix table."""
     ignore: frozenset[str] = frozenset()
+    coverage: bool = False
+    """Add the ``coverage`` table (documented responses and query parameters exercised)."""
     min_status_share: float = 0.01
     """traffic-status-undocumented: reported when a status the operation does not document
     answers more than this share of its requests."""
@@ -454,6 +459,60 @@ def _prefix_rows(
     return out
 
 
+def _response_coverage(route: Route, status: dict[str, int]) -> tuple[list[str], list[str]]:
+    """(documented response keys the requests exercised, those they did not)."""
+    responses = route.operation.value.get("responses")
+    keys = (
+        [str(k) for k in responses if not str(k).startswith("x-")]
+        if isinstance(responses, dict)
+        else []
+    )
+    exact = {k for k in keys if len(k) == 3 and k.isdigit()}
+    ranges = {k.upper()[0] for k in keys if len(k) == 3 and k.upper().endswith("XX")}
+    covered: list[str] = []
+    missing: list[str] = []
+    for key in keys:
+        upper = key.upper()
+        if upper == "DEFAULT":
+            hit = any(c not in exact and c[0] not in ranges for c in status)
+        elif upper.endswith("XX"):
+            hit = any(c[0] == upper[0] and c not in exact for c in status)
+        else:
+            hit = key in status
+        (covered if hit else missing).append(key)
+    return covered, missing
+
+
+def _coverage(matcher: Matcher, agg: Aggregator) -> dict[str, Any]:
+    rows = []
+    totals = {"operations": 0, "called": 0, "responses": 0, "responses_seen": 0}
+    totals |= {"query_parameters": 0, "query_parameters_sent": 0}
+    for route in matcher.routes:
+        index = route.index
+        exact = _combined(agg.operations[index], agg.heads[index])
+        covered, missing = _response_coverage(route, exact.status)
+        query = agg.queries[index]
+        params = sorted(query.parameters)
+        sent = [name for name in params if query.sent(name)]
+        totals["operations"] += 1
+        totals["called"] += 1 if agg.operation_calls(index) else 0
+        totals["responses"] += len(covered) + len(missing)
+        totals["responses_seen"] += len(covered)
+        totals["query_parameters"] += len(params)
+        totals["query_parameters_sent"] += len(sent)
+        rows.append(
+            {
+                "operation": route.label,
+                "called": exact.requests > 0,
+                "responses_seen": covered,
+                "responses_not_seen": missing,
+                "query_parameters_sent": sent,
+                "query_parameters_not_sent": [name for name in params if name not in sent],
+            }
+        )
+    return {"totals": totals, "operations": rows}
+
+
 def build_report(
     api: OpenAPI, matcher: Matcher, agg: Aggregator, thresholds: Thresholds, *, quiet: bool = False
 ) -> Report:
@@ -525,6 +584,8 @@ def build_report(
             ],
         },
     }
+    if thresholds.coverage:
+        extra["coverage"] = _coverage(matcher, agg)
     return Report(
         command="traffic",
         findings=findings.located(),

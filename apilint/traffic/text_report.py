@@ -171,6 +171,35 @@ def _prefixes(rows_in: list[dict[str, Any]], depth: int, timed: bool) -> list[st
     return out
 
 
+def _coverage(coverage: dict[str, Any] | None) -> list[str]:
+    if coverage is None:
+        return []
+    t = coverage["totals"]
+    out = [
+        "Coverage (--coverage)",
+        f"  operations called {t['called']} of {t['operations']}, documented responses seen "
+        f"{t['responses_seen']} of {t['responses']}, query parameters sent "
+        f"{t['query_parameters_sent']} of {t['query_parameters']}",
+    ]
+    rows = [
+        [
+            r["operation"],
+            ", ".join(r["responses_not_seen"]) or "-",
+            ", ".join(r["query_parameters_not_sent"]) or "-",
+        ]
+        for r in coverage["operations"]
+        if r["called"] and (r["responses_not_seen"] or r["query_parameters_not_sent"])
+    ]
+    if rows:
+        out += table(
+            ["CALLED OPERATION", "RESPONSES NOT SEEN", "QUERY PARAMETERS NOT SENT"],
+            rows[:MAX_OPERATIONS],
+        )
+        if len(rows) > MAX_OPERATIONS:
+            out.append(f"  ... and {len(rows) - MAX_OPERATIONS} more (see --format json)")
+    return out
+
+
 def _samples(count: int, samples: list[dict[str, Any]]) -> list[str]:
     if not count:
         return []
@@ -193,6 +222,7 @@ def render(report: Report) -> str:
         _operations(extra["usage"], traffic["requests"], timed),
         _undocumented(extra["undocumented"]),
         _prefixes(extra["prefixes"], traffic["group_depth"], timed),
+        _coverage(extra.get("coverage")),
         _samples(extra["unparsed_lines"], extra["unparsed_samples"]),
     ]
     lines: list[str] = []

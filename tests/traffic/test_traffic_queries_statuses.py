@@ -193,3 +193,28 @@ def test_the_text_report_shows_every_status(logs: dict[str, Path], tmp_path: Pat
     assert row.split()[2:10] == ["4", f"{4 / len(REQUESTS):.1%}", "2", "0", "2", "0", "2", "0"]
     total = next(line for line in out.splitlines() if line.strip().startswith("total "))
     assert total.split()[1] == str(len(REQUESTS))
+
+
+def test_coverage_names_what_no_request_exercised(logs: dict[str, Path], tmp_path: Path) -> None:
+    report = _report(tmp_path, logs["nginx"], "--coverage")
+    rows = {r["operation"]: r for r in report["coverage"]["operations"]}
+    search = rows["GET /search"]
+    assert search["responses_seen"] == ["200", "400"]
+    assert search["query_parameters_not_sent"] == []
+    assert rows["DELETE /users/{id}"]["responses_not_seen"] == ["204", "404"]
+    assert rows["GET /health"]["responses_seen"] == ["200"]
+    assert report["coverage"]["totals"] == {
+        "operations": 4,
+        "called": 4,
+        "responses": 6,
+        "responses_seen": 4,
+        "query_parameters": 4,
+        "query_parameters_sent": 4,
+    }
+    assert "coverage" not in _report(tmp_path, logs["nginx"])
+    spec = write_spec(tmp_path, SPEC)
+    out = run_cli("traffic", str(spec), str(logs["nginx"]), "--coverage", cwd=tmp_path).stdout
+    assert "documented responses seen 4 of 6" in out
+    assert any(
+        line.split()[:4] == ["DELETE", "/users/{id}", "204,", "404"] for line in out.splitlines()
+    )
