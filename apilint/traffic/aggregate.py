@@ -107,6 +107,9 @@ class LogSummary:
     mixed: dict[str, int] = field(default_factory=dict)
     """Lines read in another format than the file's (a file that mixes formats)."""
     too_long: int = 0
+    first_time: str | None = None
+    """When the log's first request was logged (ISO 8601), where the log says."""
+    last_time: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -118,6 +121,8 @@ class LogSummary:
             "timed": self.timed,
             "other_formats": dict(self.mixed),
             "too_long": self.too_long,
+            "first_time": self.first_time,
+            "last_time": self.last_time,
         }
 
 
@@ -232,6 +237,7 @@ class Aggregator:
         parse: Parser,
         explain: Callable[[str], str],
         other: Callable[[str], tuple[str, Parser] | None] | None = None,
+        timestamp: Callable[[str], str | None] | None = None,
     ) -> LogSummary:
         """Count every request of one log. ``lines`` are the log's lines from the first.
         ``other``, when given, reads a line ``parse`` cannot in another format (a file that
@@ -252,6 +258,7 @@ class Aggregator:
         timed = 0
         unparsed = 0
         long_line = MAX_LINE_CHARS
+        first_line = last_line = ""
         for number, line in enumerate(lines, 1):
             if len(line) >= long_line and type(line) is LongLine:
                 unparsed += 1
@@ -266,6 +273,9 @@ class Aggregator:
                         unparsed += 1
                         self._sample(name, number, line, explain)
                     continue
+            last_line = line
+            if not first_line:
+                first_line = line
             fingerprint = hash(line)
             if (not fingerprint & every or number <= FINGERPRINT_ALL) and len(
                 fingerprints
@@ -295,6 +305,9 @@ class Aggregator:
                 index = ceil(log(ms) * inv) if MIN_MS <= ms <= MAX_MS else bucket_of(ms)
                 hist = tally.hist
                 hist[index] = hist.get(index, 0) + 1
+        if timestamp is not None and first_line:
+            summary.first_time = timestamp(first_line)
+            summary.last_time = timestamp(last_line)
         summary.lines = number
         summary.requests = parsed
         summary.unparsed = unparsed

@@ -84,7 +84,7 @@ def _feed_har(
     def explain(line: str) -> str:
         return "a HAR entry without a response (status 0) or without method, URL or status"
 
-    aggregator.feed(shown, HAR, entries, parse, explain)
+    aggregator.feed(shown, HAR, entries, parse, explain, timestamp=jsonl.timestamp)
 
 
 def _other_formats(
@@ -159,7 +159,15 @@ def analyse(
                 return fmt.explain(line, options.parse)
 
             other = _other_formats(fmt, options.parse) if options.log_format == AUTO else None
-            aggregator.feed(shown, fmt.name, itertools.chain(read, lines), parse, explain, other)
+            aggregator.feed(
+                shown,
+                fmt.name,
+                itertools.chain(read, lines),
+                parse,
+                explain,
+                other,
+                fmt.timestamp,
+            )
     if not aggregator.logs:
         if len(empty) == 1:
             raise LogError(

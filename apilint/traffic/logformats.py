@@ -77,6 +77,40 @@ class LogFormat(ABC):
         """Why ``line`` was not read (for the samples of unparsed lines)."""
         return f"not a line of the {self.title} format"
 
+    def timestamp(self, line: str) -> str | None:
+        """When the request of ``line`` was logged, in ISO 8601; None when it does not say.
+        Called for a log's first and last requests only (the period it covers)."""
+        return _bracketed_time(line)
+
+
+# -- timestamps ----------------------------------------------------------------------------------
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+_BRACKETED = re.compile(
+    r"\[(\d{2})/(\w{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?: ([+-])(\d{2})(\d{2}))?\]"
+)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+TIME_FIELDS = ("time_iso8601", "@timestamp", "timestamp", "time", "ts", "startedDateTime")
+
+
+def _bracketed_time(line: str) -> str | None:
+    """``[28/Nov/2026:10:00:00 +0000]`` (NGINX, Apache, HAProxy) -> ISO 8601."""
+    found = _BRACKETED.search(line)
+    if found is None:
+        return None
+    day, month, year, hh, mm, ss, sign, zh, zm = found.groups()
+    number = _MONTHS.get(month)
+    if number is None:
+        return None
+    zone = f"{sign}{zh}:{zm}" if sign else ""
+    return f"{year}-{number:02d}-{day}T{hh}:{mm}:{ss}{zone}"
+
+
+def _iso_time(text: str) -> str | None:
+    found = _ISO.search(text)
+    return found.group().replace(" ", "T") if found else None
+
 
 # -- request lines -------------------------------------------------------------------------------
 
@@ -333,6 +367,10 @@ _ALB = re.compile(
 class AlbFormat(LogFormat):
     name = "alb"
     title = "AWS ALB"
+
+    def timestamp(self, line: str) -> str | None:
+        parts = line.split(" ", 2)
+        return _iso_time(parts[1]) if len(parts) > 2 else None
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _ALB.match(line) is not None
@@ -602,6 +640,18 @@ class JsonLinesFormat(LogFormat):
     name = "jsonl"
     title = "JSON lines"
 
+    def timestamp(self, line: str) -> str | None:
+        obj = _json_object(line)
+        if obj is None:
+            return None
+        for name in TIME_FIELDS:
+            value = _lookup(obj, name)
+            if isinstance(value, str):
+                found = _iso_time(value) or _bracketed_time(f"[{value}]")
+                if found:
+                    return found
+        return None
+
     def recognises(self, line: str, options: ParseOptions) -> bool:
         obj = _json_object(line)
         if obj is None:
@@ -714,6 +764,7 @@ def har_lines(text: str, name: str) -> list[str]:
                     # 0: the browser got no response (blocked, cancelled): not a request served
                     "status": status if status != 0 else None,
                     "time": entry.get("time"),
+                    "startedDateTime": entry.get("startedDateTime"),
                 }
             )
         )

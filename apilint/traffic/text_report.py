@@ -61,10 +61,17 @@ def _overview(traffic: dict[str, Any], unparsed: int) -> list[str]:
         f"{traffic['spec']} (base path{'s' * (len(traffic['base_paths']) != 1)} {bases})"
     ]
     rows = [
-        [log["file"], log["format"], _n(log["lines"]), _n(log["requests"]), _n(log["unparsed"])]
+        [
+            log["file"],
+            log["format"],
+            _n(log["lines"]),
+            _n(log["requests"]),
+            _n(log["unparsed"]),
+            f"{log['first_time'] or '?'} .. {log['last_time'] or '?'}",
+        ]
         for log in logs
     ]
-    out += table(["LOG", "FORMAT", "LINES", "REQUESTS", "UNPARSED"], rows)
+    out += table(["LOG", "FORMAT", "LINES", "REQUESTS", "UNPARSED", "FIRST .. LAST REQUEST"], rows)
     out.append("  Every request, once:")
     parts = [
         ("documented", traffic["documented"], traffic["documented_status"]),

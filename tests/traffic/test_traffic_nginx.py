@@ -241,6 +241,8 @@ def test_usage_from_a_real_nginx_log(nginx_log: Path, tmp_path: Path) -> None:
     ]
     assert report["unparsed_lines"] == 0
     traffic = report["traffic"]
+    period = [(log.pop("first_time"), log.pop("last_time")) for log in traffic["logs"]]
+    assert period[0][0] is not None and period[0][0] <= period[0][1]
     assert traffic["logs"] == [
         {
             "file": str(nginx_log),

@@ -218,3 +218,11 @@ def test_coverage_names_what_no_request_exercised(logs: dict[str, Path], tmp_pat
     assert any(
         line.split()[:4] == ["DELETE", "/users/{id}", "204,", "404"] for line in out.splitlines()
     )
+
+
+@pytest.mark.parametrize("server", ["nginx", "haproxy"])
+def test_the_period_each_log_covers(server: str, logs: dict[str, Path], tmp_path: Path) -> None:
+    log = _report(tmp_path, logs[server])["traffic"]["logs"][0]
+    assert log["first_time"] is not None and log["last_time"] is not None
+    assert log["first_time"][:4].isdigit() and log["first_time"][10] == "T"
+    assert log["first_time"][:16] <= log["last_time"][:16]
