@@ -98,9 +98,9 @@ def _traffic_output_options(function: Any) -> Any:
 @click.option(
     "--group-depth",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Path segments (after the base path) that make a prefix in the usage-by-prefix table.",
+    default=None,
+    help="Path segments (after the base path) that make a prefix in the usage-by-prefix table "
+    "(default: the depth where the called operations first divide into several groups).",
 )
 @click.option(
     "--max-error-share",
@@ -150,7 +150,7 @@ def traffic(
     json_fields: str | None,
     time_unit: str,
     base_paths: tuple[str, ...],
-    group_depth: int,
+    group_depth: int | None,
     max_error_share: float,
     coverage: bool,
     min_status_share: float,

@@ -14,7 +14,10 @@ The JSON report carries, beside ``findings`` and ``summary``:
                       ``status``;
 ``unparsed_lines``    how many non-blank lines could not be read as a request;
 ``unparsed_samples``  the first of them (file, line, masked text, reason);
-``prefixes``          usage per path prefix of ``--group-depth`` segments (after the base path);
+``prefixes``          usage per path prefix of ``--group-depth`` segments (after the base path;
+                      by default the depth where the called operations first divide in two);
+``tags``              usage per tag of the description (``tag`` None: untagged operations; an
+                      operation with several tags counts in each);
 ``coverage``          with ``--coverage``: per operation, the documented response codes (or
                       ranges, ``default``) the calls to its path exercised and those they did
                       not, the query parameters sent and not sent; and the totals;
@@ -89,8 +92,9 @@ class Thresholds:
     min_requests: int = 1
     """Shares (redirects, server errors) are judged for operations with at least this many
     calls."""
-    group_depth: int = 1
-    """Segments of the path (after the base path) that make a prefix in the prefix table."""
+    group_depth: int | None = 1
+    """Segments of the path (after the base path) that make a prefix in the prefix table;
+    None: the depth where the called operations first divide into several groups."""
     ignore: frozenset[str] = frozenset()
     coverage: bool = False
     """Add the ``coverage`` table (documented responses and query parameters exercised)."""
@@ -513,11 +517,62 @@ def _coverage(matcher: Matcher, agg: Aggregator) -> dict[str, Any]:
     return {"totals": totals, "operations": rows}
 
 
+MAX_AUTO_DEPTH = 8
+
+
+def auto_depth(matcher: Matcher, agg: Aggregator) -> int:
+    """The smallest prefix depth at which the called operations fall into two groups or more
+    (a description under one ``/api`` segment divides at 2); 1 when none does."""
+    called = [r.template for r in matcher.routes if agg.operation_calls(r.index)]
+    for depth in range(1, MAX_AUTO_DEPTH + 1):
+        if len({prefix_of(t, depth) for t in called}) >= 2:
+            return depth
+    return 1
+
+
+def _tag_rows(matcher: Matcher, agg: Aggregator, timed_logs: bool) -> list[dict[str, Any]]:
+    """Usage per tag of the description (an operation with several tags counts in each)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for route in matcher.routes:
+        index = route.index
+        calls = agg.operation_calls(index)
+        tags = route.operation.value.get("tags")
+        names = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+        for name in dict.fromkeys(names) or [""]:
+            row = groups.setdefault(
+                name,
+                {
+                    "requests": 0,
+                    "operations": 0,
+                    "called": 0,
+                    "client_errors": 0,
+                    "server_errors": 0,
+                    "hist": {},
+                },
+            )
+            row["operations"] += 1
+            if not calls:
+                continue
+            row["called"] += 1
+            for tally in (agg.operations[index], agg.heads[index], agg.variants[index]):
+                row["requests"] += tally.requests
+                row["client_errors"] += tally.count(lambda c: c.startswith("4"))
+                row["server_errors"] += tally.count(lambda c: c.startswith("5"))
+                merge(row["hist"], tally.hist)
+    out = []
+    for name, row in groups.items():
+        hist = row.pop("hist")
+        out.append({"tag": name or None, **row, **_latency(hist, timed_logs)})
+    out.sort(key=lambda r: (-r["requests"], r["tag"] or ""))
+    return out
+
+
 def build_report(
     api: OpenAPI, matcher: Matcher, agg: Aggregator, thresholds: Thresholds, *, quiet: bool = False
 ) -> Report:
     timed_logs = agg.timed > 0
     total = agg.requests
+    depth = thresholds.group_depth or auto_depth(matcher, agg)
     findings = _Findings(thresholds.ignore)
     usage: list[dict[str, Any]] = []
     for route in matcher.routes:
@@ -555,7 +610,8 @@ def build_report(
         "undocumented": undocumented,
         "unparsed_lines": agg.unparsed,
         "unparsed_samples": [s.to_dict() for s in agg.samples],
-        "prefixes": _prefix_rows(matcher, agg, thresholds.group_depth, timed_logs),
+        "prefixes": _prefix_rows(matcher, agg, depth, timed_logs),
+        "tags": _tag_rows(matcher, agg, timed_logs),
         "traffic": {
             "requests": total,
             "status": _status(everything),
@@ -575,7 +631,8 @@ def build_report(
             "undocumented_not_listed_max_count": agg.dropped_below,
             "timed": agg.timed,
             "base_paths": [b or "/" for b in matcher.base_paths],
-            "group_depth": thresholds.group_depth,
+            "group_depth": depth,
+            "group_depth_auto": thresholds.group_depth is None,
             "spec": api.root.name,
             "logs": [log.to_dict() for log in agg.logs],
             "overlapping_logs": [

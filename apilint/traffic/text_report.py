@@ -173,6 +173,32 @@ def _prefixes(rows_in: list[dict[str, Any]], depth: int, timed: bool) -> list[st
         rows.append(row)
     noun = "segment" if depth == 1 else "segments"
     out = [f"Usage by path prefix ({depth} {noun}, --group-depth)", *table(header, rows)]
+    if rows_in and rows_in[0]["share"] >= 0.999 and len(rows_in) == 1:
+        out.append("  every request is under this prefix; a larger --group-depth divides it")
+    if len(rows_in) > MAX_PREFIXES:
+        out.append(f"  ... and {len(rows_in) - MAX_PREFIXES} more")
+    return out
+
+
+def _tags(rows_in: list[dict[str, Any]], timed: bool) -> list[str]:
+    if not rows_in or all(r["tag"] is None for r in rows_in):
+        return []
+    header = ["TAG", "REQUESTS", "OPERATIONS CALLED", "4XX", "5XX"]
+    if timed:
+        header.append("P95 MS")
+    rows = []
+    for r in rows_in[:MAX_PREFIXES]:
+        row = [
+            r["tag"] or "(untagged)",
+            _n(r["requests"]),
+            f"{r['called']} of {r['operations']}",
+            _n(r["client_errors"]),
+            _n(r["server_errors"]),
+        ]
+        if timed:
+            row.append(_ms(r.get("p95_ms")))
+        rows.append(row)
+    out = ["Usage by tag (an operation with several tags counts in each)", *table(header, rows)]
     if len(rows_in) > MAX_PREFIXES:
         out.append(f"  ... and {len(rows_in) - MAX_PREFIXES} more")
     return out
@@ -229,6 +255,7 @@ def render(report: Report) -> str:
         _operations(extra["usage"], traffic["requests"], timed),
         _undocumented(extra["undocumented"]),
         _prefixes(extra["prefixes"], traffic["group_depth"], timed),
+        _tags(extra.get("tags", []), timed),
         _coverage(extra.get("coverage")),
         _samples(extra["unparsed_lines"], extra["unparsed_samples"]),
     ]

@@ -27,6 +27,7 @@ def test_json_report_members() -> None:
         "unparsed_lines",
         "unparsed_samples",
         "prefixes",
+        "tags",
         "traffic",
     }
     assert report["command"] == "traffic"
@@ -402,3 +403,42 @@ def test_the_shared_config_applies_to_traffic(tmp_path: Path) -> None:
     typo = run_cli("traffic", spec, log, "-q", cwd=tmp_path)
     assert typo.returncode == 2
     assert "unknown rule 'traffic-unusd'" in typo.stderr
+
+
+def test_prefix_depth_divides_the_api_and_tags_group_it(tmp_path: Path) -> None:
+    spec = write_spec(
+        tmp_path,
+        """
+        openapi: 3.0.3
+        info: {title: x, version: "1"}
+        paths:
+          /api/users:
+            get: {tags: [people], responses: {"200": {description: ok}}}
+          /api/users/{id}:
+            get: {tags: [people, admin], responses: {"200": {description: ok}}}
+          /api/orders:
+            get: {responses: {"200": {description: ok}}}
+        """,
+    )
+    log = write_log(
+        tmp_path,
+        [clf("GET", "/api/users", 200)] * 3
+        + [clf("GET", "/api/users/7", 404)]
+        + [clf("GET", "/api/orders", 200)] * 2,
+    )
+    report = traffic_json(spec, [log], thresholds=Thresholds(group_depth=None))
+    assert report["traffic"]["group_depth"] == 2
+    assert [(r["prefix"], r["requests"]) for r in report["prefixes"]] == [
+        ("/api/users", 4),
+        ("/api/orders", 2),
+    ]
+    assert [(r["tag"], r["requests"], r["called"], r["client_errors"]) for r in report["tags"]] == [
+        ("people", 4, 2, 1),
+        (None, 2, 1, 0),
+        ("admin", 1, 1, 1),
+    ]
+    fixed = traffic_json(spec, [log], thresholds=Thresholds(group_depth=1))
+    assert [(r["prefix"], r["requests"]) for r in fixed["prefixes"]] == [("/api", 6)]
+    out = run_cli("traffic", str(spec), str(log), cwd=tmp_path).stdout
+    assert "Usage by path prefix (2 segments, --group-depth)" in out
+    assert "Usage by tag" in out
