@@ -38,6 +38,8 @@ MAX_SEEN_ONCE = 50_000
 """Undocumented templates seen once since the table overflowed, remembered by hash."""
 MAX_SAMPLES = 10
 SAMPLE_CHARS = 200
+MAX_CLIENTS = 200
+"""Client addresses kept per tally."""
 FINGERPRINT_EVERY = 64
 """One line in this many (by hash) is remembered per log, to tell when two logs overlap; every
 one of the first FINGERPRINT_ALL lines is (short logs are compared line by line)."""
@@ -49,12 +51,14 @@ class Tally:
     """Requests counted by status code, and their durations in a histogram. ``query`` is the
     query-string tally of the operation the requests call (None for anything else)."""
 
-    __slots__ = ("hist", "query", "status")
+    __slots__ = ("clients", "hist", "query", "status")
 
     def __init__(self, query: QueryTally | None = None) -> None:
         self.status: dict[str, int] = {}
         self.hist: Histogram = {}
         self.query = query
+        self.clients: dict[str, int] = {}
+        """Requests per client address (the busiest MAX_CLIENTS, lossy past that)."""
 
     @property
     def requests(self) -> int:
@@ -66,8 +70,20 @@ class Tally:
     def add(self, other: Tally) -> None:
         for code, n in other.status.items():
             self.status[code] = self.status.get(code, 0) + n
+        for client, n in other.clients.items():
+            self.clients[client] = self.clients.get(client, 0) + n
+        if len(self.clients) > MAX_CLIENTS:
+            prune_clients(self.clients)
         for index, n in other.hist.items():
             self.hist[index] = self.hist.get(index, 0) + n
+
+
+def prune_clients(clients: dict[str, int]) -> None:
+    """Keep the busiest half of MAX_CLIENTS client addresses (a count can then be short by
+    the largest count dropped: the table is for finding the big callers, not for billing)."""
+    ranked = sorted(clients.items(), key=lambda item: -item[1])
+    clients.clear()
+    clients.update(ranked[: MAX_CLIENTS // 2])
 
 
 class EndpointTally(Tally):
@@ -238,6 +254,7 @@ class Aggregator:
         explain: Callable[[str], str],
         other: Callable[[str], tuple[str, Parser] | None] | None = None,
         timestamp: Callable[[str], str | None] | None = None,
+        client: Callable[[str], str | None] | None = None,
     ) -> LogSummary:
         """Count every request of one log. ``lines`` are the log's lines from the first.
         ``other``, when given, reads a line ``parse`` cannot in another format (a file that
@@ -297,6 +314,13 @@ class Aggregator:
             parsed += 1
             counts = tally.status
             counts[status] = counts.get(status, 0) + 1
+            if client is not None:
+                address = client(line)
+                if address is not None:
+                    clients = tally.clients
+                    clients[address] = clients.get(address, 0) + 1
+                    if len(clients) > MAX_CLIENTS:
+                        prune_clients(clients)
             if cut >= 0 and tally.query is not None:
                 tally.query.add(query)
             if ms is not None:

@@ -167,6 +167,7 @@ def analyse(
                 explain,
                 other,
                 fmt.timestamp,
+                fmt.client,
             )
     if not aggregator.logs:
         if len(empty) == 1:

@@ -82,6 +82,10 @@ class LogFormat(ABC):
         Called for a log's first and last requests only (the period it covers)."""
         return _bracketed_time(line)
 
+    def client(self, line: str) -> str | None:
+        """The client address of a line already parsed; None when the format has none."""
+        return None
+
 
 # -- timestamps ----------------------------------------------------------------------------------
 
@@ -205,6 +209,9 @@ class ClfFormat(LogFormat):
 
     strict: re.Pattern[str] = _COMBINED_STRICT
 
+    def client(self, line: str) -> str | None:
+        return line[: line.find(" ")] or None
+
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return self.strict.match(line) is not None
 
@@ -305,9 +312,16 @@ def recover_cut_request(request: str) -> tuple[str, str] | None:
     return method, (target[: last + 1] if last > cut else target[: cut + 1]) + CUT_QUERY
 
 
+_HAPROXY_CLIENT = re.compile(r"(?:^|\s)(\S+):\d+ \[\d")
+
+
 class HaproxyFormat(LogFormat):
     name = "haproxy"
     title = "HAProxy HTTP"
+
+    def client(self, line: str) -> str | None:
+        found = _HAPROXY_CLIENT.search(line)
+        return found.group(1) if found else None
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _HAPROXY.search(line) is not None or _HAPROXY_CUT.search(line) is not None
@@ -371,6 +385,10 @@ class AlbFormat(LogFormat):
     def timestamp(self, line: str) -> str | None:
         parts = line.split(" ", 2)
         return _iso_time(parts[1]) if len(parts) > 2 else None
+
+    def client(self, line: str) -> str | None:
+        parts = line.split(" ", 4)
+        return parts[3].rpartition(":")[0] or None if len(parts) > 4 else None
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _ALB.match(line) is not None

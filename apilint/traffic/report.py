@@ -7,15 +7,18 @@ The JSON report carries, beside ``findings`` and ``summary``:
                       the documented path, HEAD served by a GET route included), ``head`` (those
                       HEAD requests), ``other_slash_form`` (calls to its other trailing-slash
                       form, whatever they got), ``status`` and ``other_slash_form_status`` (code
-                      -> count), and ``p50_ms``/``p95_ms``/``p99_ms`` of ``requests`` when the
-                      logs have timings (None for an operation without timed requests; within
-                      1 %, see :mod:`~apilint.traffic.histogram`);
+                      -> count), ``top_clients`` (address, requests), and ``p50_ms``/
+                      ``p95_ms``/``p99_ms`` of ``requests`` when the logs have timings (None
+                      for an operation without timed requests; within 1 %, see
+                      :mod:`~apilint.traffic.histogram`);
 ``undocumented``      per undocumented endpoint template: ``method``, ``template``, ``requests``,
                       ``status``;
 ``unparsed_lines``    how many non-blank lines could not be read as a request;
 ``unparsed_samples``  the first of them (file, line, masked text, reason);
 ``prefixes``          usage per path prefix of ``--group-depth`` segments (after the base path;
                       by default the depth where the called operations first divide in two);
+``clients``           the busiest client addresses (where the log has them) and their requests
+                      per prefix group (``groups``): who calls which part of the API;
 ``tags``              usage per tag of the description (``tag`` None: untagged operations; an
                       operation with several tags counts in each);
 ``coverage``          with ``--coverage``: per operation, the documented response codes (or
@@ -403,6 +406,43 @@ def _undocumented_findings(findings: _Findings, api: OpenAPI, agg: Aggregator) -
         )
 
 
+TOP_CLIENTS = 5
+MATRIX_CLIENTS = 10
+
+
+def _top_clients(tally: Tally, count: int = TOP_CLIENTS) -> list[dict[str, Any]]:
+    ranked = sorted(tally.clients.items(), key=lambda item: (-item[1], item[0]))[:count]
+    return [{"client": client, "requests": n} for client, n in ranked]
+
+
+def _client_matrix(matcher: Matcher, agg: Aggregator, depth: int) -> dict[str, Any]:
+    """The busiest clients, and their requests per path prefix group: who calls what."""
+    groups: dict[str, Tally] = {}
+    for route in matcher.routes:
+        index = route.index
+        group = groups.setdefault(prefix_of(route.template, depth), Tally())
+        for tally in (agg.operations[index], agg.heads[index], agg.variants[index]):
+            group.add(tally)
+    for endpoint in agg.undocumented.values():
+        groups.setdefault(prefix_of(endpoint.template, depth), Tally()).add(endpoint)
+    everyone = _combined(*groups.values())
+    clients = [row["client"] for row in _top_clients(everyone, MATRIX_CLIENTS)]
+    names = sorted(
+        (g for g in groups if groups[g].requests), key=lambda g: (-groups[g].requests, g)
+    )
+    return {
+        "groups": names,
+        "clients": [
+            {
+                "client": client,
+                "requests": everyone.clients[client],
+                "by_group": {g: groups[g].clients.get(client, 0) for g in names},
+            }
+            for client in clients
+        ],
+    }
+
+
 def _prefix_rows(
     matcher: Matcher, agg: Aggregator, depth: int, timed_logs: bool
 ) -> list[dict[str, Any]]:
@@ -419,6 +459,7 @@ def _prefix_rows(
                 "client_errors": 0,
                 "server_errors": 0,
                 "hist": {},
+                "clients": Tally(),
             },
         )
 
@@ -433,6 +474,9 @@ def _prefix_rows(
         row["client_errors"] += tally.count(is_4xx)
         row["server_errors"] += tally.count(is_5xx)
         merge(row["hist"], tally.hist)
+        row["clients"].clients.update(
+            {c: row["clients"].clients.get(c, 0) + n for c, n in tally.clients.items()}
+        )
 
     for route in matcher.routes:
         index = route.index
@@ -451,10 +495,12 @@ def _prefix_rows(
     out = []
     for prefix, row in groups.items():
         hist = row.pop("hist")
+        clients = row.pop("clients")
         out.append(
             {
                 "prefix": prefix,
                 **row,
+                "top_clients": _top_clients(clients),
                 "share": round(row["requests"] / total, 4) if total else 0.0,
                 **_latency(hist, timed_logs),
             }
@@ -589,6 +635,7 @@ def build_report(
                 "other_slash_form": variant.requests,
                 "status": _status(exact),
                 "other_slash_form_status": _status(variant),
+                "top_clients": _top_clients(_combined(exact, variant)),
                 **_latency(exact.hist, timed_logs),
             }
         )
@@ -612,6 +659,7 @@ def build_report(
         "unparsed_samples": [s.to_dict() for s in agg.samples],
         "prefixes": _prefix_rows(matcher, agg, depth, timed_logs),
         "tags": _tag_rows(matcher, agg, timed_logs),
+        "clients": _client_matrix(matcher, agg, depth),
         "traffic": {
             "requests": total,
             "status": _status(everything),

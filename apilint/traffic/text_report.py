@@ -204,6 +204,25 @@ def _tags(rows_in: list[dict[str, Any]], timed: bool) -> list[str]:
     return out
 
 
+MAX_GROUP_COLUMNS = 6
+
+
+def _clients(matrix: dict[str, Any] | None, depth: int) -> list[str]:
+    if not matrix or not matrix["clients"]:
+        return []
+    groups = matrix["groups"][:MAX_GROUP_COLUMNS]
+    header = ["CLIENT", "REQUESTS", *groups]
+    rows = [
+        [c["client"], _n(c["requests"]), *(_n(c["by_group"].get(g, 0)) for g in groups)]
+        for c in matrix["clients"]
+    ]
+    noun = "segment" if depth == 1 else "segments"
+    out = [f"Busiest clients, by path prefix ({depth} {noun})", *table(header, rows)]
+    if len(matrix["groups"]) > MAX_GROUP_COLUMNS:
+        out.append(f"  ... and {len(matrix['groups']) - MAX_GROUP_COLUMNS} more groups (JSON)")
+    return out
+
+
 def _coverage(coverage: dict[str, Any] | None) -> list[str]:
     if coverage is None:
         return []
@@ -256,6 +275,7 @@ def render(report: Report) -> str:
         _undocumented(extra["undocumented"]),
         _prefixes(extra["prefixes"], traffic["group_depth"], timed),
         _tags(extra.get("tags", []), timed),
+        _clients(extra.get("clients"), traffic["group_depth"]),
         _coverage(extra.get("coverage")),
         _samples(extra["unparsed_lines"], extra["unparsed_samples"]),
     ]

@@ -226,3 +226,21 @@ def test_the_period_each_log_covers(server: str, logs: dict[str, Path], tmp_path
     assert log["first_time"] is not None and log["last_time"] is not None
     assert log["first_time"][:4].isdigit() and log["first_time"][10] == "T"
     assert log["first_time"][:16] <= log["last_time"][:16]
+
+
+@pytest.mark.parametrize("server", ["nginx", "haproxy"])
+def test_who_calls_what(server: str, logs: dict[str, Path], tmp_path: Path) -> None:
+    report = _report(tmp_path, logs[server])
+    usage = usage_of(report)
+    assert usage["GET /health"]["top_clients"] == [{"client": "127.0.0.1", "requests": 4}]
+    matrix = report["clients"]
+    assert matrix["groups"][0] == "/search"
+    assert matrix["clients"] == [
+        {
+            "client": "127.0.0.1",
+            "requests": len(REQUESTS) - 1,  # the OPTIONS preflight is in no group
+            "by_group": {"/search": 13, "/users": 6, "/health": 4},
+        }
+    ]
+    prefixes = {r["prefix"]: r for r in report["prefixes"]}
+    assert prefixes["/users"]["top_clients"] == [{"client": "127.0.0.1", "requests": 6}]
