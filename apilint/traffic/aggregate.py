@@ -38,6 +38,8 @@ MAX_SEEN_ONCE = 50_000
 """Undocumented templates seen once since the table overflowed, remembered by hash."""
 MAX_SAMPLES = 10
 SAMPLE_CHARS = 200
+MAX_HOURS = 24 * 92
+"""Hours kept per tally (three months of a log); requests in later new hours are not bucketed."""
 MAX_CLIENTS = 200
 """Client addresses kept per tally."""
 FINGERPRINT_EVERY = 64
@@ -51,7 +53,7 @@ class Tally:
     """Requests counted by status code, and their durations in a histogram. ``query`` is the
     query-string tally of the operation the requests call (None for anything else)."""
 
-    __slots__ = ("clients", "hist", "query", "status")
+    __slots__ = ("clients", "hist", "hours", "query", "status")
 
     def __init__(self, query: QueryTally | None = None) -> None:
         self.status: dict[str, int] = {}
@@ -59,6 +61,8 @@ class Tally:
         self.query = query
         self.clients: dict[str, int] = {}
         """Requests per client address (the busiest MAX_CLIENTS, lossy past that)."""
+        self.hours: dict[str, int] = {}
+        """Requests per hour, keyed as the log writes it (at most MAX_HOURS hours)."""
 
     @property
     def requests(self) -> int:
@@ -70,6 +74,8 @@ class Tally:
     def add(self, other: Tally) -> None:
         for code, n in other.status.items():
             self.status[code] = self.status.get(code, 0) + n
+        for hour, n in other.hours.items():
+            self.hours[hour] = self.hours.get(hour, 0) + n
         for client, n in other.clients.items():
             self.clients[client] = self.clients.get(client, 0) + n
         if len(self.clients) > MAX_CLIENTS:
@@ -255,6 +261,7 @@ class Aggregator:
         other: Callable[[str], tuple[str, Parser] | None] | None = None,
         timestamp: Callable[[str], str | None] | None = None,
         client: Callable[[str], str | None] | None = None,
+        hour: Callable[[str], str | None] | None = None,
     ) -> LogSummary:
         """Count every request of one log. ``lines`` are the log's lines from the first.
         ``other``, when given, reads a line ``parse`` cannot in another format (a file that
@@ -314,6 +321,15 @@ class Aggregator:
             parsed += 1
             counts = tally.status
             counts[status] = counts.get(status, 0) + 1
+            if hour is not None:
+                stamp = hour(line)
+                if stamp is not None:
+                    hours = tally.hours
+                    known = hours.get(stamp)
+                    if known is not None:
+                        hours[stamp] = known + 1
+                    elif len(hours) < MAX_HOURS:
+                        hours[stamp] = 1
             if client is not None:
                 address = client(line)
                 if address is not None:

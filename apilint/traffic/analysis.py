@@ -168,6 +168,7 @@ def analyse(
                 other,
                 fmt.timestamp,
                 fmt.client,
+                fmt.hour,
             )
     if not aggregator.logs:
         if len(empty) == 1:

@@ -52,6 +52,8 @@ td.num { font-variant-numeric: tabular-nums; }
 .bar { height: 12px; min-width: 1px; border-radius: 2px; }
 .bar.calls { background: var(--calls); } .bar.err { background: var(--err); }
 .bar.redir { background: var(--redir); }
+.spark { display: flex; align-items: flex-end; gap: 1px; height: 28px; }
+.spark .tick { flex: 1; min-width: 1px; background: var(--calls); }
 .legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; }
 .sev { font-weight: 600; text-transform: uppercase; font-size: 11px; padding: 1px 6px;
   border-radius: 4px; color: #fff; }
@@ -309,6 +311,84 @@ def _coverage(coverage: dict[str, Any] | None) -> str:
     return "\n".join(out)
 
 
+TIMELINE_OPERATIONS = 10
+
+
+def _spark(series: list[list[Any]], hours: list[str], peak: int, label: str) -> str:
+    counts: dict[str, int] = {str(hour): int(n) for hour, n in series}
+    bars = "".join(
+        f'<span class="tick" style="height:{counts.get(hour, 0) / peak * 100:.1f}%" '
+        f'title="{_e(hour)}: {_n(counts.get(hour, 0))}"></span>'
+        for hour in hours
+    )
+    return f'<div class="spark" data-label="{_e(label)}">{bars}</div>'
+
+
+def _timeline(traffic: dict[str, Any], usage: list[dict[str, Any]]) -> str:
+    """Requests per hour: all of them, then the busiest operations, on one time axis."""
+    total = traffic.get("per_hour") or []
+    if len(total) < 2:
+        return ""
+    hours = [hour for hour, _ in total]
+    peak = max(n for _, n in total) or 1
+    rows = [f'<div class="label">All requests</div>{_spark(total, hours, peak, "all")}']
+    for u in [u for u in usage if u.get("per_hour")][:TIMELINE_OPERATIONS]:
+        own = max(n for _, n in u["per_hour"]) or 1
+        rows.append(
+            f'<div class="label"><code>{_e(u["operation"])}</code></div>'
+            f"{_spark(u['per_hour'], hours, own, u['operation'])}"
+        )
+    return (
+        f'<h2>Requests per hour</h2><p class="muted">{_e(hours[0])} to {_e(hours[-1])}; each '
+        "row is scaled to its own busiest hour; hours without requests are left out.</p>"
+        f'<div id="timeline" class="chart">{"".join(rows)}</div>'
+    )
+
+
+def _tags(rows: list[dict[str, Any]]) -> str:
+    if not rows or all(r["tag"] is None for r in rows):
+        return ""
+    columns = [
+        ("tag", "Tag", "text"),
+        ("requests", "Calls", "number"),
+        ("called", "Operations called", "number"),
+        ("operations", "Operations", "number"),
+        ("client-errors", "4xx", "number"),
+        ("errors", "5xx", "number"),
+    ]
+    out = ["<h2>Usage by tag</h2>", _head(columns, "tags")]
+    for r in rows:
+        tag = r["tag"] or "(untagged)"
+        out.append(
+            f'<tr><td data-value="{_e(tag)}">{_e(tag)}</td>{_num(r["requests"])}'
+            f"{_num(r['called'])}{_num(r['operations'])}{_num(r['client_errors'])}"
+            f"{_num(r['server_errors'])}</tr>"
+        )
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _clients(matrix: dict[str, Any] | None) -> str:
+    if not matrix or not matrix["clients"]:
+        return ""
+    groups = matrix["groups"]
+    columns = [("client", "Client", "text"), ("requests", "Requests", "number")]
+    columns += [(f"group-{i}", group, "number") for i, group in enumerate(groups)]
+    out = [
+        "<h2>Busiest clients, by path prefix</h2>",
+        '<p class="muted">Who calls which part of the API.</p>',
+        _head(columns, "clients"),
+    ]
+    for c in matrix["clients"]:
+        cells = "".join(_num(c["by_group"].get(g, 0)) for g in groups)
+        out.append(
+            f'<tr><td data-value="{_e(c["client"])}"><code>{_e(c["client"])}</code></td>'
+            f"{_num(c['requests'])}{cells}</tr>"
+        )
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
 def _findings(report: Report) -> str:
     if not report.findings:
         return '<p class="muted">No findings.</p>'
@@ -386,6 +466,7 @@ def render(report: Report) -> str:
 <p class="muted">Logs: {_e(logs)}. Base path(s): {_e(bases)}. apilint {_e(report.version)}.</p>
 {_cards(report)}
 {_charts(usage)}
+{_timeline(traffic, usage)}
 <h2>Operations</h2>
 <p class="muted">Calls: requests to the documented path (HEAD included) plus those to its
 other trailing-slash form, whatever they got; status counts and shares are of the calls.
@@ -395,6 +476,8 @@ Click a column to sort.</p>
 {_undocumented(extra["undocumented"])}
 <h2>Usage by path prefix ({depth} segment{"s" * (depth != 1)})</h2>
 {_prefixes(extra["prefixes"], timed)}
+{_tags(extra.get("tags", []))}
+{_clients(extra.get("clients"))}
 {_coverage(extra.get("coverage"))}
 <h2>Findings</h2>
 {_findings(report)}

@@ -86,6 +86,14 @@ class LogFormat(ABC):
         """The client address of a line already parsed; None when the format has none."""
         return None
 
+    def hour(self, line: str) -> str | None:
+        """The hour of a line already parsed, as the log writes it (a cheap slice, turned into
+        ISO 8601 by :func:`hour_iso` only for the report); None when the format has none."""
+        start = line.find("[")
+        if start < 0:
+            return None
+        return line[start + 1 : start + 15]
+
 
 # -- timestamps ----------------------------------------------------------------------------------
 
@@ -109,6 +117,18 @@ def _bracketed_time(line: str) -> str | None:
         return None
     zone = f"{sign}{zh}:{zm}" if sign else ""
     return f"{year}-{number:02d}-{day}T{hh}:{mm}:{ss}{zone}"
+
+
+def hour_iso(hour: str) -> str | None:
+    """``28/Nov/2026:10`` -> ``2026-11-28T10:00``; an ISO prefix (``2026-11-28T10``) as is."""
+    if len(hour) == 13 and hour[4] == "-":
+        return hour + ":00"
+    found = _BRACKETED.match(f"[{hour}:00:00]")
+    if found is None:
+        return None
+    day, month, year, hh = found.group(1, 2, 3, 4)
+    number = _MONTHS.get(month)
+    return f"{year}-{number:02d}-{day}T{hh}:00" if number else None
 
 
 def _iso_time(text: str) -> str | None:
@@ -313,6 +333,7 @@ def recover_cut_request(request: str) -> tuple[str, str] | None:
 
 
 _HAPROXY_CLIENT = re.compile(r"(?:^|\s)(\S+):\d+ \[\d")
+_HAPROXY_HOUR = re.compile(r":\d+ \[(\d{2}/\w{3}/\d{4}:\d{2})")
 
 
 class HaproxyFormat(LogFormat):
@@ -321,6 +342,10 @@ class HaproxyFormat(LogFormat):
 
     def client(self, line: str) -> str | None:
         found = _HAPROXY_CLIENT.search(line)
+        return found.group(1) if found else None
+
+    def hour(self, line: str) -> str | None:
+        found = _HAPROXY_HOUR.search(line)  # the syslog header has brackets of its own
         return found.group(1) if found else None
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
@@ -389,6 +414,10 @@ class AlbFormat(LogFormat):
     def client(self, line: str) -> str | None:
         parts = line.split(" ", 4)
         return parts[3].rpartition(":")[0] or None if len(parts) > 4 else None
+
+    def hour(self, line: str) -> str | None:
+        parts = line.split(" ", 2)
+        return parts[1][:13] if len(parts) > 2 and len(parts[1]) >= 13 else None
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _ALB.match(line) is not None
@@ -657,6 +686,9 @@ def _read_json(obj: dict[str, Any], fields: JsonFields) -> Parsed | None:
 class JsonLinesFormat(LogFormat):
     name = "jsonl"
     title = "JSON lines"
+
+    def hour(self, line: str) -> str | None:
+        return None  # reading the object again for every line would double the cost
 
     def timestamp(self, line: str) -> str | None:
         obj = _json_object(line)

@@ -7,7 +7,8 @@ The JSON report carries, beside ``findings`` and ``summary``:
                       the documented path, HEAD served by a GET route included), ``head`` (those
                       HEAD requests), ``other_slash_form`` (calls to its other trailing-slash
                       form, whatever they got), ``status`` and ``other_slash_form_status`` (code
-                      -> count), ``top_clients`` (address, requests), and ``p50_ms``/
+                      -> count), ``top_clients`` (address, requests), ``per_hour`` (requests
+                      per hour, ``[["2026-11-28T10:00", 12], ...]``), and ``p50_ms``/
                       ``p95_ms``/``p99_ms`` of ``requests`` when the logs have timings (None
                       for an operation without timed requests; within 1 %, see
                       :mod:`~apilint.traffic.histogram`);
@@ -44,6 +45,7 @@ from apilint.reporters import Report, RuleInfo
 from apilint.rulesets import command_rules
 from apilint.traffic.aggregate import Aggregator, EndpointTally, Tally
 from apilint.traffic.histogram import merge, percentiles
+from apilint.traffic.logformats import hour_iso
 from apilint.traffic.matcher import Matcher, Route
 from apilint.traffic.queries import QueryTally
 
@@ -443,6 +445,16 @@ def _client_matrix(matcher: Matcher, agg: Aggregator, depth: int) -> dict[str, A
     }
 
 
+def _timeline(tally: Tally) -> list[list[Any]]:
+    """Requests per hour, oldest first: ``[["2026-11-28T10:00", 12], ...]``."""
+    out: dict[str, int] = {}
+    for hour, n in tally.hours.items():
+        iso = hour_iso(hour)
+        if iso is not None:
+            out[iso] = out.get(iso, 0) + n
+    return [[hour, out[hour]] for hour in sorted(out)]
+
+
 def _prefix_rows(
     matcher: Matcher, agg: Aggregator, depth: int, timed_logs: bool
 ) -> list[dict[str, Any]]:
@@ -636,6 +648,7 @@ def build_report(
                 "status": _status(exact),
                 "other_slash_form_status": _status(variant),
                 "top_clients": _top_clients(_combined(exact, variant)),
+                "per_hour": _timeline(_combined(exact, variant)),
                 **_latency(exact.hist, timed_logs),
             }
         )
@@ -662,6 +675,7 @@ def build_report(
         "clients": _client_matrix(matcher, agg, depth),
         "traffic": {
             "requests": total,
+            "per_hour": _timeline(everything),
             "status": _status(everything),
             "documented": documented,
             "documented_status": _status(_combined(*agg.operations, *agg.heads)),
