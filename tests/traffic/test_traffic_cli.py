@@ -28,6 +28,7 @@ def test_json_report_members() -> None:
         "unparsed_samples",
         "prefixes",
         "tags",
+        "clients",
         "traffic",
     }
     assert report["command"] == "traffic"
@@ -42,6 +43,8 @@ def test_json_report_members() -> None:
         "other_slash_form",
         "status",
         "other_slash_form_status",
+        "top_clients",
+        "per_hour",
     } | {
         "p50_ms",
         "p95_ms",
@@ -193,6 +196,8 @@ def test_requests_outside_the_base_path_hint_at_base_path(tmp_path: Path) -> Non
         "other_slash_form": 0,
         "status": {"200": 3},
         "other_slash_form_status": {},
+        "top_clients": [{"client": "203.0.113.9", "requests": 3}],
+        "per_hour": [["2026-11-28T10:00", 3]],
     }
 
 
