@@ -40,7 +40,7 @@ MAX_SAMPLES = 10
 SAMPLE_CHARS = 200
 MAX_HOURS = 24 * 92
 """Hours kept per tally (three months of a log); requests in later new hours are not bucketed."""
-MAX_CLIENTS = 200
+MAX_CLIENTS = 1000
 """Client addresses kept per tally."""
 FINGERPRINT_EVERY = 64
 """One line in this many (by hash) is remembered per log, to tell when two logs overlap; every
@@ -260,12 +260,13 @@ class Aggregator:
         explain: Callable[[str], str],
         other: Callable[[str], tuple[str, Parser] | None] | None = None,
         timestamp: Callable[[str], str | None] | None = None,
-        client: Callable[[str], str | None] | None = None,
-        hour: Callable[[str], str | None] | None = None,
+        who_when: Callable[[str], tuple[str | None, str | None]] | None = None,
     ) -> LogSummary:
         """Count every request of one log. ``lines`` are the log's lines from the first.
         ``other``, when given, reads a line ``parse`` cannot in another format (a file that
-        mixes formats): it returns that format's name and parser, or None."""
+        mixes formats): it returns that format's name and parser, or None. ``timestamp`` gives
+        the time of the first and last requests; ``who_when`` the client address and the hour
+        of each (see :meth:`~apilint.traffic.logformats.LogFormat.who_when`)."""
         self._other = other
         summary = LogSummary(name, format_name)
         fingerprints = summary.fingerprints
@@ -321,8 +322,8 @@ class Aggregator:
             parsed += 1
             counts = tally.status
             counts[status] = counts.get(status, 0) + 1
-            if hour is not None:
-                stamp = hour(line)
+            if who_when is not None:
+                address, stamp = who_when(line)
                 if stamp is not None:
                     hours = tally.hours
                     known = hours.get(stamp)
@@ -330,8 +331,6 @@ class Aggregator:
                         hours[stamp] = known + 1
                     elif len(hours) < MAX_HOURS:
                         hours[stamp] = 1
-            if client is not None:
-                address = client(line)
                 if address is not None:
                     clients = tally.clients
                     clients[address] = clients.get(address, 0) + 1

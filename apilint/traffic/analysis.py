@@ -167,8 +167,7 @@ def analyse(
                 explain,
                 other,
                 fmt.timestamp,
-                fmt.client,
-                fmt.hour,
+                fmt.who_when,
             )
     if not aggregator.logs:
         if len(empty) == 1:

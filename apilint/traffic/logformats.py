@@ -94,6 +94,10 @@ class LogFormat(ABC):
             return None
         return line[start + 1 : start + 15]
 
+    def who_when(self, line: str) -> tuple[str | None, str | None]:
+        """(client address, hour) of a line already parsed, in one call per line."""
+        return self.client(line), self.hour(line)
+
 
 # -- timestamps ----------------------------------------------------------------------------------
 
@@ -231,6 +235,11 @@ class ClfFormat(LogFormat):
 
     def client(self, line: str) -> str | None:
         return line[: line.find(" ")] or None
+
+    def who_when(self, line: str) -> tuple[str | None, str | None]:
+        space = line.find(" ")
+        start = line.find("[", space)
+        return (line[:space] or None), (line[start + 1 : start + 15] if start > 0 else None)
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return self.strict.match(line) is not None
