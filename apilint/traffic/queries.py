@@ -327,6 +327,8 @@ class QueryTally:
                 continue
             raw_name, _, raw_value = part.partition("=")
             name = _decode(raw_name)
+            if name.endswith("[]") and name not in self.parameters and name[:-2] in self.parameters:
+                name = name[:-2]  # ids[]=1&ids[]=2: how PHP and Rails clients send an array
             if not name:
                 continue
             value = _decode(raw_value)
