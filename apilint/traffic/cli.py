@@ -70,7 +70,8 @@ def _traffic_output_options(function: Any) -> Any:
     type=click.Choice(LOG_FORMAT_CHOICES),
     default="auto",
     show_default=True,
-    help="Format of the logs; auto recognises each file's from its first lines.",
+    help="Format of the logs; auto recognises each file's from its first lines (HAR files "
+    "included).",
 )
 @click.option(
     "--json-fields",
@@ -161,8 +162,9 @@ def traffic(
     no_config: bool,
     quiet: bool,
 ) -> None:
-    """Read access logs (plain or .gz files, or - for standard input) against the OpenAPI
-    description SPEC: usage per operation, undocumented endpoints, unused operations,
+    """Read access logs or HAR files (plain or .gz files, or - for standard input) against the
+    OpenAPI description SPEC: every request counted once with its status, usage per operation,
+    prefix and tag, undocumented endpoints, statuses and query parameters, unused operations,
     trailing-slash redirects and server errors."""
     from apilint.config import command_settings, load_config
     from apilint.findings import Severity
