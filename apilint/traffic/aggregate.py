@@ -53,7 +53,7 @@ class Tally:
     """Requests counted by status code, and their durations in a histogram. ``query`` is the
     query-string tally of the operation the requests call (None for anything else)."""
 
-    __slots__ = ("clients", "hist", "hours", "query", "status")
+    __slots__ = ("bytes", "clients", "hist", "hours", "query", "status")
 
     def __init__(self, query: QueryTally | None = None) -> None:
         self.status: dict[str, int] = {}
@@ -61,6 +61,8 @@ class Tally:
         self.query = query
         self.clients: dict[str, int] = {}
         """Requests per client address (the busiest MAX_CLIENTS, lossy past that)."""
+        self.bytes = 0
+        """Response bytes, where the log has them."""
         self.hours: dict[str, int] = {}
         """Requests per hour, keyed as the log writes it (at most MAX_HOURS hours)."""
 
@@ -74,6 +76,7 @@ class Tally:
     def add(self, other: Tally) -> None:
         for code, n in other.status.items():
             self.status[code] = self.status.get(code, 0) + n
+        self.bytes += other.bytes
         for hour, n in other.hours.items():
             self.hours[hour] = self.hours.get(hour, 0) + n
         for client, n in other.clients.items():
@@ -260,13 +263,14 @@ class Aggregator:
         explain: Callable[[str], str],
         other: Callable[[str], tuple[str, Parser] | None] | None = None,
         timestamp: Callable[[str], str | None] | None = None,
-        who_when: Callable[[str], tuple[str | None, str | None]] | None = None,
+        who_when: Callable[[str], tuple[str | None, str | None, int | None]] | None = None,
     ) -> LogSummary:
         """Count every request of one log. ``lines`` are the log's lines from the first.
         ``other``, when given, reads a line ``parse`` cannot in another format (a file that
         mixes formats): it returns that format's name and parser, or None. ``timestamp`` gives
-        the time of the first and last requests; ``who_when`` the client address and the hour
-        of each (see :meth:`~apilint.traffic.logformats.LogFormat.who_when`)."""
+        the time of the first and last requests; ``who_when`` the client address, the hour
+        and the response bytes of each (see
+        :meth:`~apilint.traffic.logformats.LogFormat.who_when`)."""
         self._other = other
         summary = LogSummary(name, format_name)
         fingerprints = summary.fingerprints
@@ -323,7 +327,9 @@ class Aggregator:
             counts = tally.status
             counts[status] = counts.get(status, 0) + 1
             if who_when is not None:
-                address, stamp = who_when(line)
+                address, stamp, size = who_when(line)
+                if size is not None:
+                    tally.bytes += size
                 if stamp is not None:
                     hours = tally.hours
                     known = hours.get(stamp)

@@ -94,9 +94,13 @@ class LogFormat(ABC):
             return None
         return line[start + 1 : start + 15]
 
-    def who_when(self, line: str) -> tuple[str | None, str | None]:
-        """(client address, hour) of a line already parsed, in one call per line."""
-        return self.client(line), self.hour(line)
+    def sent_bytes(self, line: str) -> int | None:
+        """Bytes of the response the line logs; None when the format does not say."""
+        return None
+
+    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
+        """(client address, hour, response bytes) of a line already parsed, in one call."""
+        return self.client(line), self.hour(line), self.sent_bytes(line)
 
 
 # -- timestamps ----------------------------------------------------------------------------------
@@ -228,6 +232,19 @@ def find_timing(extras: Sequence[str], unit: str) -> Timing | None:
     return None
 
 
+def _clf_bytes(line: str, quote: int) -> int | None:
+    """The byte count after the status: ``"GET / HTTP/1.1" 200 512`` -> 512 (``-``: None)."""
+    if quote < 0:
+        return None
+    end = line.find('" ', quote + 1)
+    if end < 0:
+        return None
+    start = end + 6  # '" ' and the three digits of the status and a space
+    stop = line.find(" ", start)
+    token = line[start:stop] if stop >= 0 else line[start:].rstrip()
+    return int(token) if token.isdigit() else None
+
+
 class ClfFormat(LogFormat):
     """Combined and common share the fast parser; they differ in what follows the byte count."""
 
@@ -236,10 +253,14 @@ class ClfFormat(LogFormat):
     def client(self, line: str) -> str | None:
         return line[: line.find(" ")] or None
 
-    def who_when(self, line: str) -> tuple[str | None, str | None]:
+    def sent_bytes(self, line: str) -> int | None:
+        return _clf_bytes(line, line.find('"'))
+
+    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
         space = line.find(" ")
         start = line.find("[", space)
-        return (line[:space] or None), (line[start + 1 : start + 15] if start > 0 else None)
+        hour = line[start + 1 : start + 15] if start > 0 else None
+        return (line[:space] or None), hour, _clf_bytes(line, line.find('"', start))
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return self.strict.match(line) is not None
@@ -343,6 +364,9 @@ def recover_cut_request(request: str) -> tuple[str, str] | None:
 
 _HAPROXY_CLIENT = re.compile(r"(?:^|\s)(\S+):\d+ \[\d")
 _HAPROXY_HOUR = re.compile(r":\d+ \[(\d{2}/\w{3}/\d{4}:\d{2})")
+_HAPROXY_WHO_WHEN = re.compile(
+    r"(?:^|\s)(\S+):\d+ \[(\d{2}/\w{3}/\d{4}:\d{2})[^\]]*\] \S+ \S+ \S+ -?\d+ \+?(\d+)"
+)
 
 
 class HaproxyFormat(LogFormat):
@@ -356,6 +380,12 @@ class HaproxyFormat(LogFormat):
     def hour(self, line: str) -> str | None:
         found = _HAPROXY_HOUR.search(line)  # the syslog header has brackets of its own
         return found.group(1) if found else None
+
+    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
+        found = _HAPROXY_WHO_WHEN.search(line)
+        if found is None:
+            return self.client(line), self.hour(line), None
+        return found.group(1), found.group(2), int(found.group(3))
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _HAPROXY.search(line) is not None or _HAPROXY_CUT.search(line) is not None
@@ -427,6 +457,10 @@ class AlbFormat(LogFormat):
     def hour(self, line: str) -> str | None:
         parts = line.split(" ", 2)
         return parts[1][:13] if len(parts) > 2 and len(parts[1]) >= 13 else None
+
+    def sent_bytes(self, line: str) -> int | None:
+        parts = line.split(" ", 11)
+        return int(parts[10]) if len(parts) > 11 and parts[10].isdigit() else None
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _ALB.match(line) is not None

@@ -8,7 +8,8 @@ The JSON report carries, beside ``findings`` and ``summary``:
                       HEAD requests), ``other_slash_form`` (calls to its other trailing-slash
                       form, whatever they got), ``status`` and ``other_slash_form_status`` (code
                       -> count), ``top_clients`` (address, requests), ``per_hour`` (requests
-                      per hour, ``[["2026-11-28T10:00", 12], ...]``), and ``p50_ms``/
+                      per hour, ``[["2026-11-28T10:00", 12], ...]``), ``bytes`` (response bytes,
+                      where the log has them; 0 otherwise), and ``p50_ms``/
                       ``p95_ms``/``p99_ms`` of ``requests`` when the logs have timings (None
                       for an operation without timed requests; within 1 %, see
                       :mod:`~apilint.traffic.histogram`);
@@ -649,6 +650,7 @@ def build_report(
                 "other_slash_form_status": _status(variant),
                 "top_clients": _top_clients(_combined(exact, variant)),
                 "per_hour": _timeline(_combined(exact, variant)),
+                "bytes": exact.bytes + variant.bytes,
                 **_latency(exact.hist, timed_logs),
             }
         )
@@ -676,6 +678,7 @@ def build_report(
         "traffic": {
             "requests": total,
             "per_hour": _timeline(everything),
+            "bytes": everything.bytes,
             "status": _status(everything),
             "documented": documented,
             "documented_status": _status(_combined(*agg.operations, *agg.heads)),

@@ -45,6 +45,7 @@ def test_json_report_members() -> None:
         "other_slash_form_status",
         "top_clients",
         "per_hour",
+        "bytes",
     } | {
         "p50_ms",
         "p95_ms",
@@ -198,6 +199,7 @@ def test_requests_outside_the_base_path_hint_at_base_path(tmp_path: Path) -> Non
         "other_slash_form_status": {},
         "top_clients": [{"client": "203.0.113.9", "requests": 3}],
         "per_hour": [["2026-11-28T10:00", 3]],
+        "bytes": 30,
     }
 
 

@@ -244,3 +244,17 @@ def test_who_calls_what(server: str, logs: dict[str, Path], tmp_path: Path) -> N
     ]
     prefixes = {r["prefix"]: r for r in report["prefixes"]}
     assert prefixes["/users"]["top_clients"] == [{"client": "127.0.0.1", "requests": 6}]
+
+
+@pytest.mark.parametrize("server", ["nginx", "haproxy"])
+def test_bytes_per_operation(server: str, logs: dict[str, Path], tmp_path: Path) -> None:
+    report = _report(tmp_path, logs[server])
+    health = usage_of(report)["GET /health"]["bytes"]
+    if server == "nginx":  # $body_bytes_sent, the field after the status
+        lines = logs[server].read_text(encoding="utf-8").splitlines()
+        sizes = [int(line.split('" ')[1].split()[1]) for line in lines if "/api/health" in line]
+        options = [line for line in lines if line.split('"')[1].startswith("OPTIONS")]
+        expected = sum(sizes) - sum(int(line.split('" ')[1].split()[1]) for line in options)
+        assert health == expected
+    assert health > 0
+    assert report["traffic"]["bytes"] >= sum(u["bytes"] for u in report["usage"])
