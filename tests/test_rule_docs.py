@@ -55,9 +55,33 @@ def test_rule_ids_are_unique_across_commands() -> None:
 
 
 def test_traffic_rules_are_documented() -> None:
-    from apilint.traffic.report import REDIRECT, RULES, SERVER_ERRORS, UNDOCUMENTED, UNUSED
+    from apilint.cli.traffic import TRAFFIC_RULES
+    from apilint.traffic.report import (
+        QUERY_INVALID,
+        QUERY_MISSING,
+        QUERY_UNDOCUMENTED,
+        REDIRECT,
+        RULES,
+        SERVER_ERRORS,
+        STATUS_UNDOCUMENTED,
+        UNDOCUMENTED,
+        UNUSED,
+    )
 
-    assert set(RULES) == {UNDOCUMENTED, REDIRECT, SERVER_ERRORS, UNUSED}
+    assert (
+        set(RULES)
+        == set(TRAFFIC_RULES)
+        == {
+            UNDOCUMENTED,
+            REDIRECT,
+            SERVER_ERRORS,
+            UNUSED,
+            STATUS_UNDOCUMENTED,
+            QUERY_UNDOCUMENTED,
+            QUERY_INVALID,
+            QUERY_MISSING,
+        }
+    )
 
 
 def test_rule_reference_is_up_to_date() -> None:

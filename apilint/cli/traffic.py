@@ -17,12 +17,16 @@ from apilint.cli.options import fail_on_and_config_options
 from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.traffic.logformats import TIME_UNITS
 
-LOG_FORMAT_CHOICES = ("auto", "combined", "common", "haproxy", "alb", "jsonl")
+LOG_FORMAT_CHOICES = ("auto", "combined", "common", "haproxy", "alb", "jsonl", "har")
 TRAFFIC_RULES: tuple[str, ...] = (
     "traffic-undocumented",
     "traffic-redirect",
     "traffic-server-errors",
     "traffic-unused",
+    "traffic-status-undocumented",
+    "traffic-query-undocumented",
+    "traffic-query-invalid",
+    "traffic-query-missing",
 )
 
 
@@ -66,7 +70,8 @@ def _traffic_output_options(function: Any) -> Any:
     type=click.Choice(LOG_FORMAT_CHOICES),
     default="auto",
     show_default=True,
-    help="Format of the logs; auto recognises each file's from its first lines.",
+    help="Format of the logs; auto recognises each file's from its first lines (HAR files "
+    "included).",
 )
 @click.option(
     "--json-fields",
@@ -94,9 +99,9 @@ def _traffic_output_options(function: Any) -> Any:
 @click.option(
     "--group-depth",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Path segments (after the base path) that make a prefix in the usage-by-prefix table.",
+    default=None,
+    help="Path segments (after the base path) that make a prefix in the usage-by-prefix table "
+    "(default: the depth where the called operations first divide into several groups).",
 )
 @click.option(
     "--max-error-share",
@@ -106,6 +111,20 @@ def _traffic_output_options(function: Any) -> Any:
     callback=_share,
     help="traffic-server-errors: report operations whose share of 5xx responses is above this "
     "(0.01 or 1%).",
+)
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Also report which documented response codes and query parameters no request exercised.",
+)
+@click.option(
+    "--min-status-share",
+    default="0.01",
+    show_default=True,
+    metavar="SHARE",
+    callback=_share,
+    help="traffic-status-undocumented: report a status an operation does not document when it "
+    "answers more than this share of the operation's requests (0.01 or 1%).",
 )
 @click.option(
     "--min-requests",
@@ -132,8 +151,10 @@ def traffic(
     json_fields: str | None,
     time_unit: str,
     base_paths: tuple[str, ...],
-    group_depth: int,
+    group_depth: int | None,
     max_error_share: float,
+    coverage: bool,
+    min_status_share: float,
     min_requests: int,
     ignore: tuple[str, ...],
     fail_on: str | None,
@@ -141,8 +162,9 @@ def traffic(
     no_config: bool,
     quiet: bool,
 ) -> None:
-    """Read access logs (plain or .gz files, or - for standard input) against the OpenAPI
-    description SPEC: usage per operation, undocumented endpoints, unused operations,
+    """Read access logs or HAR files (plain or .gz files, or - for standard input) against the
+    OpenAPI description SPEC: every request counted once with its status, usage per operation,
+    prefix and tag, undocumented endpoints, statuses and query parameters, unused operations,
     trailing-slash redirects and server errors."""
     from apilint.core.findings import Severity
     from apilint.lint.command_settings import command_settings
@@ -159,6 +181,8 @@ def traffic(
         min_requests=min_requests,
         group_depth=group_depth,
         ignore=_ignored(ignore) | settings.ignore,
+        min_status_share=min_status_share,
+        coverage=coverage,
     )
     options = AnalysisOptions(
         log_format=log_format,

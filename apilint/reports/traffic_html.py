@@ -52,6 +52,8 @@ td.num { font-variant-numeric: tabular-nums; }
 .bar { height: 12px; min-width: 1px; border-radius: 2px; }
 .bar.calls { background: var(--calls); } .bar.err { background: var(--err); }
 .bar.redir { background: var(--redir); }
+.spark { display: flex; align-items: flex-end; gap: 1px; height: 28px; }
+.spark .tick { flex: 1; min-width: 1px; background: var(--calls); }
 .legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; }
 .sev { font-weight: 600; text-transform: uppercase; font-size: 11px; padding: 1px 6px;
   border-radius: 4px; color: #fff; }
@@ -140,14 +142,25 @@ def _count(status: dict[str, int], first: str) -> int:
     return sum(n for code, n in status.items() if code.startswith(first))
 
 
+def _merged(*statuses: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for status in statuses:
+        for code, n in status.items():
+            out[code] = out.get(code, 0) + n
+    return out
+
+
 def _operation_rows(usage: list[dict[str, Any]], total: int, timed: bool) -> str:
     columns = [
         ("operation", "Operation", "text"),
         ("calls", "Calls", "number"),
         ("share", "Share of traffic", "number"),
-        ("requests", "Requests", "number"),
-        ("redirected", "Redirected", "number"),
-        ("redirect-share", "Redirected share", "number"),
+        ("requests", "Documented path", "number"),
+        ("head", "HEAD", "number"),
+        ("other-slash-form", "Other slash form", "number"),
+        ("other-slash-share", "Other slash form share", "number"),
+        ("redirected", "Redirected (3xx)", "number"),
+        ("client-errors", "4xx", "number"),
         ("errors", "5xx", "number"),
         ("error-share", "5xx share", "number"),
     ]
@@ -156,18 +169,21 @@ def _operation_rows(usage: list[dict[str, Any]], total: int, timed: bool) -> str
         columns += [("p99", "p99 ms", "number")]
     out = [_head(columns, "operations")]
     for row in usage:
-        calls = row["requests"] + row["redirected"]
-        status = row["status"]
+        calls = row["calls"]
+        status = _merged(row["status"], row["other_slash_form_status"])
         errors = _count(status, "5")
         cells = [
             f'<td data-value="{_e(row["operation"])}"><code>{_e(row["operation"])}</code></td>',
             _num(calls),
             _share_cell(calls / total if total else 0.0, "calls"),
             _num(row["requests"]),
-            _num(row["redirected"]),
-            _share_cell(row["redirected"] / calls if calls else 0.0, "redir"),
+            _num(row["head"]),
+            _num(row["other_slash_form"]),
+            _share_cell(row["other_slash_form"] / calls if calls else 0.0, "redir"),
+            _num(_count(status, "3")),
+            _num(_count(status, "4")),
             _num(errors),
-            _share_cell(errors / row["requests"] if row["requests"] else 0.0, "err"),
+            _share_cell(errors / calls if calls else 0.0, "err"),
         ]
         if timed:
             cells += [_num(row.get("p50_ms")), _num(row.get("p95_ms")), _num(row.get("p99_ms"))]
@@ -177,14 +193,14 @@ def _operation_rows(usage: list[dict[str, Any]], total: int, timed: bool) -> str
 
 
 def _charts(usage: list[dict[str, Any]]) -> str:
-    called = [u for u in usage if u["requests"] + u["redirected"]][:CHART_ROWS]
+    called = [u for u in usage if u["calls"]][:CHART_ROWS]
     if not called:
         return '<p class="muted">No operation was called.</p>'
-    peak = max(u["requests"] + u["redirected"] for u in called)
+    peak = max(u["calls"] for u in called)
     traffic = []
     shares = []
     for u in called:
-        calls = u["requests"] + u["redirected"]
+        calls = u["calls"]
         label = _e(u["operation"])
         width = calls / peak * 100
         traffic.append(
@@ -193,9 +209,9 @@ def _charts(usage: list[dict[str, Any]]) -> str:
             f'<div class="bar calls" style="width:{width:.2f}%" title="{_n(calls)} calls"></div>'
             "</div>"
         )
-        errors = _count(u["status"], "5")
-        err_share = errors / u["requests"] if u["requests"] else 0.0
-        redir_share = u["redirected"] / calls
+        status = _merged(u["status"], u["other_slash_form_status"])
+        err_share = _count(status, "5") / calls
+        redir_share = _count(status, "3") / calls
         shares.append(
             f'<div class="label" title="{label}"><code>{label}</code></div>'
             f'<div class="bars" data-label="{label}" data-error-share="{err_share:.6f}" '
@@ -203,16 +219,16 @@ def _charts(usage: list[dict[str, Any]]) -> str:
             f'<div class="bar err" style="width:{err_share * 100:.2f}%" '
             f'title="5xx {_pct(err_share)}"></div>'
             f'<div class="bar redir" style="width:{redir_share * 100:.2f}%" '
-            f'title="redirected {_pct(redir_share)}"></div></div>'
+            f'title="redirected (3xx) {_pct(redir_share)}"></div></div>'
         )
-    more = len([u for u in usage if u["requests"] + u["redirected"]]) - len(called)
+    more = len([u for u in usage if u["calls"]]) - len(called)
     note = f'<p class="muted">and {more} more operations in the table below.</p>' if more else ""
     return (
         f'<h2>Calls per operation</h2><div id="traffic-chart" class="chart">{"".join(traffic)}'
         f"</div>{note}"
         '<h2>Error and redirect shares per operation</h2><p class="legend muted">'
         '<span class="bar err"></span>5xx responses'
-        '<span class="bar redir"></span>calls to the trailing-slash variant</p>'
+        '<span class="bar redir"></span>redirected (3xx) responses</p>'
         f'<div id="share-chart" class="chart">{"".join(shares)}</div>'
     )
 
@@ -240,7 +256,9 @@ def _prefixes(rows: list[dict[str, Any]], timed: bool) -> str:
         ("requests", "Calls", "number"),
         ("share", "Share", "number"),
         ("operations", "Operations called", "number"),
+        ("other-slash-form", "Other slash form", "number"),
         ("undocumented", "Undocumented calls", "number"),
+        ("client-errors", "4xx", "number"),
         ("errors", "5xx", "number"),
     ]
     if timed:
@@ -252,12 +270,121 @@ def _prefixes(rows: list[dict[str, Any]], timed: bool) -> str:
             _num(r["requests"]),
             _share_cell(r["share"], "calls"),
             _num(r["operations"]),
+            _num(r["other_slash_form"]),
             _num(r["undocumented"]),
+            _num(r["client_errors"]),
             _num(r["server_errors"]),
         ]
         if timed:
             cells.append(_num(r.get("p95_ms")))
         out.append(f"<tr>{''.join(cells)}</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _coverage(coverage: dict[str, Any] | None) -> str:
+    if coverage is None:
+        return ""
+    t = coverage["totals"]
+    columns = [
+        ("operation", "Operation", "text"),
+        ("called", "Called", "text"),
+        ("responses-not-seen", "Responses not seen", "text"),
+        ("parameters-not-sent", "Query parameters not sent", "text"),
+    ]
+    out = [
+        "<h2>Coverage</h2>",
+        f'<p class="muted">Operations called {t["called"]} of {t["operations"]}; documented '
+        f"responses seen {t['responses_seen']} of {t['responses']}; query parameters sent "
+        f"{t['query_parameters_sent']} of {t['query_parameters']}.</p>",
+        _head(columns, "coverage"),
+    ]
+    for r in coverage["operations"]:
+        missing = ", ".join(r["responses_not_seen"]) or "-"
+        params = ", ".join(r["query_parameters_not_sent"]) or "-"
+        called = "yes" if r["called"] else "no"
+        out.append(
+            f'<tr><td data-value="{_e(r["operation"])}"><code>{_e(r["operation"])}</code></td>'
+            f"<td>{called}</td><td>{_e(missing)}</td><td>{_e(params)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+TIMELINE_OPERATIONS = 10
+
+
+def _spark(series: list[list[Any]], hours: list[str], peak: int, label: str) -> str:
+    counts: dict[str, int] = {str(hour): int(n) for hour, n in series}
+    bars = "".join(
+        f'<span class="tick" style="height:{counts.get(hour, 0) / peak * 100:.1f}%" '
+        f'title="{_e(hour)}: {_n(counts.get(hour, 0))}"></span>'
+        for hour in hours
+    )
+    return f'<div class="spark" data-label="{_e(label)}">{bars}</div>'
+
+
+def _timeline(traffic: dict[str, Any], usage: list[dict[str, Any]]) -> str:
+    """Requests per hour: all of them, then the busiest operations, on one time axis."""
+    total = traffic.get("per_hour") or []
+    if len(total) < 2:
+        return ""
+    hours = [hour for hour, _ in total]
+    peak = max(n for _, n in total) or 1
+    rows = [f'<div class="label">All requests</div>{_spark(total, hours, peak, "all")}']
+    for u in [u for u in usage if u.get("per_hour")][:TIMELINE_OPERATIONS]:
+        own = max(n for _, n in u["per_hour"]) or 1
+        rows.append(
+            f'<div class="label"><code>{_e(u["operation"])}</code></div>'
+            f"{_spark(u['per_hour'], hours, own, u['operation'])}"
+        )
+    return (
+        f'<h2>Requests per hour</h2><p class="muted">{_e(hours[0])} to {_e(hours[-1])}; each '
+        "row is scaled to its own busiest hour; hours without requests are left out.</p>"
+        f'<div id="timeline" class="chart">{"".join(rows)}</div>'
+    )
+
+
+def _tags(rows: list[dict[str, Any]]) -> str:
+    if not rows or all(r["tag"] is None for r in rows):
+        return ""
+    columns = [
+        ("tag", "Tag", "text"),
+        ("requests", "Calls", "number"),
+        ("called", "Operations called", "number"),
+        ("operations", "Operations", "number"),
+        ("client-errors", "4xx", "number"),
+        ("errors", "5xx", "number"),
+    ]
+    out = ["<h2>Usage by tag</h2>", _head(columns, "tags")]
+    for r in rows:
+        tag = r["tag"] or "(untagged)"
+        out.append(
+            f'<tr><td data-value="{_e(tag)}">{_e(tag)}</td>{_num(r["requests"])}'
+            f"{_num(r['called'])}{_num(r['operations'])}{_num(r['client_errors'])}"
+            f"{_num(r['server_errors'])}</tr>"
+        )
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _clients(matrix: dict[str, Any] | None) -> str:
+    if not matrix or not matrix["clients"]:
+        return ""
+    groups = matrix["groups"]
+    columns = [("client", "Client", "text"), ("requests", "Requests", "number")]
+    columns += [(f"group-{i}", group, "number") for i, group in enumerate(groups)]
+    out = [
+        "<h2>Busiest clients, by path prefix</h2>",
+        '<p class="muted">Who calls which part of the API.</p>',
+        _head(columns, "clients"),
+    ]
+    for c in matrix["clients"]:
+        cells = "".join(_num(c["by_group"].get(g, 0)) for g in groups)
+        out.append(
+            f'<tr><td data-value="{_e(c["client"])}"><code>{_e(c["client"])}</code></td>'
+            f"{_num(c['requests'])}{cells}</tr>"
+        )
     out.append("</tbody></table>")
     return "\n".join(out)
 
@@ -295,7 +422,7 @@ def _cards(report: Report) -> str:
     cards = [
         ("Requests", _n(total), f"in {len(traffic['logs'])} log(s)"),
         ("Documented", _n(traffic["documented"]), share(traffic["documented"])),
-        ("Trailing-slash variants", _n(traffic["redirected"]), share(traffic["redirected"])),
+        ("Other slash form", _n(traffic["other_slash_form"]), share(traffic["other_slash_form"])),
         ("Undocumented", _n(traffic["undocumented"]), share(traffic["undocumented"])),
         ("Unparsed lines", _n(report.extra["unparsed_lines"]), ""),
         (
@@ -339,14 +466,19 @@ def render(report: Report) -> str:
 <p class="muted">Logs: {_e(logs)}. Base path(s): {_e(bases)}. apilint {_e(report.version)}.</p>
 {_cards(report)}
 {_charts(usage)}
+{_timeline(traffic, usage)}
 <h2>Operations</h2>
-<p class="muted">Calls: requests to the documented path plus redirected ones (to its
-trailing-slash variant). The 5xx share is of the requests. Click a column to sort.</p>
+<p class="muted">Calls: requests to the documented path (HEAD included) plus those to its
+other trailing-slash form, whatever they got; status counts and shares are of the calls.
+Click a column to sort.</p>
 {_operation_rows(usage, traffic["requests"], timed)}
 <h2>Undocumented endpoints</h2>
 {_undocumented(extra["undocumented"])}
 <h2>Usage by path prefix ({depth} segment{"s" * (depth != 1)})</h2>
 {_prefixes(extra["prefixes"], timed)}
+{_tags(extra.get("tags", []))}
+{_clients(extra.get("clients"))}
+{_coverage(extra.get("coverage"))}
 <h2>Findings</h2>
 {_findings(report)}
 {_samples(extra["unparsed_lines"], extra["unparsed_samples"])}

@@ -61,39 +61,71 @@ def _overview(traffic: dict[str, Any], unparsed: int) -> list[str]:
         f"{traffic['spec']} (base path{'s' * (len(traffic['base_paths']) != 1)} {bases})"
     ]
     rows = [
-        [log["file"], log["format"], _n(log["lines"]), _n(log["requests"]), _n(log["unparsed"])]
+        [
+            log["file"],
+            log["format"],
+            _n(log["lines"]),
+            _n(log["requests"]),
+            _n(log["unparsed"]),
+            f"{log['first_time'] or '?'} .. {log['last_time'] or '?'}",
+        ]
         for log in logs
     ]
-    out += table(["LOG", "FORMAT", "LINES", "REQUESTS", "UNPARSED"], rows)
+    out += table(["LOG", "FORMAT", "LINES", "REQUESTS", "UNPARSED", "FIRST .. LAST REQUEST"], rows)
+    out.append("  Every request, once:")
     parts = [
-        f"documented {_n(traffic['documented'])} ({_pct(traffic['documented'], total)})",
-        f"trailing-slash variants {_n(traffic['redirected'])} "
-        f"({_pct(traffic['redirected'], total)})",
-        f"undocumented {_n(traffic['undocumented'])} ({_pct(traffic['undocumented'], total)})",
+        ("documented", traffic["documented"], traffic["documented_status"]),
+        ("other slash form", traffic["other_slash_form"], traffic["other_slash_form_status"]),
+        ("undocumented", traffic["undocumented"], traffic["undocumented_status"]),
     ]
     if traffic["options_preflight"]:
-        parts.append(f"OPTIONS on documented paths {_n(traffic['options_preflight'])}")
+        parts.append(
+            (
+                "OPTIONS on documented paths",
+                traffic["options_preflight"],
+                traffic["options_preflight_status"],
+            )
+        )
+    parts.append(("total", total, traffic["status"]))
+    rows = [[name, _n(n), _pct(n, total), *_classes(status)] for name, n, status in parts]
+    out += table(["", "REQUESTS", "SHARE", "2XX", "3XX", "4XX", "5XX"], rows, indent="    ")
     if unparsed:
-        parts.append(f"unparsed lines {_n(unparsed)}")
-    out.append("  " + ", ".join(parts))
+        out.append(f"  and {_n(unparsed)} unparsed lines (not requests, see below)")
+    return out
+
+
+def _merged(*statuses: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for status in statuses:
+        for code, n in status.items():
+            out[code] = out.get(code, 0) + n
     return out
 
 
 def _operations(usage: list[dict[str, Any]], total: int, timed: bool) -> list[str]:
-    called = [u for u in usage if u["requests"] + u["redirected"]]
-    header = ["OPERATION", "REQUESTS", "SHARE", "REDIRECTED", "2XX", "3XX", "4XX", "5XX"]
+    called = [u for u in usage if u["calls"]]
+    header = ["OPERATION", "CALLS", "SHARE", "OTHER SLASH", "HEAD", "2XX", "3XX", "4XX", "5XX"]
     if timed:
         header += ["P50 MS", "P95 MS", "P99 MS"]
     rows = []
     for u in called[:MAX_OPERATIONS]:
-        calls = u["requests"] + u["redirected"]
-        row = [u["operation"], _n(u["requests"]), _pct(calls, total), _n(u["redirected"])]
-        row += _classes(u["status"])
+        calls = u["calls"]
+        row = [u["operation"], _n(calls), _pct(calls, total), _n(u["other_slash_form"])]
+        row.append(_n(u["head"]))
+        row += _classes(_merged(u["status"], u["other_slash_form_status"]))
         if timed:
             row += [_ms(u.get("p50_ms")), _ms(u.get("p95_ms")), _ms(u.get("p99_ms"))]
         rows.append(row)
     out = [f"Operations ({len(called)} of {len(usage)} called, busiest first)"]
-    out += table(header, rows) if rows else ["  none"]
+    if rows:
+        out += table(header, rows)
+        out.append(
+            "  CALLS: to the documented path and to its other trailing-slash form (OTHER SLASH), "
+            "HEAD included; SHARE: of all requests; statuses: of the calls"
+            + ("; latency: of the documented path" if timed else "")
+        )
+    else:
+        out.append("  none")
     if len(called) > MAX_OPERATIONS:
         out.append(f"  ... and {len(called) - MAX_OPERATIONS} more (see --format json or html)")
     return out
@@ -120,7 +152,8 @@ def _undocumented(rows_in: list[dict[str, Any]]) -> list[str]:
 
 
 def _prefixes(rows_in: list[dict[str, Any]], depth: int, timed: bool) -> list[str]:
-    header = ["PREFIX", "REQUESTS", "SHARE", "OPERATIONS", "UNDOCUMENTED", "5XX"]
+    header = ["PREFIX", "REQUESTS", "SHARE", "OPERATIONS", "OTHER SLASH", "UNDOCUMENTED"]
+    header += ["4XX", "5XX"]
     if timed:
         header.append("P95 MS")
     rows = []
@@ -130,7 +163,9 @@ def _prefixes(rows_in: list[dict[str, Any]], depth: int, timed: bool) -> list[st
             _n(r["requests"]),
             f"{r['share']:.1%}",
             _n(r["operations"]),
+            _n(r["other_slash_form"]),
             _n(r["undocumented"]),
+            _n(r["client_errors"]),
             _n(r["server_errors"]),
         ]
         if timed:
@@ -138,8 +173,82 @@ def _prefixes(rows_in: list[dict[str, Any]], depth: int, timed: bool) -> list[st
         rows.append(row)
     noun = "segment" if depth == 1 else "segments"
     out = [f"Usage by path prefix ({depth} {noun}, --group-depth)", *table(header, rows)]
+    if rows_in and rows_in[0]["share"] >= 0.999 and len(rows_in) == 1:
+        out.append("  every request is under this prefix; a larger --group-depth divides it")
     if len(rows_in) > MAX_PREFIXES:
         out.append(f"  ... and {len(rows_in) - MAX_PREFIXES} more")
+    return out
+
+
+def _tags(rows_in: list[dict[str, Any]], timed: bool) -> list[str]:
+    if not rows_in or all(r["tag"] is None for r in rows_in):
+        return []
+    header = ["TAG", "REQUESTS", "OPERATIONS CALLED", "4XX", "5XX"]
+    if timed:
+        header.append("P95 MS")
+    rows = []
+    for r in rows_in[:MAX_PREFIXES]:
+        row = [
+            r["tag"] or "(untagged)",
+            _n(r["requests"]),
+            f"{r['called']} of {r['operations']}",
+            _n(r["client_errors"]),
+            _n(r["server_errors"]),
+        ]
+        if timed:
+            row.append(_ms(r.get("p95_ms")))
+        rows.append(row)
+    out = ["Usage by tag (an operation with several tags counts in each)", *table(header, rows)]
+    if len(rows_in) > MAX_PREFIXES:
+        out.append(f"  ... and {len(rows_in) - MAX_PREFIXES} more")
+    return out
+
+
+MAX_GROUP_COLUMNS = 6
+
+
+def _clients(matrix: dict[str, Any] | None, depth: int) -> list[str]:
+    if not matrix or not matrix["clients"]:
+        return []
+    groups = matrix["groups"][:MAX_GROUP_COLUMNS]
+    header = ["CLIENT", "REQUESTS", *groups]
+    rows = [
+        [c["client"], _n(c["requests"]), *(_n(c["by_group"].get(g, 0)) for g in groups)]
+        for c in matrix["clients"]
+    ]
+    noun = "segment" if depth == 1 else "segments"
+    out = [f"Busiest clients, by path prefix ({depth} {noun})", *table(header, rows)]
+    if len(matrix["groups"]) > MAX_GROUP_COLUMNS:
+        out.append(f"  ... and {len(matrix['groups']) - MAX_GROUP_COLUMNS} more groups (JSON)")
+    return out
+
+
+def _coverage(coverage: dict[str, Any] | None) -> list[str]:
+    if coverage is None:
+        return []
+    t = coverage["totals"]
+    out = [
+        "Coverage (--coverage)",
+        f"  operations called {t['called']} of {t['operations']}, documented responses seen "
+        f"{t['responses_seen']} of {t['responses']}, query parameters sent "
+        f"{t['query_parameters_sent']} of {t['query_parameters']}",
+    ]
+    rows = [
+        [
+            r["operation"],
+            ", ".join(r["responses_not_seen"]) or "-",
+            ", ".join(r["query_parameters_not_sent"]) or "-",
+        ]
+        for r in coverage["operations"]
+        if r["called"] and (r["responses_not_seen"] or r["query_parameters_not_sent"])
+    ]
+    if rows:
+        out += table(
+            ["CALLED OPERATION", "RESPONSES NOT SEEN", "QUERY PARAMETERS NOT SENT"],
+            rows[:MAX_OPERATIONS],
+        )
+        if len(rows) > MAX_OPERATIONS:
+            out.append(f"  ... and {len(rows) - MAX_OPERATIONS} more (see --format json)")
     return out
 
 
@@ -165,6 +274,9 @@ def render(report: Report) -> str:
         _operations(extra["usage"], traffic["requests"], timed),
         _undocumented(extra["undocumented"]),
         _prefixes(extra["prefixes"], traffic["group_depth"], timed),
+        _tags(extra.get("tags", []), timed),
+        _clients(extra.get("clients"), traffic["group_depth"]),
+        _coverage(extra.get("coverage")),
         _samples(extra["unparsed_lines"], extra["unparsed_samples"]),
     ]
     lines: list[str] = []

@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 from apilint.core.errors import ConfigError
 from apilint.traffic.aggregate import Aggregator
 from apilint.traffic.logformats import (
     FORMATS,
+    HAR_FIELDS,
     SAMPLE_LINES,
     LogFormat,
     ParseOptions,
+    Parser,
     check_explicit,
     detect,
+    har_lines,
+    looks_like_har,
 )
 from apilint.traffic.matcher import Matcher
-from apilint.traffic.sources import STDIN, LogError, check_readable, display, open_log
+from apilint.traffic.sources import (
+    STDIN,
+    LogError,
+    LongLine,
+    check_readable,
+    display,
+    open_log,
+    read_document,
+)
 
 AUTO = "auto"
+HAR = "har"
+MAX_MIXED_TRIES = 1000
+"""Unreadable lines tried in the other formats before deciding the file is not mixed."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,60 @@ def _head(lines: Iterator[str]) -> tuple[list[str], list[str]]:
     return read, sample
 
 
+def _feed_har(
+    aggregator: Aggregator,
+    name: str,
+    read: list[str],
+    lines: Iterator[str],
+    parse_options: ParseOptions,
+) -> None:
+    shown = display(name)
+    if name == STDIN:
+        rest = list(lines)
+        if any(isinstance(line, LongLine) for line in [*read, *rest]):
+            raise LogError(
+                "a HAR file with lines too long to read from standard input; name the file",
+                file=shown,
+            )
+        text = "".join([*read, *rest])
+    else:
+        text = read_document(name)
+    entries = har_lines(text, shown)
+    jsonl = FORMATS["jsonl"]
+    options = replace(parse_options, json_fields=HAR_FIELDS)
+    parse = jsonl.parser(entries[:SAMPLE_LINES], options)
+
+    def explain(line: str) -> str:
+        return "a HAR entry without a response (status 0) or without method, URL or status"
+
+    aggregator.feed(shown, HAR, entries, parse, explain, timestamp=jsonl.timestamp)
+
+
+def _other_formats(
+    fmt: LogFormat, options: ParseOptions
+) -> Callable[[str], tuple[str, Parser] | None]:
+    """For a line ``fmt`` cannot read: another format that reads it (a file that mixes
+    formats), and its parser. Gives up after MAX_MIXED_TRIES lines no format reads."""
+    parsers: dict[str, Parser] = {}
+    misses = 0
+
+    def other(line: str) -> tuple[str, Parser] | None:
+        nonlocal misses
+        if misses >= MAX_MIXED_TRIES or not line.strip():
+            return None
+        for candidate in FORMATS.values():
+            if candidate is fmt or not candidate.recognises(line, options):
+                continue
+            parse = parsers.get(candidate.name)
+            if parse is None:
+                parse = parsers[candidate.name] = candidate.parser([line], options)
+            return candidate.name, parse
+        misses += 1
+        return None
+
+    return other
+
+
 def analyse(
     matcher: Matcher,
     logs: Sequence[str],
@@ -55,9 +124,10 @@ def analyse(
     Empty logs are skipped with a note.
     """
     notes = notes if notes is not None else []
-    if options.log_format != AUTO and options.log_format not in FORMATS:
+    if options.log_format not in (AUTO, HAR) and options.log_format not in FORMATS:
         raise ConfigError(
-            f"unknown log format {options.log_format!r} (choose from auto, {', '.join(FORMATS)})"
+            f"unknown log format {options.log_format!r} "
+            f"(choose from auto, {', '.join(FORMATS)}, {HAR})"
         )
     if sum(1 for name in logs if name == STDIN) > 1:
         raise ConfigError("standard input ('-') can be read only once")
@@ -72,6 +142,11 @@ def analyse(
             if not sample:
                 empty.append(shown)
                 continue
+            if options.log_format in (AUTO, HAR) and looks_like_har(sample):
+                _feed_har(aggregator, name, read, lines, options.parse)
+                continue
+            if options.log_format == HAR:
+                raise LogError("not a HAR file (one JSON document with log.entries)", file=shown)
             fmt: LogFormat
             if options.log_format == AUTO:
                 fmt = detect(sample, options.parse, shown)
@@ -83,7 +158,17 @@ def analyse(
             def explain(line: str, fmt: LogFormat = fmt) -> str:
                 return fmt.explain(line, options.parse)
 
-            aggregator.feed(shown, fmt.name, itertools.chain(read, lines), parse, explain)
+            other = _other_formats(fmt, options.parse) if options.log_format == AUTO else None
+            aggregator.feed(
+                shown,
+                fmt.name,
+                itertools.chain(read, lines),
+                parse,
+                explain,
+                other,
+                fmt.timestamp,
+                fmt.who_when,
+            )
     if not aggregator.logs:
         if len(empty) == 1:
             raise LogError(

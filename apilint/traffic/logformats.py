@@ -77,6 +77,72 @@ class LogFormat(ABC):
         """Why ``line`` was not read (for the samples of unparsed lines)."""
         return f"not a line of the {self.title} format"
 
+    def timestamp(self, line: str) -> str | None:
+        """When the request of ``line`` was logged, in ISO 8601; None when it does not say.
+        Called for a log's first and last requests only (the period it covers)."""
+        return _bracketed_time(line)
+
+    def client(self, line: str) -> str | None:
+        """The client address of a line already parsed; None when the format has none."""
+        return None
+
+    def hour(self, line: str) -> str | None:
+        """The hour of a line already parsed, as the log writes it (a cheap slice, turned into
+        ISO 8601 by :func:`hour_iso` only for the report); None when the format has none."""
+        start = line.find("[")
+        if start < 0:
+            return None
+        return line[start + 1 : start + 15]
+
+    def sent_bytes(self, line: str) -> int | None:
+        """Bytes of the response the line logs; None when the format does not say."""
+        return None
+
+    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
+        """(client address, hour, response bytes) of a line already parsed, in one call."""
+        return self.client(line), self.hour(line), self.sent_bytes(line)
+
+
+# -- timestamps ----------------------------------------------------------------------------------
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+_BRACKETED = re.compile(
+    r"\[(\d{2})/(\w{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?: ([+-])(\d{2})(\d{2}))?\]"
+)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+TIME_FIELDS = ("time_iso8601", "@timestamp", "timestamp", "time", "ts", "startedDateTime")
+
+
+def _bracketed_time(line: str) -> str | None:
+    """``[28/Nov/2026:10:00:00 +0000]`` (NGINX, Apache, HAProxy) -> ISO 8601."""
+    found = _BRACKETED.search(line)
+    if found is None:
+        return None
+    day, month, year, hh, mm, ss, sign, zh, zm = found.groups()
+    number = _MONTHS.get(month)
+    if number is None:
+        return None
+    zone = f"{sign}{zh}:{zm}" if sign else ""
+    return f"{year}-{number:02d}-{day}T{hh}:{mm}:{ss}{zone}"
+
+
+def hour_iso(hour: str) -> str | None:
+    """``28/Nov/2026:10`` -> ``2026-11-28T10:00``; an ISO prefix (``2026-11-28T10``) as is."""
+    if len(hour) == 13 and hour[4] == "-":
+        return hour + ":00"
+    found = _BRACKETED.match(f"[{hour}:00:00]")
+    if found is None:
+        return None
+    day, month, year, hh = found.group(1, 2, 3, 4)
+    number = _MONTHS.get(month)
+    return f"{year}-{number:02d}-{day}T{hh}:00" if number else None
+
+
+def _iso_time(text: str) -> str | None:
+    found = _ISO.search(text)
+    return found.group().replace(" ", "T") if found else None
+
 
 # -- request lines -------------------------------------------------------------------------------
 
@@ -166,10 +232,35 @@ def find_timing(extras: Sequence[str], unit: str) -> Timing | None:
     return None
 
 
+def _clf_bytes(line: str, quote: int) -> int | None:
+    """The byte count after the status: ``"GET / HTTP/1.1" 200 512`` -> 512 (``-``: None)."""
+    if quote < 0:
+        return None
+    end = line.find('" ', quote + 1)
+    if end < 0:
+        return None
+    start = end + 6  # '" ' and the three digits of the status and a space
+    stop = line.find(" ", start)
+    token = line[start:stop] if stop >= 0 else line[start:].rstrip()
+    return int(token) if token.isdigit() else None
+
+
 class ClfFormat(LogFormat):
     """Combined and common share the fast parser; they differ in what follows the byte count."""
 
     strict: re.Pattern[str] = _COMBINED_STRICT
+
+    def client(self, line: str) -> str | None:
+        return line[: line.find(" ")] or None
+
+    def sent_bytes(self, line: str) -> int | None:
+        return _clf_bytes(line, line.find('"'))
+
+    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
+        space = line.find(" ")
+        start = line.find("[", space)
+        hour = line[start + 1 : start + 15] if start > 0 else None
+        return (line[:space] or None), hour, _clf_bytes(line, line.find('"', start))
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return self.strict.match(line) is not None
@@ -239,10 +330,42 @@ class CommonFormat(ClfFormat):
 
 # -- HAProxy -------------------------------------------------------------------------------------
 
-_HAPROXY = re.compile(
+_HAPROXY_HEAD = (
     r"(?:^|\s)\S+:\d+ \[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?\] \S+ \S+ "
     r"(-?\d+)/(-?\d+)/(-?\d+)/(-?\d+)/\+?(-?\d+) (-?\d+) \+?\d+ "
-    r'.*"([^"]*)"\s*\Z'
+)
+_HAPROXY = re.compile(_HAPROXY_HEAD + r'.*"([^"]*)"\s*\Z')
+_HAPROXY_CUT = re.compile(_HAPROXY_HEAD + r'.*"([A-Z][A-Z_-]* /[^"]*)\Z')
+"""A line HAProxy cut at its log line length (1,024 bytes by default: ``log ... len``), inside
+the request line, so the closing quote is missing."""
+
+
+CUT_QUERY = "\x00"
+"""Ends the target of a request line cut inside its query string: the parameters before it are
+whole, the rest was lost."""
+
+
+def recover_cut_request(request: str) -> tuple[str, str] | None:
+    """Method and target of a request line cut short; None when the cut may be inside the path
+    (then the path read would be another path). A target cut in its query keeps the whole
+    parameters and ends with CUT_QUERY."""
+    parts = request.rstrip("\r\n").split(" ")
+    if len(parts) < 2 or not parts[0]:
+        return None
+    method, target = parts[0], parts[1]
+    if len(parts) >= 3:
+        return method, target  # cut in or after the protocol: the target is whole
+    cut = target.find("?")
+    if cut < 0:
+        return None
+    last = target.rfind("&")
+    return method, (target[: last + 1] if last > cut else target[: cut + 1]) + CUT_QUERY
+
+
+_HAPROXY_CLIENT = re.compile(r"(?:^|\s)(\S+):\d+ \[\d")
+_HAPROXY_HOUR = re.compile(r":\d+ \[(\d{2}/\w{3}/\d{4}:\d{2})")
+_HAPROXY_WHO_WHEN = re.compile(
+    r"(?:^|\s)(\S+):\d+ \[(\d{2}/\w{3}/\d{4}:\d{2})[^\]]*\] \S+ \S+ \S+ -?\d+ \+?(\d+)"
 )
 
 
@@ -250,18 +373,38 @@ class HaproxyFormat(LogFormat):
     name = "haproxy"
     title = "HAProxy HTTP"
 
+    def client(self, line: str) -> str | None:
+        found = _HAPROXY_CLIENT.search(line)
+        return found.group(1) if found else None
+
+    def hour(self, line: str) -> str | None:
+        found = _HAPROXY_HOUR.search(line)  # the syslog header has brackets of its own
+        return found.group(1) if found else None
+
+    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
+        found = _HAPROXY_WHO_WHEN.search(line)
+        if found is None:
+            return self.client(line), self.hour(line), None
+        return found.group(1), found.group(2), int(found.group(3))
+
     def recognises(self, line: str, options: ParseOptions) -> bool:
-        return _HAPROXY.search(line) is not None
+        return _HAPROXY.search(line) is not None or _HAPROXY_CUT.search(line) is not None
 
     def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
         search = _HAPROXY.search
+        cut = _HAPROXY_CUT.search
 
         def parse(line: str) -> Parsed | None:
             found = search(line)
+            parts: tuple[str, str] | None
             if found is None:
-                return None
-            _tr, _tw, _tc, server, total, status, request = found.groups()
-            parts = split_request(request)
+                found = cut(line)
+                if found is None:
+                    return None
+                parts = recover_cut_request(found.group(7))
+            else:
+                parts = split_request(found.group(7))
+            _tr, _tw, _tc, server, total, status, _request = found.groups()
             if parts is None or len(status) != 3:
                 return None
             duration: float | None = None
@@ -276,6 +419,12 @@ class HaproxyFormat(LogFormat):
     def explain(self, line: str, options: ParseOptions) -> str:
         found = _HAPROXY.search(line)
         if found is None:
+            if _HAPROXY_CUT.search(line) is not None:
+                return (
+                    f"HAProxy cut the line at {len(line.rstrip(chr(10)).encode()):,} bytes, "
+                    "inside the path "
+                    "(raise the length with 'len' on the 'log' line)"
+                )
             return super().explain(line, options)
         if len(found.group(6)) != 3:
             return "no HTTP status (the connection ended before a response)"
@@ -296,6 +445,22 @@ _ALB = re.compile(
 class AlbFormat(LogFormat):
     name = "alb"
     title = "AWS ALB"
+
+    def timestamp(self, line: str) -> str | None:
+        parts = line.split(" ", 2)
+        return _iso_time(parts[1]) if len(parts) > 2 else None
+
+    def client(self, line: str) -> str | None:
+        parts = line.split(" ", 4)
+        return parts[3].rpartition(":")[0] or None if len(parts) > 4 else None
+
+    def hour(self, line: str) -> str | None:
+        parts = line.split(" ", 2)
+        return parts[1][:13] if len(parts) > 2 and len(parts[1]) >= 13 else None
+
+    def sent_bytes(self, line: str) -> int | None:
+        parts = line.split(" ", 11)
+        return int(parts[10]) if len(parts) > 11 and parts[10].isdigit() else None
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _ALB.match(line) is not None
@@ -356,6 +521,8 @@ JSON_ROLES: dict[str, tuple[str, ...]] = {
         "req.url",
         "httpRequest.requestUrl",
         "RequestPath",
+        "request.url",
+        "request.path",
     ),
     "request": ("request",),
     "status": (
@@ -369,6 +536,8 @@ JSON_ROLES: dict[str, tuple[str, ...]] = {
         "response.status",
         "httpRequest.status",
         "DownstreamStatus",
+        "response.statusCode",
+        "response.status_code",
     ),
     "duration_ms": (
         "duration_ms",
@@ -523,9 +692,19 @@ def _json_object(line: str) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python can read
         return None
     return value if isinstance(value, dict) else None
+
+
+def _too_deep(line: str) -> bool:
+    try:
+        json.loads(line)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return False
 
 
 def _read_json(obj: dict[str, Any], fields: JsonFields) -> Parsed | None:
@@ -551,6 +730,21 @@ class JsonLinesFormat(LogFormat):
     name = "jsonl"
     title = "JSON lines"
 
+    def hour(self, line: str) -> str | None:
+        return None  # reading the object again for every line would double the cost
+
+    def timestamp(self, line: str) -> str | None:
+        obj = _json_object(line)
+        if obj is None:
+            return None
+        for name in TIME_FIELDS:
+            value = _lookup(obj, name)
+            if isinstance(value, str):
+                found = _iso_time(value) or _bracketed_time(f"[{value}]")
+                if found:
+                    return found
+        return None
+
     def recognises(self, line: str, options: ParseOptions) -> bool:
         obj = _json_object(line)
         if obj is None:
@@ -565,7 +759,7 @@ class JsonLinesFormat(LogFormat):
         def parse(line: str) -> Parsed | None:
             try:
                 obj = loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return None
             if type(obj) is not dict:
                 return None
@@ -576,6 +770,8 @@ class JsonLinesFormat(LogFormat):
     def explain(self, line: str, options: ParseOptions) -> str:
         obj = _json_object(line)
         if obj is None:
+            if _too_deep(line):
+                return "a JSON value nested deeper than apilint reads"
             return "not a JSON object"
         fields = resolve_json_fields([obj], options)
         missing = [
@@ -610,6 +806,62 @@ class JsonLinesFormat(LogFormat):
             f"(the objects have: {shown}); name them with "
             "--json-fields method=FIELD,path=FIELD,status=FIELD[,duration_ms=FIELD]"
         )
+
+
+# -- HAR ---------------------------------------------------------------------------------------
+
+HAR_FIELDS = {"method": "method", "path": "url", "status": "status", "duration_ms": "time"}
+"""The fields of the JSON lines :func:`har_lines` writes, as ``--json-fields`` would name them."""
+
+
+def looks_like_har(sample: Sequence[str]) -> bool:
+    """The file is one JSON document (a HAR file, pretty-printed or not), not JSON lines."""
+    if not sample:
+        return False
+    first = sample[0].strip()
+    if first == "{":
+        return True
+    compact = first.replace(" ", "")
+    return compact.startswith('{"log":')
+
+
+def har_lines(text: str, name: str) -> list[str]:
+    """The entries of a HAR document, one JSON line each (``HAR_FIELDS``), in their order."""
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise LogError("a HAR file nested deeper than apilint reads", file=name) from None
+    except ValueError as exc:
+        raise LogError(f"looks like a HAR file but is not valid JSON ({exc})", file=name) from None
+    log = document.get("log") if isinstance(document, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    if not isinstance(entries, list):
+        raise LogError(
+            "a JSON document without log.entries: not a HAR file (for JSON lines, write one "
+            "object per line)",
+            file=name,
+        )
+    out = []
+    for entry in entries:
+        request = entry.get("request") if isinstance(entry, dict) else None
+        response = entry.get("response") if isinstance(entry, dict) else None
+        if not isinstance(request, dict) or not isinstance(response, dict):
+            out.append(json.dumps({"entry": "without request or response"}))
+            continue
+        status = response.get("status")
+        out.append(
+            json.dumps(
+                {
+                    "method": request.get("method"),
+                    "url": request.get("url"),
+                    # 0: the browser got no response (blocked, cancelled): not a request served
+                    "status": status if status != 0 else None,
+                    "time": entry.get("time"),
+                    "startedDateTime": entry.get("startedDateTime"),
+                }
+            )
+        )
+    return out
 
 
 # -- recognising a file's format -----------------------------------------------------------------

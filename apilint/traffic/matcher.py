@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from apilint.core.errors import LoadError
 from apilint.documents.loader import load_document
 from apilint.documents.openapi import Node, OpenAPI, Operation, server_urls
 from apilint.http.methods import FIXED_KEYS, wire_name
@@ -50,7 +51,19 @@ FOLDED = "/\x00"
 def load_spec(path: str) -> OpenAPI:
     """Load and check a description as ``apilint lint`` does; raise LoadError with the same
     one-line messages for files that are missing, unparsable, not OpenAPI or with broken $refs."""
-    return OpenAPI.open(load_document(Path(path)))
+    document = load_document(Path(path))
+    api = OpenAPI.open(document)
+    paths = api.data.get("paths")
+    if paths is not None and not isinstance(paths, dict):
+        kind = "a list" if isinstance(paths, list) else f"a {type(paths).__name__}"
+        line, column = document.locate(("paths",))
+        raise LoadError(
+            f"'paths' is {kind}, not a mapping of path templates to path items",
+            file=document.name,
+            line=line,
+            column=column,
+        )
+    return api
 
 
 # -- base paths ----------------------------------------------------------------------------------

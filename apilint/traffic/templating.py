@@ -27,6 +27,7 @@ _HEX = re.compile(r"[0-9a-fA-F]{12,}\Z")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,}\Z")
 _NUMBER_WITH_EXTENSION = re.compile(r"(\d+)(\.[A-Za-z0-9]{1,8})\Z")
 _WORD_PARTS = re.compile(r"[-_]")
+_DIGIT = re.compile(r"\d")
 
 PLACEHOLDER = "{id}"
 
@@ -41,8 +42,7 @@ def is_value(segment: str) -> bool:
         return True
     if _UUID.match(segment):
         return True
-    has_digit = any(c.isdigit() for c in segment)
-    if not has_digit:
+    if _DIGIT.search(segment) is None:
         return False
     if _HEX.match(segment):
         return True
@@ -54,6 +54,8 @@ def is_value(segment: str) -> bool:
 
 
 def template_segment(segment: str) -> str:
+    if segment.isalpha():  # the usual name: no digit, no separator, never a value
+        return segment
     if is_value(segment):
         return PLACEHOLDER
     found = _NUMBER_WITH_EXTENSION.match(segment)

@@ -209,7 +209,7 @@ def test_merge_into_swagger_2(tmp_path: Path) -> None:
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: [1]\n"
     )
     bad = run_apilint("infer", "access.log", "--spec", "nopaths.yaml", cwd=tmp_path)
-    assert bad.returncode == 2 and "'paths' is not a mapping" in bad.stderr
+    assert bad.returncode == 2 and "'paths' is a list, not a mapping" in bad.stderr
 
 
 def test_percent_encoding_is_decoded_and_odd_paths_stay_valid(tmp_path: Path) -> None:

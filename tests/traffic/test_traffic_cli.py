@@ -27,12 +27,26 @@ def test_json_report_members() -> None:
         "unparsed_lines",
         "unparsed_samples",
         "prefixes",
+        "tags",
+        "clients",
         "traffic",
     }
     assert report["command"] == "traffic"
-    assert report["summary"] == {"error": 1, "warning": 2, "info": 2}
+    # warnings: the redirect, the undocumented avatar endpoint, the undocumented ?page
+    assert report["summary"] == {"error": 1, "warning": 3, "info": 2}
     row = next(u for u in report["usage"] if u["operation"] == "GET /products/{id}")
-    assert set(row) == {"operation", "requests", "redirected", "status"} | {
+    assert set(row) == {
+        "operation",
+        "calls",
+        "requests",
+        "head",
+        "other_slash_form",
+        "status",
+        "other_slash_form_status",
+        "top_clients",
+        "per_hour",
+        "bytes",
+    } | {
         "p50_ms",
         "p95_ms",
         "p99_ms",
@@ -177,9 +191,15 @@ def test_requests_outside_the_base_path_hint_at_base_path(tmp_path: Path) -> Non
     report = json.loads(result.stdout)
     assert report["usage"][0] == {
         "operation": "GET /products",
+        "calls": 3,
         "requests": 3,
-        "redirected": 0,
+        "head": 0,
+        "other_slash_form": 0,
         "status": {"200": 3},
+        "other_slash_form_status": {},
+        "top_clients": [{"client": "203.0.113.9", "requests": 3}],
+        "per_hour": [["2026-11-28T10:00", 3]],
+        "bytes": 30,
     }
 
 
@@ -230,13 +250,13 @@ def test_text_report(tmp_path: Path) -> None:
     assert "Undocumented endpoints (2)" in out
     assert "Usage by path prefix (1 segment, --group-depth)" in out
     assert "Unparsed lines (1), the first:" in out
-    assert out.rstrip().endswith("Found 5 problems (1 error, 2 warnings, 2 info) in 1 file.")
+    assert out.rstrip().endswith("Found 6 problems (1 error, 3 warnings, 2 info) in 1 file.")
     quiet = run_cli("traffic", str(SHOP), str(DATA / "combined.log"), "-q", cwd=tmp_path).stdout
     assert quiet.splitlines()[0].endswith(
         "traffic-undocumented: GET /users/{id}/avatar is called but not documented (the "
         "description has no such path): 2 requests (200 ×2)"
     )
-    assert len(quiet.splitlines()) == 5
+    assert len(quiet.splitlines()) == 6
 
 
 def test_shared_formats_and_html_only_for_traffic(tmp_path: Path) -> None:
@@ -258,6 +278,7 @@ def test_shared_formats_and_html_only_for_traffic(tmp_path: Path) -> None:
         "traffic-redirect",
         "traffic-server-errors",
         "traffic-unused",
+        "traffic-query-undocumented",
     }
     assert "::error " in result.stdout
     lint = run_cli("lint", str(SHOP), "-f", "html", cwd=tmp_path)
@@ -389,3 +410,42 @@ def test_the_shared_config_applies_to_traffic(tmp_path: Path) -> None:
     typo = run_cli("traffic", spec, log, "-q", cwd=tmp_path)
     assert typo.returncode == 2
     assert "unknown rule 'traffic-unusd'" in typo.stderr
+
+
+def test_prefix_depth_divides_the_api_and_tags_group_it(tmp_path: Path) -> None:
+    spec = write_spec(
+        tmp_path,
+        """
+        openapi: 3.0.3
+        info: {title: x, version: "1"}
+        paths:
+          /api/users:
+            get: {tags: [people], responses: {"200": {description: ok}}}
+          /api/users/{id}:
+            get: {tags: [people, admin], responses: {"200": {description: ok}}}
+          /api/orders:
+            get: {responses: {"200": {description: ok}}}
+        """,
+    )
+    log = write_log(
+        tmp_path,
+        [clf("GET", "/api/users", 200)] * 3
+        + [clf("GET", "/api/users/7", 404)]
+        + [clf("GET", "/api/orders", 200)] * 2,
+    )
+    report = traffic_json(spec, [log], thresholds=Thresholds(group_depth=None))
+    assert report["traffic"]["group_depth"] == 2
+    assert [(r["prefix"], r["requests"]) for r in report["prefixes"]] == [
+        ("/api/users", 4),
+        ("/api/orders", 2),
+    ]
+    assert [(r["tag"], r["requests"], r["called"], r["client_errors"]) for r in report["tags"]] == [
+        ("people", 4, 2, 1),
+        (None, 2, 1, 0),
+        ("admin", 1, 1, 1),
+    ]
+    fixed = traffic_json(spec, [log], thresholds=Thresholds(group_depth=1))
+    assert [(r["prefix"], r["requests"]) for r in fixed["prefixes"]] == [("/api", 6)]
+    out = run_cli("traffic", str(spec), str(log), cwd=tmp_path).stdout
+    assert "Usage by path prefix (2 segments, --group-depth)" in out
+    assert "Usage by tag" in out

@@ -56,7 +56,7 @@ def test_every_format_gives_the_same_usage(
     report = traffic_json(SHOP, [DATA / name], json_fields=fields)
     usage = usage_of(report)
     assert {
-        op: (row["requests"], row["redirected"], row["status"]) for op, row in usage.items()
+        op: (row["requests"], row["other_slash_form"], row["status"]) for op, row in usage.items()
     } == EXPECTED_USAGE
     assert report["undocumented"] == [
         {"method": "GET", "template": "/users/{id}/avatar", "requests": 2, "status": {"200": 2}},
@@ -67,6 +67,7 @@ def test_every_format_gives_the_same_usage(
     lines = 15 if name == "combined.log" else 14  # the combined sample has a blank line
     assert (log["format"], log["lines"], log["requests"], log["unparsed"]) == (fmt, lines, 13, 1)
     assert rules_of(report) == [
+        ("traffic-query-undocumented", "GET /products"),
         ("traffic-redirect", "GET /orders/"),
         ("traffic-server-errors", "GET /products/{id}"),
         ("traffic-undocumented", None),

@@ -165,3 +165,32 @@ def test_paths_from_the_log_are_escaped(tmp_path: Path) -> None:
     dom = Elements(render(out, tmp_path))
     assert len(dom.select("script")) == 1  # the page's own
     assert not dom.select("img")
+
+
+def test_the_page_has_time_tags_and_clients(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: x, version: '1'}\n"
+        "paths:\n"
+        "  /a:\n"
+        "    get: {tags: [alpha], responses: {'200': {description: ok}}}\n"
+        "  /b:\n"
+        "    get: {tags: [beta], responses: {'200': {description: ok}}}\n",
+        encoding="utf-8",
+    )
+    lines = [
+        clf("GET", "/a", 200).replace("10:00:00", f"{hour}:00:00")
+        for hour in ("10", "10", "11", "13")
+    ] + [clf("GET", "/b", 200).replace("203.0.113.9", "198.51.100.4")]
+    log = write_log(tmp_path, lines)
+    out = tmp_path / "report.html"
+    result = run_cli("traffic", str(spec), str(log), "-f", f"html:{out}", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    timeline = page[page.index('id="timeline"') :]
+    assert timeline.count('data-label="all"') == 1
+    assert 'title="2026-11-28T10:00: 3"' in timeline
+    assert 'title="2026-11-28T13:00: 1"' in timeline
+    assert '<table id="tags"' in page and '<table id="clients"' in page
+    assert "<code>198.51.100.4</code>" in page

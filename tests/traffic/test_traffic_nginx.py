@@ -221,7 +221,7 @@ def test_usage_from_a_real_nginx_log(nginx_log: Path, tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr  # traffic-server-errors is an error
     report = json.loads(result.stdout)
     usage = usage_of(report)
-    assert {op: (u["requests"], u["redirected"], u["status"]) for op, u in usage.items()} == {
+    assert {op: (u["requests"], u["other_slash_form"], u["status"]) for op, u in usage.items()} == {
         # 3 + ?page=2 + HEAD (served by the GET route); /api/items twice, bounced with 308
         "GET /items/": (5, 2, {"200": 5}),
         "POST /items/": (1, 0, {"201": 1}),
@@ -241,6 +241,8 @@ def test_usage_from_a_real_nginx_log(nginx_log: Path, tmp_path: Path) -> None:
     ]
     assert report["unparsed_lines"] == 0
     traffic = report["traffic"]
+    period = [(log.pop("first_time"), log.pop("last_time")) for log in traffic["logs"]]
+    assert period[0][0] is not None and period[0][0] <= period[0][1]
     assert traffic["logs"] == [
         {
             "file": str(nginx_log),
@@ -249,12 +251,15 @@ def test_usage_from_a_real_nginx_log(nginx_log: Path, tmp_path: Path) -> None:
             "requests": len(REQUESTS),
             "unparsed": 0,
             "timed": len(REQUESTS),
+            "other_formats": {},
+            "too_long": 0,
         }
     ]
     assert traffic["options_preflight"] == 1
     assert traffic["base_paths"] == ["/api"]
     findings = sorted((f["rule"], f["operation"], f.get("count")) for f in report["findings"])
     assert findings == [
+        ("traffic-query-undocumented", "GET /items/", 1),  # ?page=2
         ("traffic-redirect", "GET /items/", 2),
         ("traffic-redirect", "GET /items/{id}/", 1),
         ("traffic-server-errors", "GET /boom/", 2),
@@ -262,7 +267,11 @@ def test_usage_from_a_real_nginx_log(nginx_log: Path, tmp_path: Path) -> None:
         ("traffic-undocumented", None, None),
         ("traffic-unused", "GET /never/", None),
     ]
-    redirect = next(f for f in report["findings"] if f["operation"] == "GET /items/")
+    redirect = next(
+        f
+        for f in report["findings"]
+        if f["operation"] == "GET /items/" and f["rule"] == "traffic-redirect"
+    )
     assert redirect["share"] == round(2 / 7, 4)
     assert "clients call '/items' but the description has '/items/' (308 ×2)" in redirect["message"]
     assert (redirect["line"], redirect["pointer"]) == (7, "/paths/~1items~1/get")

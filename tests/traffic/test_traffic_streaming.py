@@ -105,6 +105,10 @@ def _feed(agg: Aggregator, count: int, seed: int) -> None:
 def test_memory_stays_flat_however_long_the_log(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every request has a new product id and a new scanned path: nothing may grow with them."""
     monkeypatch.setattr(aggregate, "MAX_CACHE", 500)
+    # The other bounded structures, bounded lower for a short test.
+    monkeypatch.setattr(aggregate, "MAX_SEEN_ONCE", 500)
+    monkeypatch.setattr(aggregate, "FINGERPRINT_ALL", 0)
+    monkeypatch.setattr(aggregate, "MAX_FINGERPRINTS", 100)
     agg = Aggregator(Matcher(load_spec(str(SHOP))), max_undocumented=200)
     tracemalloc.start()
     try:

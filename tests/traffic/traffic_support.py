@@ -11,7 +11,7 @@ from apilint.reports import renderer
 from apilint.traffic.analysis import AnalysisOptions, analyse
 from apilint.traffic.logformats import ParseOptions
 from apilint.traffic.matcher import Matcher, load_spec
-from apilint.traffic.report import Thresholds, build_report
+from apilint.traffic.report import Thresholds, build_report, hints
 
 DATA = Path(__file__).resolve().parent / "data"
 SHOP = DATA / "shop.yaml"
@@ -37,6 +37,8 @@ def traffic_json(
     )
     aggregator = analyse(matcher, [str(p) for p in logs], options, notes)
     report = build_report(api, matcher, aggregator, thresholds or Thresholds())
+    if notes is not None:
+        notes.extend(hints(aggregator, matcher))
     result: dict[str, Any] = json.loads(renderer("json", "traffic")(report))
     return result
 
