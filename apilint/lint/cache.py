@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,10 @@ def _digest(data: bytes) -> str:
 
 
 def file_digest(path: Path) -> str | None:
+    """A hash of a regular file's bytes; None for anything else (opening a FIFO would block)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=20)).hexdigest()
     except OSError:
