@@ -89,7 +89,9 @@ def _tokens(text: str, where: str) -> list[tuple[str, Any]]:
             break
         match = _TOKEN.match(text, pos)
         if match is None:
-            raise ConfigError(f"{where}: cannot read the filter expression {text!r} at {text[pos:]!r}")
+            raise ConfigError(
+                f"{where}: cannot read the filter expression {text!r} at {text[pos:]!r}"
+            )
         kind = match.lastgroup or ""
         value = match.group(kind)
         previous = out[-1][0] if out else ""
@@ -296,7 +298,7 @@ class _Parser:
                     args = self.arguments()
                     expr = _method(expr, name, args, self)
                 else:
-                    expr = _member(expr, lambda s, n=name: n)
+                    expr = _member(expr, _constant(name))
             elif self.accept("["):
                 key = self.conditional()
                 self.expect("]")
@@ -386,7 +388,7 @@ class _Parser:
             constant = constants[name]
             return lambda s: constant
         if name in ("Array", "Object") and self.accept("."):
-            kind, method = self.take()
+            _, method = self.take()
             self.expect("(")
             args = self.arguments()
             if name == "Array" and method == "isArray" and len(args) == 1:
@@ -406,6 +408,10 @@ class _Parser:
 
             return regexp
         raise self.error(f"unknown name {name!r}")
+
+
+def _constant(value: Any) -> Evaluator:
+    return lambda s: value
 
 
 def _unescape(text: str) -> str:
@@ -440,7 +446,7 @@ def _binary(op: str, left: Evaluator, right: Evaluator) -> Evaluator:
         if op == "!=":
             return not loose_equal(a, b)
         if op == "in":
-            return isinstance(b, Mapping) and str(a) in b or _has_member(b, a, s)
+            return (isinstance(b, Mapping) and str(a) in b) or _has_member(b, a, s)
         if op == "+":
             if isinstance(a, str) or isinstance(b, str):
                 return to_string(a) + to_string(b)
@@ -488,7 +494,7 @@ def _keys(value: Any, s: Scope) -> list[str]:
     kind = s.kind(value)
     if kind not in ("object", "array"):
         return []
-    out = []
+    out: list[str] = []
     index = 0
     while True:
         if kind == "array":

@@ -8,9 +8,11 @@ references are allowed, ``spectral:oas``), ``rules`` (``given`` as JSONPath-Plus
 format), ruleset-level ``formats`` and ``documentationUrl``, and ``overrides`` (files, globs and
 ``file#/pointer`` entries that change rules' severities).
 
-What is refused with a clear error: ``spectral:asyncapi`` and ``spectral:arazzo`` (apilint lints
-OpenAPI), package names, JavaScript rulesets. Rules whose ``then`` calls a custom JavaScript function
-cannot run here: they are skipped and named in one note; the rest of the ruleset runs.
+Refused with a clear error: package names in ``extends``, JavaScript rulesets, unknown
+``spectral:*`` rulesets. ``spectral:asyncapi`` and ``spectral:arazzo`` are not read (their rules
+apply to AsyncAPI and Arazzo documents only), and one note says so. Rules whose ``then`` calls a
+custom JavaScript function cannot run here: they are skipped and named in one note; the rest of
+the ruleset runs.
 
 ``extends: spectral:oas`` maps each Spectral OpenAPI rule id to apilint's check for the same
 problem (so ``operation-operationId-unique: off`` turns off ``operation-id-unique``); the ids with
@@ -23,7 +25,7 @@ import json
 import os
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,7 +214,8 @@ _Yaml12Loader.yaml_implicit_resolvers = {
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    "tag:yaml.org,2002:bool",
+    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
 
@@ -233,11 +236,9 @@ def is_spectral_ruleset(path: Path, data: Any) -> bool:
         if isinstance(name, str) and name.startswith("spectral:"):
             return True
     functions = data.get("functions")
-    if isinstance(functions, list) and any(
+    return isinstance(functions, list) and any(
         isinstance(f, str) and not f.endswith(".py") for f in functions
-    ):
-        return True
-    return False
+    )
 
 
 def _severity(value: Any, where: str) -> Severity | None:
@@ -273,7 +274,7 @@ class _Loader:
                     "(or allow-remote-refs: true in the config)"
                 )
             try:
-                with urllib.request.urlopen(location, timeout=20) as response:  # noqa: S310
+                with urllib.request.urlopen(location, timeout=20) as response:
                     text = response.read(16 * 1024 * 1024).decode("utf-8")
             except (OSError, ValueError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"ruleset {location} cannot be fetched: {exc}") from None
@@ -363,7 +364,7 @@ class _Loader:
             name = str(name)
             at = f"{where}: rule '{name}'"
             existing = rules.get(name)
-            if isinstance(definition, (bool, str, int)) and not isinstance(definition, dict):
+            if isinstance(definition, (bool, str, int)):
                 if existing is None and self.not_read:
                     self.unknown_settings.append(name)
                     continue
@@ -486,7 +487,8 @@ class _Loader:
         unknown = set(spec) - RULE_KEYS
         if unknown:
             raise ConfigError(
-                f"{where}: unknown key '{sorted(unknown)[0]}' (known: {', '.join(sorted(RULE_KEYS))})"
+                f"{where}: unknown key '{sorted(unknown)[0]}' "
+                f"(known: {', '.join(sorted(RULE_KEYS))})"
             )
         if "given" in spec:
             given = spec["given"]
@@ -735,7 +737,7 @@ class SpectralRunner:
 
         def refs() -> frozenset[str]:
             if not referenced:
-                referenced.append(_referenced(api))
+                referenced.append(referenced_pointers(api))
             return referenced[0]
 
         for text in given:
@@ -744,7 +746,7 @@ class SpectralRunner:
                     function = SPECTRAL_FUNCTIONS[then.function]
                     for rel, target in self.targets(hit, then.field, api):
                         call = SpectralCall(
-                            resolved=lambda t=target: _deep(t, api, rule.resolved),
+                            resolved=_deep_later(target, api, rule.resolved),
                             formats=formats,
                             referenced=refs,
                         )
@@ -754,7 +756,9 @@ class SpectralRunner:
                             if result is not None:
                                 yield result
 
-    def targets(self, hit: Hit, field_name: str | None, api: OpenAPI) -> list[tuple[tuple[str | int, ...], Node]]:
+    def targets(
+        self, hit: Hit, field_name: str | None, api: OpenAPI
+    ) -> list[tuple[tuple[str | int, ...], Node]]:
         node = hit.node
         if hit.is_key or field_name is None or not isinstance(node.value, (dict, list)):
             return [((), node)]
@@ -763,7 +767,9 @@ class SpectralRunner:
                 keys = [str(k) for k in node.value]
             else:
                 keys = [str(i) for i in range(len(node.value))]
-            out = [((k,), Node(k, node.doc, (*node.ptr, k))) for k in keys]
+            out: list[tuple[tuple[str | int, ...], Node]] = [
+                ((k,), Node(k, node.doc, (*node.ptr, k))) for k in keys
+            ]
             return out or [((), Node(MISSING, node.doc, node.ptr))]
         if is_field_path(field_name):
             sub = _SubDocument(api, node, self.rule.resolved)
@@ -862,7 +868,7 @@ class _SubDocument:
 
 
 def is_field_path(field_name: str) -> bool:
-    """A ``then.field`` that is a JSONPath (``$.a.b``, ``$..x``), not a member name like ``$ref``."""
+    """A ``then.field`` that is a JSONPath (``$.a.b``, ``$..x``), not a name like ``$ref``."""
     return field_name == "$" or field_name.startswith(("$.", "$["))
 
 
@@ -874,16 +880,19 @@ def _lodash_path(text: str) -> list[str | int]:
     return out
 
 
+def _deep_later(node: Node, api: OpenAPI, resolved: bool) -> Callable[[], Any]:
+    return lambda: _deep(node, api, resolved)
+
+
 def _deep(node: Node, api: OpenAPI, resolved: bool, depth: int = 0) -> Any:
     """The value at ``node`` with every $ref inside followed (a $ref that loops stays as is)."""
     seen: set[tuple[int, tuple[str | int, ...]]] = set()
 
     def walk(current: Node, level: int) -> Any:
         if resolved:
-            mark = (id(current.doc), current.ptr)
             followed = api.resolve(current)
             target = (id(followed.doc), followed.ptr)
-            if followed is not current and target in seen or level > 200:
+            if (followed is not current and target in seen) or level > 200:
                 return current.value
             current = followed
             seen.add(target)
@@ -897,12 +906,12 @@ def _deep(node: Node, api: OpenAPI, resolved: bool, depth: int = 0) -> Any:
         finally:
             if resolved:
                 seen.discard((id(current.doc), current.ptr))
-                del mark
 
     return walk(node, depth)
 
 
-def _referenced(api: OpenAPI) -> frozenset[str]:
+def referenced_pointers(api: OpenAPI) -> frozenset[str]:
+    """Every local ``$ref`` (``#/components/schemas/Pet``) the root document contains."""
     found: set[str] = set()
     stack: list[Any] = [api.data]
     while stack:
@@ -945,9 +954,7 @@ def _template(template: str, error: str, property_name: Any, node: Node, rule: S
         "description": rule.description or "",
         "value": value if isinstance(value, str) else _print(value),
     }
-    return re.sub(
-        r"\{\{\s*(\w+)\s*\}\}", lambda m: str(values.get(m.group(1), "")), template
-    )
+    return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: str(values.get(m.group(1), "")), template)
 
 
 __all__ = [

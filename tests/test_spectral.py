@@ -91,32 +91,47 @@ def one_rule(given: str, then: str) -> str:
 GIVEN_CASES = [
     ("$.paths.*~", ["/paths/~1Animals", "/paths/~1animals~1{id}"]),
     ("$..parameters[?(@.in == 'query')]", ["/paths/~1Animals/get/parameters/0"]),
-    ("$.paths[*][*].responses[?(@property >= 400)]", [
-        "/components/responses/NotFound",
-        "/paths/~1animals~1{id}/get/responses/500",
-    ]),
+    (
+        "$.paths[*][*].responses[?(@property >= 400)]",
+        [
+            "/components/responses/NotFound",
+            "/paths/~1animals~1{id}/get/responses/500",
+        ],
+    ),
     ("$.paths[?(@property.match(/[{]/))].get", ["/paths/~1animals~1{id}/get"]),
-    ("$.paths[*].get.responses[?(@property == 200)]^", [
-        "/paths/~1Animals/get/responses",
-        "/paths/~1animals~1{id}/get/responses",
-    ]),
+    (
+        "$.paths[*].get.responses[?(@property == 200)]^",
+        [
+            "/paths/~1Animals/get/responses",
+            "/paths/~1animals~1{id}/get/responses",
+        ],
+    ),
     ("$..properties[?(@.type === 'integer')]", ["/components/schemas/Animal/properties/legs"]),
     ("$.paths[*][?(@ && @.summary)]", ["/paths/~1animals~1{id}/get"]),
     # @parent is the object holding the one the filter looks into (here: paths), as in Spectral
-    ("$.paths[*][?(@property === 'get' && @parent['/Animals'])]", [
-        "/paths/~1Animals/get",
-        "/paths/~1animals~1{id}/get",
-    ]),
+    (
+        "$.paths[*][?(@property === 'get' && @parent['/Animals'])]",
+        [
+            "/paths/~1Animals/get",
+            "/paths/~1animals~1{id}/get",
+        ],
+    ),
     ("$.paths[*][?(@parentProperty === '/Animals')]", ["/paths/~1Animals/get"]),
-    ("$.paths[*].get.responses[?(!/^2/.test(@property))]", [
-        "/components/responses/NotFound",
-        "/paths/~1animals~1{id}/get/responses/500",
-    ]),
+    (
+        "$.paths[*].get.responses[?(!/^2/.test(@property))]",
+        [
+            "/components/responses/NotFound",
+            "/paths/~1animals~1{id}/get/responses/500",
+        ],
+    ),
     ("$.tags[-1:]", ["/tags/1"]),
-    ("$.paths.*.[get,post].operationId", [
-        "/paths/~1Animals/get/operationId",
-        "/paths/~1animals~1{id}/get/operationId",
-    ]),
+    (
+        "$.paths.*.[get,post].operationId",
+        [
+            "/paths/~1Animals/get/operationId",
+            "/paths/~1animals~1{id}/get/operationId",
+        ],
+    ),
     # ".[" descends recursively in Spectral: get operations two levels below paths
     ("$.paths.[get]", ["/paths/~1Animals/get", "/paths/~1animals~1{id}/get"]),
     ("$.paths.[?(@.summary)]", ["/paths/~1animals~1{id}/get"]),
@@ -282,21 +297,33 @@ FUNCTION_CASES = [
     ("$.info", "{field: title, function: undefined}", ["/info/title"]),
     ("$.info.title", "{function: pattern, functionOptions: {match: '/^zoo$/i'}}", []),
     ("$.info.title", "{function: pattern, functionOptions: {match: '^zoo$'}}", ["/info/title"]),
-    ("$.paths.*~", "{function: pattern, functionOptions: {notMatch: '[A-Z]'}}", ["/paths/~1Animals"]),
+    (
+        "$.paths.*~",
+        "{function: pattern, functionOptions: {notMatch: '[A-Z]'}}",
+        ["/paths/~1Animals"],
+    ),
     (
         "$.paths.*~",
         "{function: casing, functionOptions: {type: kebab, separator: {char: /, allowLeading: true}}}",
         ["/paths/~1Animals", "/paths/~1animals~1{id}"],
     ),
-    ("$..operationId", "{function: casing, functionOptions: {type: camel, disallowDigits: true}}", [
-        "/paths/~1Animals/get/operationId",
-    ]),
+    (
+        "$..operationId",
+        "{function: casing, functionOptions: {type: camel, disallowDigits: true}}",
+        [
+            "/paths/~1Animals/get/operationId",
+        ],
+    ),
     ("$.tags", "{function: length, functionOptions: {max: 1}}", ["/tags"]),
     ("$.info.title", "{function: length, functionOptions: {min: 4}}", ["/info/title"]),
     ("$.tags", "{function: alphabetical, functionOptions: {keyedBy: name}}", ["/tags"]),
-    ("$.components.schemas.Animal.properties", "{function: alphabetical}", [
-        "/components/schemas/Animal/properties/name",
-    ]),
+    (
+        "$.components.schemas.Animal.properties",
+        "{function: alphabetical}",
+        [
+            "/components/schemas/Animal/properties/name",
+        ],
+    ),
     (
         "$.paths[*][*].responses[*]",
         "{function: xor, functionOptions: {properties: [content, headers]}}",
@@ -316,9 +343,13 @@ FUNCTION_CASES = [
         "{function: unreferencedReusableObject, functionOptions: {reusableObjectsLocation: '#/components/schemas'}}",
         ["/components/schemas/Unused"],
     ),
-    ("$..[?(@ && @.enum)]", "{function: typedEnum}", [
-        "/paths/~1Animals/get/parameters/0/schema/enum/1",
-    ]),
+    (
+        "$..[?(@ && @.enum)]",
+        "{function: typedEnum}",
+        [
+            "/paths/~1Animals/get/parameters/0/schema/enum/1",
+        ],
+    ),
     (
         "$.info",
         "{function: schema, functionOptions: {schema: {required: [contact, license]}, dialect: draft4}}",
@@ -428,9 +459,7 @@ def ruleset_server(tmp_path: Path) -> Iterator[str]:
         server.server_close()
 
 
-def test_url_extends_only_when_remote_refs_are_allowed(
-    tmp_path: Path, ruleset_server: str
-) -> None:
+def test_url_extends_only_when_remote_refs_are_allowed(tmp_path: Path, ruleset_server: str) -> None:
     with pytest.raises(ConfigError, match="--allow-remote-refs"):
         lint(tmp_path, f"extends: [{ruleset_server}]\n")
     found, _ = lint(tmp_path, f"extends: [{ruleset_server}]\n", allow_remote_refs=True)
@@ -464,13 +493,17 @@ def test_cli_ruleset_and_discovery(tmp_path: Path) -> None:
     (tmp_path / "mine.yaml").write_text(
         "rules:\n  mine: {given: $.info, then: {field: license, function: truthy}}\n"
     )
-    named = run_cli("lint", "api.yaml", "--ruleset", "mine.yaml", "--select", "mine", cwd=tmp_path, env=env)
+    named = run_cli(
+        "lint", "api.yaml", "--ruleset", "mine.yaml", "--select", "mine", cwd=tmp_path, env=env
+    )
     assert "warning mine" in named.stdout and "needs-contact" not in named.stdout
     assert "Spectral ruleset" not in named.stderr
     (tmp_path / "apilint.yaml").write_text("extends: [./.spectral.yaml]\nselect: [spectral]\n")
     configured = run_cli("lint", "api.yaml", cwd=tmp_path, env=env)
     assert "needs-contact" in configured.stdout and "Spectral ruleset" not in configured.stderr
-    (tmp_path / ".spectral.yaml").write_text("rules:\n  x: {given: '$[?(', then: {function: truthy}}\n")
+    (tmp_path / ".spectral.yaml").write_text(
+        "rules:\n  x: {given: '$[?(', then: {function: truthy}}\n"
+    )
     broken = run_cli("lint", "api.yaml", cwd=tmp_path, env=env)
     assert broken.returncode == 2 and len(broken.stderr.strip().splitlines()) == 1
 
@@ -534,9 +567,42 @@ def test_native_keys_refused_clearly(tmp_path: Path, text: str, message: str) ->
 
 
 def test_native_extends_spectral_reads_spectral_format(tmp_path: Path) -> None:
-    (tmp_path / "ours.yaml").write_text("extends: [[spectral:oas, off]]\nrules:\n  oas3-schema: error\n")
+    (tmp_path / "ours.yaml").write_text(
+        "extends: [[spectral:oas, off]]\nrules:\n  oas3-schema: error\n"
+    )
     (tmp_path / "apilint.yaml").write_text("extends: [ours.yaml]\n")
     linter = Linter(load_config(tmp_path / "apilint.yaml"))
     rules = {r.id: r.severity.label for r in linter.rules}
     assert "operation-id-unique" not in rules  # off with the rest of spectral:oas
     assert rules.get("spec-invalid") == "error"
+
+
+def test_native_rulesets_have_the_new_functions(tmp_path: Path) -> None:
+    linter = native(
+        tmp_path,
+        """\
+        rules:
+          one-of:
+            given: $.paths[*][*].responses[*]
+            then: {function: xor, functionOptions: {properties: [content, headers]}}
+          summary-or-description:
+            given: operations
+            then: {function: or, functionOptions: {properties: [summary, description]}}
+          enum-types:
+            given: $..schema
+            then: {function: typedEnum}
+          unused:
+            given: $.components.schemas
+            then: {function: unreferencedReusableObject}
+        """,
+    )
+    (tmp_path / "api.yaml").write_text(SPEC)
+    found = sorted((f.rule, f.pointer) for f in linter.lint_file(tmp_path / "api.yaml")[0])
+    assert found == [
+        ("enum-types", "/paths/~1Animals/get/parameters/0/schema/enum/1"),
+        ("one-of", "/components/responses/NotFound"),
+        ("one-of", "/paths/~1animals~1{id}/get/responses/200"),
+        ("one-of", "/paths/~1animals~1{id}/get/responses/500"),
+        ("summary-or-description", "/paths/~1Animals/get"),
+        ("unused", "/components/schemas/Unused"),
+    ]

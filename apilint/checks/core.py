@@ -8,6 +8,7 @@ Each looks at every target node's value (the ``then.field`` of it when the rule 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -266,7 +267,9 @@ def _js_truthy(value: Any) -> bool:
         return False
     if isinstance(value, (dict, list)):
         return True
-    return bool(value) if not isinstance(value, float) or value == value else False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return bool(value)
 
 
 def _no_options(name: str) -> Callable[[Any, str], dict[str, Any]]:
@@ -295,7 +298,9 @@ def _options(
             if key not in spec:
                 raise ConfigError(f'{where}: "{name}" function does not support "{key}" option')
             kind = spec[key][0]
-            if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _kinds(kind)):
+            if not isinstance(value, kind) or (
+                isinstance(value, bool) and bool not in _kinds(kind)
+            ):
                 raise ConfigError(f'{where}: "{name}" function: option "{key}" has a wrong type')
         for key, (_, required) in spec.items():
             if required and key not in options:
@@ -340,9 +345,9 @@ def js_pattern(source: str) -> re.Pattern[str]:
 
 
 def _validate_pattern(options: Any, where: str) -> dict[str, Any]:
-    values = _options("pattern", {"match": (str, False), "notMatch": (str, False)}, at_least_one=True)(
-        options, where
-    )
+    values = _options(
+        "pattern", {"match": (str, False), "notMatch": (str, False)}, at_least_one=True
+    )(options, where)
     for key in ("match", "notMatch"):
         if key in values:
             try:
@@ -606,9 +611,9 @@ def _s_or(value: Any, options: Mapping[str, Any], call: SpectralCall) -> list[Sp
 
 
 def _validate_reusable(options: Any, where: str) -> dict[str, Any]:
-    values = _options(
-        "unreferencedReusableObject", {"reusableObjectsLocation": (str, True)}
-    )(options, where)
+    values = _options("unreferencedReusableObject", {"reusableObjectsLocation": (str, True)})(
+        options, where
+    )
     if not values["reusableObjectsLocation"].startswith("#"):
         raise ConfigError(
             f'{where}: "reusableObjectsLocation" must be a local JSON pointer like '
@@ -697,3 +702,71 @@ SPECTRAL_FUNCTIONS: dict[str, SpectralFunction] = {
     "typedEnum": SpectralFunction(_s_typed_enum, _no_options("typedEnum")),
 }
 """Spectral's core functions (and spectral:oas's typedEnum) by the name rulesets call them."""
+
+
+# -- the same functions for apilint's own rulesets ------------------------------------------------
+
+
+def _spectral_call(node: Node, ctx: Context) -> SpectralCall:
+    from apilint.spectral import referenced_pointers
+
+    return SpectralCall(
+        resolved=lambda: node.value,
+        formats=ctx.api.formats,
+        referenced=lambda: referenced_pointers(ctx.api),
+    )
+
+
+def _run_spectral(
+    name: str, targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    function = SPECTRAL_FUNCTIONS[name]
+    for node in targets:
+        for message, path in function.run(node.value, options, _spectral_call(node, ctx)):
+            text = message.replace('#{{print("property")}}', f"'{_name(node, ctx)}' ").replace(
+                '#{{print("value")}}', _show(node.value)
+            )
+            if path and path[0] == "#":
+                root = Node(ctx.api.data, ctx.api.root, ())
+                yield root.finding(text, *path[1:])
+            else:
+                yield node.finding(text, *path)
+
+
+@check(
+    "xor",
+    properties=Option(list, [], "Exactly one of these members must be present.", items=str),
+)
+def xor(targets: Sequence[Node], options: Mapping[str, Any], ctx: Context) -> Iterator[Result]:
+    """An object must have exactly one of ``properties``."""
+    yield from _run_spectral("xor", targets, options, ctx)
+
+
+@check(
+    "or",
+    properties=Option(list, [], "At least one of these members must be present.", items=str),
+)
+def or_(targets: Sequence[Node], options: Mapping[str, Any], ctx: Context) -> Iterator[Result]:
+    """An object must have at least one of ``properties``."""
+    yield from _run_spectral("or", targets, options, ctx)
+
+
+@check("typedEnum")
+def typed_enum(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """Every ``enum`` value of a schema must be of the schema's ``type``."""
+    yield from _run_spectral("typedEnum", targets, options, ctx)
+
+
+@check(
+    "unreferencedReusableObject",
+    reusableObjectsLocation=Option(
+        str, "#/components/schemas", "Where the reusable objects are (a local JSON pointer)."
+    ),
+)
+def unreferenced_reusable_object(
+    targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
+) -> Iterator[Result]:
+    """Each member of the target object must be named by some ``$ref`` of the document."""
+    yield from _run_spectral("unreferencedReusableObject", targets, options, ctx)
