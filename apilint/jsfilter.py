@@ -57,8 +57,9 @@ class Scope:
     property: Any
     parent: Any
     parent_property: Any
-    path: str
-    root: Any
+    path: Callable[[], str]
+    """``@path``, made when a filter asks for it."""
+    root: Callable[[], Any]
     member: Callable[[Any, Any], Any]
     """Reads ``value[key]`` (following $refs where the rule asks for resolved values)."""
     kind: Callable[[Any], str]
@@ -353,8 +354,8 @@ class _Parser:
             "@property": lambda s: s.property,
             "@parent": lambda s: s.parent,
             "@parentProperty": lambda s: s.parent_property,
-            "@path": lambda s: s.path,
-            "@root": lambda s: s.root,
+            "@path": lambda s: s.path(),
+            "@root": lambda s: s.root(),
         }
         if name in simple:
             return simple[name]

@@ -16,6 +16,7 @@ reached by (what ``@property`` and ``@path`` see).
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -260,8 +261,17 @@ class _Walker:
                 if name.isdigit() and int(name) < len(value):
                     yield self.child(hit, int(name))
 
-    def descendants(self, hits: list[Hit]) -> Iterator[Hit]:
-        """Each hit and everything below it; a value reached twice through $refs is walked once."""
+    def descendants(self, hits: list[Hit]) -> list[Hit]:
+        """Each hit and everything below it; a value reached twice through $refs is walked once.
+        The whole document's list is made once per document and kind (resolved or not)."""
+        if len(hits) == 1 and not hits[0].path:
+            cache = _DESCENDANTS.setdefault(self.api, {})
+            if self.resolved not in cache:
+                cache[self.resolved] = list(self._descendants(hits))
+            return cache[self.resolved]
+        return list(self._descendants(hits))
+
+    def _descendants(self, hits: list[Hit]) -> Iterator[Hit]:
         seen: set[tuple[int, tuple[str | int, ...]]] = set()
         stack = list(reversed(hits))
         while stack:
@@ -290,8 +300,8 @@ class _Walker:
             parent_property=(
                 parent.path[-1] if parent is not None and parent.path else jsfilter.UNDEFINED
             ),
-            path=path_string(hit.path),
-            root=self.js(Node(self.api.data, self.api.root, ())),
+            path=lambda: path_string(hit.path),
+            root=lambda: self.js(Node(self.api.data, self.api.root, ())),
             member=self.member,
             kind=_kind,
         )
@@ -314,6 +324,12 @@ class _Walker:
         else:
             key = jsfilter.to_string(key)
         return self.js(self.resolve(container.child(key)))
+
+
+_DESCENDANTS: weakref.WeakKeyDictionary[OpenAPI, dict[bool, list[Hit]]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Every value of a document, for the JSONPaths that start with ``$..``."""
 
 
 def _kind(value: Any) -> str:
