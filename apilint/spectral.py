@@ -161,6 +161,93 @@ SPECTRAL_OAS: dict[str, tuple[str | None, bool]] = {
 }
 """Every rule of Spectral's spectral:oas ruleset and what apilint runs for it."""
 
+SPECTRAL_OAS_DATA = """
+aliases:
+  Operations: ["$.paths[*][get,put,post,delete,options,head,patch,trace]"]
+rules:
+  info-contact: {given: $, then: {field: info.contact, function: truthy}}
+  info-description: {given: $, then: {field: info.description, function: truthy}}
+  info-license: {given: $, recommended: false, then: {field: info.license, function: truthy}}
+  license-url: {given: $, recommended: false, then: {field: info.license.url, function: truthy}}
+  contact-properties:
+    given: $.info.contact
+    recommended: false
+    then:
+      - {field: name, function: truthy}
+      - {field: url, function: truthy}
+      - {field: email, function: truthy}
+  operation-description: {given: "#Operations", then: {field: description, function: truthy}}
+  operation-operationId: {given: "#Operations", then: {field: operationId, function: truthy}}
+  operation-operationId-valid-in-url:
+    given: "#Operations"
+    then:
+      field: operationId
+      function: pattern
+      functionOptions: {match: "^[A-Za-z0-9-._~:/?#\\\\[\\\\]@!\\\\$&'()*+,;=]*$"}
+  operation-singular-tag:
+    given: "#Operations"
+    recommended: false
+    then: {field: tags, function: length, functionOptions: {max: 1}}
+  tag-description:
+    given: "$.tags[*]"
+    recommended: false
+    then: {field: description, function: truthy}
+  openapi-tags:
+    given: $
+    recommended: false
+    then:
+      field: tags
+      function: schema
+      functionOptions: {dialect: draft7, schema: {type: array, minItems: 1}}
+  openapi-tags-alphabetical:
+    given: $
+    recommended: false
+    then: {field: tags, function: alphabetical, functionOptions: {keyedBy: name}}
+  path-declarations-must-exist:
+    given: $.paths
+    then: {field: "@key", function: pattern, functionOptions: {notMatch: "{}"}}
+  no-eval-in-markdown:
+    given: "$..[description,title]"
+    then: {function: pattern, functionOptions: {notMatch: "eval\\\\("}}
+  no-script-tags-in-markdown:
+    given: "$..[description,title]"
+    then: {function: pattern, functionOptions: {notMatch: "<script"}}
+  typed-enum: {given: "$..[?(@ && @.enum && @.type)]", then: {function: typedEnum}}
+  oas2-api-host: {given: $, formats: [oas2], then: {field: host, function: truthy}}
+  oas2-api-schemes:
+    given: $
+    formats: [oas2]
+    then:
+      field: schemes
+      function: schema
+      functionOptions:
+        dialect: draft7
+        schema: {type: array, minItems: 1, items: {type: string}}
+  oas2-host-not-example:
+    given: $
+    formats: [oas2]
+    recommended: false
+    then: {field: host, function: pattern, functionOptions: {notMatch: "example\\\\.com"}}
+  oas2-anyOf: {given: $..anyOf, formats: [oas2], then: {function: undefined}}
+  oas2-oneOf: {given: $..oneOf, formats: [oas2], then: {function: undefined}}
+  oas3-api-servers:
+    given: $
+    formats: [oas3]
+    then:
+      field: servers
+      function: schema
+      functionOptions:
+        dialect: draft7
+        schema: {type: array, minItems: 1, items: {type: object}}
+  oas3-server-not-example.com:
+    given: "$.servers[*].url"
+    formats: [oas3]
+    recommended: false
+    then: {function: pattern, functionOptions: {notMatch: "example\\\\.com"}}
+"""
+"""The spectral:oas rules that Spectral's core functions express: run as data, by their
+Spectral ids (the checks are Spectral's; the definitions are written here)."""
+
 
 @dataclass
 class Then:
@@ -433,7 +520,16 @@ class _Loader:
                 "spectral:oas (spectral:asyncapi and spectral:arazzo apply to other documents)"
             )
         rules: dict[str, SpectralRule] = {}
+        data = yaml.load(SPECTRAL_OAS_DATA, Loader=_Yaml12Loader)
+        aliases = self.aliases(data["aliases"], name)
+        for rule_id, definition in data["rules"].items():
+            rule = SpectralRule(rule_id, name)
+            self.rule(rule, definition, f"{name}: rule '{rule_id}'", aliases, [])
+            rule.enabled = _enabled(rule, mode)
+            rules[rule_id] = rule
         for rule_id, (apilint_id, recommended) in SPECTRAL_OAS.items():
+            if rule_id in rules:
+                continue
             rule = SpectralRule(
                 rule_id, name, recommended=recommended, builtin=apilint_id or "", enabled=False
             )

@@ -606,3 +606,12 @@ def test_native_rulesets_have_the_new_functions(tmp_path: Path) -> None:
         ("summary-or-description", "/paths/~1Animals/get"),
         ("unused", "/components/schemas/Unused"),
     ]
+
+
+def test_spectral_oas_rules_run_as_data(tmp_path: Path) -> None:
+    ruleset = "extends: spectral:oas\nrules:\n  info-description: error\n  operation-description: off\n"
+    found, _ = lint(tmp_path, ruleset)
+    assert ("info-contact", "/info", "warning") in found
+    assert ("info-description", "/info", "error") in found
+    assert not any(rule == "operation-description" for rule, _, _ in found)
+    assert ("typed-enum", "/paths/~1Animals/get/parameters/0/schema/enum/1", "warning") in found
