@@ -211,7 +211,9 @@ def main() -> int:
         print("skipped: the spectral command is not installed")
         return 0
     files = corpus_files(args.files)
-    names = [n for n in RULESETS if not args.only or n in args.only.split(",")]
+    names = [n for n in RULESETS if not args.only] or [
+        n for n in args.only.split(",") if n in RULESETS
+    ]
     print(f"{len(files)} descriptions: {', '.join(f.name for f in files)}\n")
     totals: Counter[str] = Counter()
     summary = []
@@ -255,6 +257,7 @@ def main() -> int:
             f"{only_s} | {only_a} | {share} |"
         )
         print(f"== {name}: {len(own)} rules, {loaded} load, {len(javascript)} JavaScript")
+        print(summary[-1], flush=True)
         for line in spectral_errors:
             print(f"   Spectral stopped on {line}")
         if errors:
