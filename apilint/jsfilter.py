@@ -484,11 +484,23 @@ def _member(expr: Evaluator, key: Evaluator) -> Evaluator:
                 return len(value)
             if s.kind(value) == "array":
                 return len(_keys(value, s))
+        if isinstance(value, str) and name in _STRING_METHODS:
+            return _METHOD  # a function: truthy, as `@.name.match && ...` expects
         if isinstance(value, (str, int, float, bool)):
             return UNDEFINED
         return s.member(value, name)
 
     return run
+
+
+class _Method:
+    """What reading a method of a string gives (a function, truthy)."""
+
+
+_METHOD = _Method()
+_STRING_METHODS = frozenset(
+    {"match", "startsWith", "endsWith", "includes", "indexOf", "toLowerCase", "toUpperCase", "trim"}
+)
 
 
 def _keys(value: Any, s: Scope) -> list[str]:

@@ -902,6 +902,13 @@ class SpectralRunner:
             if hit.is_key and steps:
                 node = Node(None, hit.node.doc, hit.node.ptr)
         property_name: Any = hit.path[-1] if hit.path and not steps else ""
+        # Where a $ref with sibling members (description next to $ref) that led to ``node`` is
+        # written: a member missing from the object it names is reported there, as Spectral does.
+        ref_site: Node | None = None
+        if hit.parent is not None and hit.path and not hit.is_key and rule.resolved:
+            written = hit.parent.node.child(hit.path[-1])
+            if _ref_with_siblings(written, node):
+                ref_site = written
         for key in steps:
             value = node.value
             if isinstance(value, list) and isinstance(key, str) and key.isdigit():
@@ -911,8 +918,16 @@ class SpectralRunner:
             )
             property_name = key
             if not exists:
+                if ref_site is None:
+                    break
+                if isinstance(ref_site.value, dict) and key in ref_site.value:
+                    node, ref_site = ref_site.child(key), None  # written next to the $ref
+                    continue
+                node = ref_site
                 break
+            written = node.child(key)
             node = self._step(node, key, api)
+            ref_site = written if _ref_with_siblings(written, node) else None
         severity = rule.severity
         overridden = False
         closest = -1
@@ -932,6 +947,12 @@ class SpectralRunner:
         elif rule.description:
             text = rule.description
         return Result(text.strip(), node.doc, node.ptr, None, severity if overridden else None)
+
+
+def _ref_with_siblings(written: Node, followed: Node) -> bool:
+    value = written.value
+    moved = written.ptr != followed.ptr or written.doc is not followed.doc
+    return moved and isinstance(value, dict) and len(value) > 1
 
 
 def _file_matches(regex: Any, path: Path | None) -> bool:

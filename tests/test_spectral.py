@@ -609,9 +609,45 @@ def test_native_rulesets_have_the_new_functions(tmp_path: Path) -> None:
 
 
 def test_spectral_oas_rules_run_as_data(tmp_path: Path) -> None:
-    ruleset = "extends: spectral:oas\nrules:\n  info-description: error\n  operation-description: off\n"
+    ruleset = (
+        "extends: spectral:oas\nrules:\n  info-description: error\n  operation-description: off\n"
+    )
     found, _ = lint(tmp_path, ruleset)
     assert ("info-contact", "/info", "warning") in found
     assert ("info-description", "/info", "error") in found
     assert not any(rule == "operation-description" for rule, _, _ in found)
     assert ("typed-enum", "/paths/~1Animals/get/parameters/0/schema/enum/1", "warning") in found
+
+
+def test_missing_member_behind_a_ref_with_siblings(tmp_path: Path) -> None:
+    # Spectral reports a member missing from a $ref'd object at the $ref when the $ref has
+    # sibling members, at the object it names otherwise.
+    spec = SPEC.replace(
+        "        legs: {type: integer}\n",
+        "        legs: {type: integer}\n"
+        "        home: {$ref: '#/components/schemas/Place', description: where}\n"
+        "        work: {$ref: '#/components/schemas/Place'}\n"
+        "    Place: {type: object, properties: {x: {type: string}}}\n",
+    )
+    given = "$.components.schemas.Animal.properties[*]"
+    assert pointers(tmp_path, one_rule(given, "{field: description, function: truthy}"), spec) == [
+        "/components/schemas/Animal/properties/home/description",
+        "/components/schemas/Animal/properties/legs",
+        "/components/schemas/Animal/properties/name",
+        "/components/schemas/Place",
+    ]
+    assert pointers(tmp_path, one_rule(given, "{field: title, function: truthy}"), spec) == [
+        "/components/schemas/Animal/properties/home",
+        "/components/schemas/Animal/properties/legs",
+        "/components/schemas/Animal/properties/name",
+        "/components/schemas/Place",
+    ]
+
+
+def test_string_methods_are_truthy_in_filters(tmp_path: Path) -> None:
+    given = (
+        "$.paths[*][?(@ && @.operationId && @.operationId.match && @.operationId.match(/^get/))]"
+    )
+    assert pointers(tmp_path, one_rule(given, "{function: falsy}")) == [
+        "/paths/~1animals~1{id}/get"
+    ]
