@@ -199,7 +199,7 @@ def test_bad_user_rule_definitions(tmp_path: Path) -> None:
         "rules: {r: {given: info}}\n": "'then' is required",
         "rules: {r: {given: info, then: {function: nope}}}\n": "unknown check function 'nope'",
         "rules: {r: {given: nowhere, then: {function: truthy}}}\n": "neither a named target",
-        "rules: {r: {given: '$..[?(@.x)]', then: {function: truthy}}}\n": "filter expressions",
+        "rules: {r: {given: '$..[?(@.x ==)]', then: {function: truthy}}}\n": "filter expression",
         "rules: {r: {given: info, then: {function: pattern, functionOptions: {match: 3}}}}\n": "must be str",
         "rules: {spec-invalid: {given: info, then: {function: truthy}}}\n": "already defined",
         "rules: {r: {given: info, then: {function: truthy}, formats: [oas9]}}\n": "unknown format",

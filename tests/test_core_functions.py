@@ -94,7 +94,8 @@ CASES = [
         "given: $.info\nthen:\n  function: schema\n  functionOptions:\n    schema: {type: object, required: [contact]}",
         ["/info"],
     ),
-    ("given: $.paths[*]~\nthen: {function: truthy}", None),  # unreadable JSONPath: ConfigError
+    ("given: $.paths[*]~\nthen: {function: truthy}", []),  # the path templates: all truthy
+    ("given: $.paths[(@.length)]\nthen: {function: truthy}", None),  # unreadable: ConfigError
     (
         "given: $.paths[*].get.responses[*]\nthen: {field: '@key', function: pattern, functionOptions: {match: '^2'}}",
         [],

@@ -160,6 +160,16 @@ def _common_selection(function: F) -> F:
     help="Fetch http(s) $refs (never done otherwise).",
 )
 @click.option(
+    "-r",
+    "--ruleset",
+    "rulesets",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A Spectral ruleset (.spectral.yaml) to run as well (repeatable). Without it and "
+    "without an apilint config, a .spectral.yaml|yml|json in the working directory is used.",
+)
+@click.option(
     "--ref-root",
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory relative $refs may read from (default: the spec's directory).",
@@ -248,6 +258,7 @@ def lint(
     quiet: bool,
     stdin_filename: str,
     allow_remote_refs: bool | None,
+    rulesets: tuple[Path, ...],
     ref_root: Path | None,
     max_file_size: str | None,
     max_depth: int | None,
@@ -279,6 +290,7 @@ def lint(
     if statistics:
         outputs = _with_statistics(outputs)
     config = load_config(config_path, discover=not no_config)
+    _spectral_rulesets(config, rulesets, no_config, quiet)
     load_options = limits(
         config,
         max_file_size=None
@@ -299,6 +311,9 @@ def lint(
         cache_dir=None if no_cache else _cache_dir(cache_dir, config, quiet),
     )
     linter = settings.build()
+    if not quiet:
+        for note in linter.notes:
+            click.echo(f"apilint: note: {note}", err=True)
     files = _files_to_lint(specs, config.exclude, changed_since, skip_non_openapi, quiet)
     result, stopped = _lint_all(linter, settings, files, jobs, stdin_filename)
     for error in result.errors:
@@ -542,6 +557,30 @@ def _write_baseline(path: Path, result: Any) -> int:
         err=True,
     )
     return 0
+
+
+def _spectral_rulesets(
+    config: Any, rulesets: tuple[Path, ...], no_config: bool, quiet: bool
+) -> None:
+    """--ruleset files, or the working directory's .spectral.yaml when nothing else configures
+    apilint (said once on stderr)."""
+    from apilint.lint.spectral import SPECTRAL_NAMES
+
+    if rulesets:
+        config.spectral_rulesets.extend(rulesets)
+        return
+    if config.source is not None or no_config:
+        return
+    for name in SPECTRAL_NAMES:
+        candidate = Path(name)
+        if candidate.is_file():
+            config.spectral_rulesets.append(candidate)
+            if not quiet:
+                click.echo(
+                    f"apilint: note: no apilint config; using the Spectral ruleset {name}",
+                    err=True,
+                )
+            return
 
 
 def _baseline_notes(path: Path, outcome: Any, list_stale: bool, quiet: bool) -> None:

@@ -126,16 +126,29 @@ class Linter:
         self.config = config or Config()
         ruleset = builtin_ruleset().copy()
         severities: dict[str, Severity | None] = {}
+        self.allow_remote_refs = (
+            self.config.allow_remote_refs if allow_remote_refs is None else allow_remote_refs
+        )
+        self.notes: list[str] = []
+        """Notes about the rulesets (rules that cannot run here), for the user once per run."""
         for path in self.config.extends:
             if not path.is_file():
                 source = self.config.source or "the configuration"
                 raise ConfigError(f"{source}: extends: ruleset not found: {path}")
-            extend_ruleset(ruleset, path, severities)
+            extend_ruleset(
+                ruleset, path, severities, notes=self.notes, allow_remote=self.allow_remote_refs
+            )
+        for path in self.config.spectral_rulesets:
+            extend_ruleset(
+                ruleset,
+                path,
+                severities,
+                notes=self.notes,
+                allow_remote=self.allow_remote_refs,
+                spectral=True,
+            )
         self.ruleset = ruleset
         self.load_options = load_options or limits(self.config)
-        self.allow_remote_refs = (
-            self.config.allow_remote_refs if allow_remote_refs is None else allow_remote_refs
-        )
         self.ref_root = ref_root or self.config.ref_root
         self.cache: Cache | None = None
         """Where lint_one keeps and finds results of unchanged files (None: no cache)."""
@@ -324,11 +337,20 @@ class Linter:
         cache: dict[str, list[Node]],
         suppressions: Suppressions,
     ) -> Iterable[Result]:
+        if active.rule.spectral is not None:
+            yield from self._guarded(active, api, active.rule.spectral.run(api))
+            return
         targets: list[Node] = []
+        resolved = active.rule.resolved
         for given in active.rule.given:
-            if given not in cache:
-                cache[given] = api.targets(given) if given in TARGETS else evaluate(given, api)
-            targets.extend(cache[given])
+            key = given if resolved else f"unresolved:{given}"
+            if key not in cache:
+                cache[key] = (
+                    api.targets(given)
+                    if given in TARGETS
+                    else evaluate(given, api, resolved=resolved)
+                )
+            targets.extend(cache[key])
         for step in active.steps:
             step_targets = targets
             if step.field is not None:
@@ -346,6 +368,21 @@ class Linter:
                     f"{type(exc).__name__}: {exc} [{Path(frame.filename).name}:{frame.lineno}]",
                     file=api.root.name,
                 ) from exc
+
+    def _guarded(
+        self, active: ActiveRule, api: OpenAPI, results: Iterable[Result]
+    ) -> Iterable[Result]:
+        try:
+            yield from results
+        except ApilintError:
+            raise
+        except Exception as exc:  # a bug: say where, keep the traceback's last frame
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            raise InternalError(
+                f"internal error: rule '{active.id}' failed: {type(exc).__name__}: {exc} "
+                f"[{Path(frame.filename).name}:{frame.lineno}]",
+                file=api.root.name,
+            ) from exc
 
     # -- suppressions and overrides -----------------------------------------------------------
 
@@ -464,7 +501,9 @@ class Linter:
             severity = self._override(active.id, active.severity, result.doc, result.ptr, operation)
             if severity is None:
                 continue
-            if (
+            if result.severity is not None and active.rule.spectral is not None:
+                severity = result.severity  # a Spectral override for this file or pointer
+            elif (
                 result.severity is not None
                 and not active.configured
                 and severity is active.severity

@@ -113,6 +113,8 @@ def describe_rule(rule: Rule) -> str:
         lines.append("Not on by default: enable it with --extend-select or 'extend-select'.")
     if rule.aliases:
         lines.append(f"Former ids: {', '.join(rule.aliases)}")
+    if rule.documentation_url:
+        lines.append(f"Documentation: {rule.documentation_url}")
     return "\n".join(lines)
 
 

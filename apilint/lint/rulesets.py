@@ -63,7 +63,7 @@ RULE_KEYS = frozenset(
     }
 )
 THEN_KEYS = frozenset({"function", "functionOptions", "field"})
-DOC_KEYS = frozenset({"what", "why", "bad", "good", "fix", "options"})
+DOC_KEYS = frozenset({"what", "why", "bad", "good", "fix"})
 RULESET_KEYS = frozenset(
     {"description", "rules", "extends", "functions", "formats", "documentationUrl"}
 )
@@ -115,6 +115,12 @@ class Rule:
     command: str = "lint"
     """The command that reports this rule: lint (run by the engine), contract or traffic (their
     findings come from the contract runner or the log analysis; the ruleset carries their docs)."""
+    resolved: bool = True
+    """False: JSONPath givens see the document as written ($refs not followed)."""
+    documentation_url: str = ""
+    spectral: Any = None
+    """For a rule read from a Spectral ruleset: its runner (apilint.lint.spectral.SpectralRunner),
+    which selects targets and calls Spectral's functions itself."""
 
     def applies_to(self, formats: frozenset[str]) -> bool:
         return self.formats is None or bool(self.formats & formats)
@@ -216,13 +222,26 @@ def validate_given(given: str, where: str) -> None:
 
 def _parse_docs(spec: dict[str, Any], where: str) -> RuleDocs:
     docs = spec.get("docs") or {}
+    if isinstance(docs, dict) and "options" in docs:
+        raise ConfigError(
+            f"{where}: 'docs.options' is not read: an option's documentation is the help its "
+            "check function declares"
+        )
     if not isinstance(docs, dict) or set(docs) - DOC_KEYS:
         raise ConfigError(f"{where}: 'docs' takes {', '.join(sorted(DOC_KEYS))}")
     return RuleDocs(**{k: str(v).strip() for k, v in docs.items() if k != "options"})
 
 
 def parse_rule(
-    rule_id: str, spec: Any, *, family: str, source: str, builtin: bool, command: str = "lint"
+    rule_id: str,
+    spec: Any,
+    *,
+    family: str,
+    source: str,
+    builtin: bool,
+    command: str = "lint",
+    default_formats: frozenset[str] | None = None,
+    documentation_base: str = "",
 ) -> Rule:
     where = f"{source}: rule '{rule_id}'"
     if not RULE_ID.match(rule_id):
@@ -264,11 +283,21 @@ def parse_rule(
             raise ConfigError(f"{where}: 'then.field' must be a string")
         then.append(Then(name, field_name, options))
     severity = parse_severity(spec.get("severity", "warning"), where)
-    formats = None
+    formats = default_formats
     if "formats" in spec:
-        formats = frozenset(_string_list(spec["formats"], f"{where} formats"))
-        if formats - FORMATS:
-            raise ConfigError(f"{where}: unknown format '{sorted(formats - FORMATS)[0]}'")
+        formats = parse_formats(spec["formats"], where)
+    resolved = spec.get("resolved", True)
+    if not isinstance(resolved, bool):
+        raise ConfigError(f"{where}: 'resolved' must be true or false")
+    if not resolved and any(g in TARGETS for g in given):
+        raise ConfigError(
+            f"{where}: 'resolved: false' needs JSONPath givens; named targets always follow $refs"
+        )
+    documentation_url = spec.get("documentationUrl", "")
+    if not isinstance(documentation_url, str):
+        raise ConfigError(f"{where}: 'documentationUrl' must be a string")
+    if not documentation_url and documentation_base:
+        documentation_url = f"{documentation_base}#{rule_id}"
     docs = _parse_docs(spec, where)
     description = spec.get("description", "")
     message = spec.get("message", "{{error}}")
@@ -292,7 +321,16 @@ def parse_rule(
         family=family,
         source=source,
         builtin=builtin,
+        resolved=resolved,
+        documentation_url=documentation_url,
     )
+
+
+def parse_formats(value: Any, where: str) -> frozenset[str]:
+    formats = frozenset(_string_list(value, f"{where} formats"))
+    if formats - FORMATS:
+        raise ConfigError(f"{where}: unknown format '{sorted(formats - FORMATS)[0]}'")
+    return formats
 
 
 def _read_yaml(path: Path, what: str) -> Any:
@@ -414,13 +452,29 @@ def extend_ruleset(
     path: Path,
     severities: dict[str, Severity | None],
     _seen: tuple[Path, ...] = (),
+    *,
+    notes: list[str] | None = None,
+    allow_remote: bool = False,
+    spectral: bool = False,
 ) -> None:
     """Add the rules of a user ruleset file (and what it extends) to ``ruleset``; shorthand
-    severity entries go to ``severities``."""
+    severity entries go to ``severities``. A ruleset in Spectral's format (``spectral`` true,
+    or recognised by :func:`apilint.lint.spectral.is_spectral_ruleset`) is read as Spectral
+    reads it."""
+    from apilint.lint.spectral import add_spectral_ruleset, is_spectral_ruleset
+
     path = path.resolve()
     if path in _seen:
         raise ConfigError(f"ruleset {path} extends itself (through {' -> '.join(map(str, _seen))})")
-    data = _read_yaml(path, "ruleset")
+    if spectral or path.suffix in (".json", ".js", ".mjs", ".cjs", ".ts"):
+        data = None
+    else:
+        data = _read_yaml(path, "ruleset")
+    if data is None or is_spectral_ruleset(path, data):
+        add_spectral_ruleset(
+            ruleset, path, severities, notes if notes is not None else [], allow_remote=allow_remote
+        )
+        return
     where = str(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: a ruleset must be a mapping with a 'rules' key")
@@ -429,9 +483,23 @@ def extend_ruleset(
         known = ", ".join(sorted(RULESET_KEYS))
         raise ConfigError(f"{where}: unknown key '{sorted(unknown)[0]}' (known: {known})")
     for parent in _string_list(data.get("extends", []), f"{where} extends"):
-        if parent.startswith(("spectral:", "apilint:")):
-            continue  # the built-in rules are always there; nothing more to load
-        extend_ruleset(ruleset, path.parent / parent, severities, (*_seen, path))
+        if parent.startswith("apilint:"):
+            raise ConfigError(
+                f"{where}: extends '{parent}': apilint's built-in rules are always loaded; "
+                "choose among them with select/ignore"
+            )
+        extend_ruleset(
+            ruleset,
+            path.parent / parent,
+            severities,
+            (*_seen, path),
+            notes=notes,
+            allow_remote=allow_remote,
+        )
+    default_formats = parse_formats(data["formats"], where) if "formats" in data else None
+    documentation_base = data.get("documentationUrl", "")
+    if not isinstance(documentation_base, str):
+        raise ConfigError(f"{where}: 'documentationUrl' must be a string")
     if "functions" in data:
         _load_functions(data["functions"], path.parent, where)
     rules = data.get("rules", {})
@@ -445,4 +513,14 @@ def extend_ruleset(
                 raise ConfigError(f"{where}: unknown rule '{rule_id}'")
             severities[target] = parse_severity(spec, f"{where}: rule '{rule_id}'")
             continue
-        ruleset.add(parse_rule(rule_id, spec, family=path.stem, source=where, builtin=False))
+        ruleset.add(
+            parse_rule(
+                rule_id,
+                spec,
+                family=path.stem,
+                source=where,
+                builtin=False,
+                default_formats=default_formats,
+                documentation_base=documentation_base,
+            )
+        )

@@ -80,6 +80,8 @@ class Override:
 class Config:
     source: Path | None = None
     extends: list[Path] = field(default_factory=list)
+    spectral_rulesets: list[Path] = field(default_factory=list)
+    """Spectral rulesets named with --ruleset or found as .spectral.yaml (read as Spectral's)."""
     select: list[str] | None = None
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
