@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from apilint.cli.options import fail_on_and_config_options
+from apilint.cli.options import baseline_options, fail_on_and_config_options
 from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.diff.compare import FRAMEWORKS
 
@@ -80,19 +80,7 @@ def _framework(option: str | None, config: Any) -> str | None:
     help="Skip these diff rules (comma-separated; repeatable).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only findings: no summary line, no notes.")
-@click.option(
-    "--baseline",
-    "baseline_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Hide the findings recorded in this baseline file; report only new ones.",
-)
-@click.option(
-    "--write-baseline",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Record every finding of this run in FILE (for --baseline) instead of reporting them.",
-)
+@baseline_options
 @click.option(
     "--allow-remote-refs", is_flag=True, help="Fetch http(s) $refs (never done otherwise)."
 )

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from apilint import __version__
+from apilint.cli.options import baseline_options
 from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.core.errors import ApilintError, ConfigError
 
@@ -200,19 +201,7 @@ def _common_selection(function: F) -> F:
     is_flag=True,
     help="Print how many findings each rule reported instead of the findings.",
 )
-@click.option(
-    "--baseline",
-    "baseline_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Hide the findings recorded in this baseline file; report only new ones.",
-)
-@click.option(
-    "--write-baseline",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Record every finding of this run in FILE (for --baseline) instead of reporting them.",
-)
+@baseline_options
 @click.option(
     "--report-stale-baseline",
     is_flag=True,

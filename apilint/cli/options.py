@@ -1,5 +1,5 @@
-"""Command-line options that apilint contract and apilint traffic share (lint has its own
-wording for them): --fail-on with the config's default, and --config / --no-config."""
+"""Command-line options that several commands share: --fail-on with the config's default and
+--config / --no-config (contract, traffic), --baseline / --write-baseline (lint, diff)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,29 @@ def fail_on_and_config_options(function: F) -> F:
             "ignore and rules entries that name this command's finding ids.",
         ),
         click.option("--no-config", is_flag=True, help="Ignore config files."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def baseline_options(function: F) -> F:
+    """--baseline FILE and --write-baseline FILE."""
+    options = [
+        click.option(
+            "--baseline",
+            "baseline_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            metavar="FILE",
+            help="Hide the findings recorded in this baseline file; report only new ones.",
+        ),
+        click.option(
+            "--write-baseline",
+            type=click.Path(dir_okay=False, path_type=Path),
+            metavar="FILE",
+            help="Record every finding of this run in FILE (for --baseline) instead of "
+            "reporting them.",
+        ),
     ]
     for option in reversed(options):
         function = option(function)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote, unquote_plus
 
@@ -28,12 +28,12 @@ from apilint.traffic.aggregate import LogSummary, Sample, mask
 from apilint.traffic.histogram import INV_LOG_GAMMA, MAX_MS, MIN_MS, Histogram, bucket
 from apilint.traffic.logformats import (
     FORMATS,
-    SAMPLE_LINES,
     LogFormat,
     ParseOptions,
     Parser,
     check_explicit,
     detect,
+    head_lines,
 )
 from apilint.traffic.matcher import request_path
 from apilint.traffic.sources import STDIN, LogError, check_readable, display, open_log
@@ -442,20 +442,6 @@ def _count_query(tally: Tally, query: str, ok: bool) -> None:
 AUTO = "auto"
 
 
-def _head(lines: Iterator[str]) -> tuple[list[str], list[str]]:
-    """The first lines of a log (to be replayed) and the non-blank ones among them (at most
-    SAMPLE_LINES, to recognise the format)."""
-    read: list[str] = []
-    sample: list[str] = []
-    for line in lines:
-        read.append(line)
-        if line.strip():
-            sample.append(line)
-            if len(sample) >= SAMPLE_LINES:
-                break
-    return read, sample
-
-
 def collect(
     logs: Sequence[str],
     log_format: str = AUTO,
@@ -484,7 +470,7 @@ def collect(
         for name in logs:
             shown = display(name)
             with open_log(name, notes) as lines:
-                read, sample = _head(lines)
+                read, sample = head_lines(lines)
                 if not sample:
                     empty.append(shown)
                     continue

@@ -18,6 +18,7 @@ from apilint.traffic.logformats import (
     check_explicit,
     detect,
     har_lines,
+    head_lines,
     looks_like_har,
 )
 from apilint.traffic.matcher import Matcher
@@ -42,20 +43,6 @@ class AnalysisOptions:
     log_format: str = AUTO
     """A name from :data:`~apilint.traffic.logformats.FORMATS`, or ``auto`` (per file)."""
     parse: ParseOptions = field(default_factory=ParseOptions)
-
-
-def _head(lines: Iterator[str]) -> tuple[list[str], list[str]]:
-    """The first lines of a log (all of them, to be replayed) and the non-blank ones among
-    them (at most SAMPLE_LINES, to recognise the format)."""
-    read: list[str] = []
-    sample: list[str] = []
-    for line in lines:
-        read.append(line)
-        if line.strip():
-            sample.append(line)
-            if len(sample) >= SAMPLE_LINES:
-                break
-    return read, sample
 
 
 def _feed_har(
@@ -138,7 +125,7 @@ def analyse(
     for name in logs:
         shown = display(name)
         with open_log(name, notes) as lines:
-            read, sample = _head(lines)
+            read, sample = head_lines(lines)
             if not sample:
                 empty.append(shown)
                 continue

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -917,3 +917,17 @@ def check_explicit(fmt: LogFormat, sample: Sequence[str], options: ParseOptions,
 
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def head_lines(lines: Iterator[str]) -> tuple[list[str], list[str]]:
+    """The first lines of a log (all of them, to be replayed) and the non-blank ones among
+    them (at most SAMPLE_LINES, to recognise the format)."""
+    read: list[str] = []
+    sample: list[str] = []
+    for line in lines:
+        read.append(line)
+        if line.strip():
+            sample.append(line)
+            if len(sample) >= SAMPLE_LINES:
+                break
+    return read, sample
