@@ -9,14 +9,27 @@ shortest reproduction (curl line) is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 
 from apilint.contract.redact import Redactor
-from apilint.contract.redirects import Hop, Issue, redirect_issues
+from apilint.contract.redirects import Hop, Issue, prefix_of, redirect_issues, status_text
 from apilint.contract.rules import contract_rules
 from apilint.contract.spec import Exchange, Spec
 from apilint.findings import Finding, Severity
+
+GROUP_MIN = 3
+"""Operations that must show the same problem before their findings become one."""
+
+MAX_LISTED = 8
+
+Group = tuple[tuple[object, ...], str]
+"""(what makes findings one problem, the message for all of them: ``{count}``,
+``{operations}`` and ``{first}`` (the first finding's message) are filled in)."""
+
+GROUP_MINIMUM = {"redirect-scheme-downgrade": 2}
+"""Rules whose findings become one from fewer operations than GROUP_MIN."""
 
 
 class Collector:
@@ -32,6 +45,7 @@ class Collector:
         self.redactor = redactor
         self.on_change = on_change
         self._findings: dict[tuple[object, ...], Finding] = {}
+        self._groups: dict[tuple[object, ...], Group] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -47,6 +61,7 @@ class Collector:
         *,
         severity: Severity | None = None,
         below: Sequence[str] = (),
+        group: Group | None = None,
     ) -> None:
         if rule not in self.rules:
             return
@@ -64,6 +79,8 @@ class Collector:
             if known is not None and not _better(finding, known):
                 return
             self._findings[full_key] = finding
+            if group is not None:
+                self._groups[full_key] = group
         if self.on_change is not None:
             self.on_change()
 
@@ -72,7 +89,25 @@ class Collector:
         return contract_rules()[rule].severity or Severity.WARNING
 
     def issue(self, issue: Issue, exchange: Exchange) -> None:
-        self.add(issue.rule, issue.message, self._label(issue), exchange, issue.key)
+        group: Group | None = None
+        kind = str(issue.key[2]) if len(issue.key) > 2 else ""
+        prefix = prefix_of(kind)
+        if issue.rule == "redirect-scheme-downgrade":
+            # One cause for the whole service (a proxy's scheme the app does not trust).
+            group = (
+                (),
+                "{count} operations over https were redirected to plain http ({operations}); "
+                "the first: {first}",
+            )
+        elif issue.rule == "unexpected-redirect" and prefix:
+            status = issue.key[1]
+            shown = status_text(status) if isinstance(status, int) else str(status)
+            group = (
+                (kind, status),
+                f"{{count}} operations answered {shown} to the same path under '{prefix}': "
+                f"the base URL may lack '{prefix}' ({{operations}})",
+            )
+        self.add(issue.rule, issue.message, self._label(issue), exchange, issue.key, group=group)
 
     def redirect(self, hop: Hop, label: str, exchange: Exchange) -> None:
         """A redirect a generated request got on a documented operation."""
@@ -90,8 +125,32 @@ class Collector:
 
     def findings(self) -> list[Finding]:
         with self._lock:
-            found = list(self._findings.values())
-        return sorted(found, key=Finding.sort_key)
+            found = dict(self._findings)
+            groups = dict(self._groups)
+        members: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
+        for key, (what, _) in groups.items():
+            members.setdefault((key[0], *what), []).append(key)
+        for keys in members.values():
+            findings = sorted((found[key] for key in keys), key=Finding.sort_key)
+            operations = sorted({f.operation or "" for f in findings})
+            first = findings[0]
+            if len(operations) < GROUP_MINIMUM.get(first.rule, GROUP_MIN):
+                continue
+            listed = ", ".join(operations[:MAX_LISTED])
+            if len(operations) > MAX_LISTED:
+                listed += f" and {len(operations) - MAX_LISTED} more"
+            message = groups[keys[0]][1].format(
+                count=len(operations), operations=listed, first=first.message
+            )
+            for key in keys:
+                del found[key]
+            found[keys[0]] = dataclasses.replace(
+                first,
+                severity=max(f.severity for f in findings),
+                message=self.redactor.text(message),
+                extra={**first.extra, "operations": operations},
+            )
+        return sorted(found.values(), key=Finding.sort_key)
 
 
 def _better(new: Finding, known: Finding) -> bool:

@@ -63,6 +63,10 @@ class Report:
     """Command-specific top-level members of the JSON report (traffic's usage table...)."""
     failed_files: int = 0
     """Files that could not be checked at all (their errors went to stderr)."""
+    errors: list[str] = field(default_factory=list)
+    """Why the command did not check everything it was asked to (a contract run that stopped),
+    one line each. Every format shows them, and a report with one never says "No problems
+    found"."""
     color: bool = False
     quiet: bool = False
     version: str = __version__

@@ -3,7 +3,8 @@
 {"tool": "apilint", "version": "X.Y.Z", "command": "lint",
  "findings": [{"rule", "severity", "message", "file", "line", "column", "pointer",
                "operation", ...command-specific members}],
- "summary": {"error": 0, "warning": 1, "info": 0}}
+ "summary": {"error": 0, "warning": 1, "info": 0},
+ "errors": ["why the check is incomplete", ...]}   (only when it is)
 """
 
 from __future__ import annotations
@@ -22,5 +23,7 @@ def render(report: Report) -> str:
         "findings": [f.to_dict() for f in report.findings],
         "summary": report.summary,
     }
+    if report.errors:
+        out["errors"] = list(report.errors)
     out.update(report.extra)
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"

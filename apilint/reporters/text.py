@@ -26,6 +26,7 @@ def render(report: Report) -> str:
         curl = f.extra.get("curl")  # contract findings: how to send the request again
         if isinstance(curl, str):
             lines.append("    " + escape_controls(curl))
+    lines.extend(f"incomplete: {escape_controls(error)}" for error in report.errors)
     if report.quiet:
         return "\n".join(lines) + ("\n" if lines else "")
     counts = report.summary
@@ -38,6 +39,8 @@ def render(report: Report) -> str:
         failed = f" {count} {'file' if count == 1 else 'files'} could not be checked."
     if total == 0 and files == 0 and report.failed_files:
         lines.append(failed.strip())
+    elif total == 0 and report.errors:
+        lines.append(f"No problems found so far; the check is incomplete (see above).{failed}")
     elif total == 0:
         lines.append(f"No problems found in {files} {noun}.{failed}")
     else:
