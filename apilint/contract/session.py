@@ -290,6 +290,11 @@ class Session:
         if fuzz is not None:
             fuzzed = fuzz.answered
             failed = {label: why for label, why in fuzz.failed.items() if label not in fuzzed}
+            notes.extend(  # tested, but some requests failed: say which and why
+                f"{label}: {why.removeprefix(ERRORED)}"
+                for label, why in fuzz.failed.items()
+                if label in fuzzed
+            )
             lint_hints = _lint_hints(spec, failed)
             for label, why in failed.items():
                 coverage.tested.discard(label)  # the probes alone are not a test
@@ -300,6 +305,8 @@ class Session:
             shown = [f"{where}: the app {what}" for where, what in list(crashes.items())[:5]]
             more = f" (and {len(crashes) - 5} more)" if len(crashes) > 5 else ""
             notes.append(f"answered 500 for the app: {'; '.join(shown)}{more}")
+        for label in sorted(set(coverage.errored) & coverage.tested):
+            notes.append(f"{label}: {coverage.errored.pop(label)}")  # tested all the same
         for op in allowed:
             label = op.label
             if label in coverage.tested or label in coverage.not_generated:
@@ -414,8 +421,7 @@ class Session:
                 if exc.kind in NO_ANSWER_KINDS:
                     self._no_answer(op.label, exc, request, prober)
                     coverage.tested.add(op.label)
-                else:  # one slow operation
-                    notes.append(f"{op.label}: {exc}")
+                else:  # one slow operation: the coverage summary lists it
                     coverage.errored[op.label] = str(exc)
             except WriteRefused as exc:  # filtered out above; kept as a tripwire
                 notes.append(str(exc))
