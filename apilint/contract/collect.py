@@ -45,7 +45,12 @@ class Collector:
         self.redactor = redactor
         self.on_change = on_change
         self._findings: dict[tuple[object, ...], Finding] = {}
-        self._groups: dict[tuple[object, ...], Group] = {}
+        self._groups: dict[tuple[object, ...], dict[tuple[object, ...], str]] = {}
+        """Per finding key: every group it was seen in (what -> message)."""
+        self._group_labels: dict[tuple[object, ...], set[str]] = {}
+        """Per (rule, *what): the operations seen with it."""
+        self._group_best: dict[tuple[object, ...], Finding] = {}
+        """Per (rule, *what): the sighting that shows it best (its request is reproduced)."""
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -75,12 +80,17 @@ class Collector:
         )
         full_key = (rule, *key)
         with self._lock:
+            if group is not None:  # every sighting counts, kept or not
+                what, group_message = group
+                self._groups.setdefault(full_key, {})[what] = group_message
+                self._group_labels.setdefault((rule, *what), set()).add(label)
+                best = self._group_best.get((rule, *what))
+                if best is None or _better(finding, best):
+                    self._group_best[(rule, *what)] = finding
             known = self._findings.get(full_key)
             if known is not None and not _better(finding, known):
                 return
             self._findings[full_key] = finding
-            if group is not None:
-                self._groups[full_key] = group
         if self.on_change is not None:
             self.on_change()
 
@@ -126,11 +136,17 @@ class Collector:
     def findings(self) -> list[Finding]:
         with self._lock:
             found = dict(self._findings)
-            groups = dict(self._groups)
+            groups = {key: dict(seen) for key, seen in self._groups.items()}
+            labels = {what: set(ops) for what, ops in self._group_labels.items()}
+            shown = dict(self._group_best)
         members: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
-        for key, (what, _) in groups.items():
+        messages: dict[tuple[object, ...], str] = {}
+        for key, seen in groups.items():
+            # A finding seen with several causes joins the one most operations share.
+            what = max(seen, key=lambda w: (len(labels[(key[0], *w)]), str(w)))
             members.setdefault((key[0], *what), []).append(key)
-        for keys in members.values():
+            messages[(key[0], *what)] = seen[what]
+        for group_key, keys in members.items():
             findings = sorted((found[key] for key in keys), key=Finding.sort_key)
             operations = sorted({f.operation or "" for f in findings})
             first = findings[0]
@@ -139,16 +155,17 @@ class Collector:
             listed = ", ".join(operations[:MAX_LISTED])
             if len(operations) > MAX_LISTED:
                 listed += f" and {len(operations) - MAX_LISTED} more"
-            message = groups[keys[0]][1].format(
+            message = messages[group_key].format(
                 count=len(operations), operations=listed, first=first.message
             )
             for key in keys:
                 del found[key]
+            example = shown.get(group_key, first)
             found[keys[0]] = dataclasses.replace(
-                first,
+                example,
                 severity=max(f.severity for f in findings),
                 message=self.redactor.text(message),
-                extra={**first.extra, "operations": operations},
+                extra={**example.extra, "operations": operations},
             )
         return sorted(found.values(), key=Finding.sort_key)
 

@@ -202,6 +202,8 @@ def read_within(response: Any, seconds: float, timeout: float) -> None:
 
     timer = threading.Timer(max(seconds, 0.0), expire)
     timer.daemon = True
+    with _READS_LOCK:
+        _READS.add(expire)
     timer.start()
     try:
         response.content  # noqa: B018 - reads and keeps the body
@@ -210,10 +212,25 @@ def read_within(response: Any, seconds: float, timeout: float) -> None:
             raise
     finally:
         timer.cancel()
+        with _READS_LOCK:
+            _READS.discard(expire)
     if fired.is_set():  # also when the cut-off body had no length to check it against
         raise requests.ReadTimeout(
             f"the whole answer did not arrive within {timeout:g} s", response=response
         )
+
+
+_READS: set[Callable[[], None]] = set()
+_READS_LOCK = threading.Lock()
+
+
+def abort_reads() -> None:
+    """End every body being read now, as if its deadline had passed (Ctrl-C: the run stops
+    without waiting for a slow answer). Safe to call from a signal handler's thread."""
+    with _READS_LOCK:
+        pending = list(_READS)
+    for expire in pending:
+        expire()
 
 
 def _socket_of(response: Any) -> socket.socket | None:

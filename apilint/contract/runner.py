@@ -257,8 +257,11 @@ class FuzzRun:
         operation = self.spec.operation(label) if " " in label else None
         transport = False
         if isinstance(value, WriteBlocked) or "WriteBlocked" in repr(value.__cause__):
-            text = "a write request was refused by apilint's safety guard"
-        elif type(value).__name__ == "ServerUnavailable":
+            note = f"{label}: a write request was refused by apilint's safety guard"
+            if note not in self.notes:
+                self.notes.append(note)
+            return
+        if type(value).__name__ == "ServerUnavailable":
             self.outage = "the service stopped answering (it no longer accepts connections)"
             return
         else:
@@ -418,10 +421,11 @@ class FuzzRun:
         if rule == "undocumented-status" and " /" in label:
             # The same undocumented answer on many operations (a gateway's 401, a required
             # version header's 400) is one cause: one finding listing them.
+            snippet = _snippet(response).replace("{", "{{").replace("}", "}}")
             group = (
                 (status, _digest(response)),
                 f"{{count}} operations answered {status_text(status)} with the same response "
-                "body, which their responses do not document: {operations}",
+                f"body{snippet}, which their responses do not document: {{operations}}",
             )
         self.collector.add(
             rule,
@@ -539,6 +543,19 @@ def _body(response: Any) -> bytes:
     if isinstance(content, bytes):
         return content
     return b""
+
+
+def _snippet(response: Any, limit: int = 120) -> str:
+    """The start of a text body, for a message: `` (body: ...)``; nothing for binary bodies."""
+    body = _body(response)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    text = " ".join(text.split())
+    if not text or not text.isprintable():
+        return ""
+    return f" ({text[:limit]}{'...' if len(text) > limit else ''})"
 
 
 def _digest(response: Any) -> str:

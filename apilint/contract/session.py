@@ -26,6 +26,7 @@ from apilint.contract.http import (
     TransportError,
     WriteRefused,
     WsgiBackend,
+    abort_reads,
     asgi_backend,
     network_backend,
     rate_limiter,
@@ -191,6 +192,7 @@ class Session:
         if not self.stopped.is_set():
             self.signal = signal
         self.stopped.set()
+        threading.Thread(target=abort_reads, name="apilint-stop", daemon=True).start()
         fuzz = self._fuzz
         if fuzz is not None:
             fuzz.stop()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import socketserver
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -88,13 +90,14 @@ class RawServer(socketserver.ThreadingTCPServer):
     def __init__(self, behaviour: str) -> None:
         self.behaviour = behaviour
         self.stopping = threading.Event()
+        self.trickling = threading.Event()
         super().__init__((HOST, 0), RawHandler)
 
 
 class RawHandler(socketserver.StreamRequestHandler):
     server: RawServer
 
-    def handle(self) -> None:
+    def handle(self) -> None:  # one request after another on the connection
         while not self.server.stopping.is_set():
             line = self.rfile.readline()
             if not line:
@@ -118,6 +121,7 @@ class RawHandler(socketserver.StreamRequestHandler):
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                     b"Content-Length: 100000000\r\n\r\n"
                 )
+                self.server.trickling.set()
                 while not self.server.stopping.is_set():  # a byte now and then, for ever
                     try:
                         self.wfile.write(b" ")
@@ -132,12 +136,12 @@ class RawHandler(socketserver.StreamRequestHandler):
 
 
 @contextmanager
-def raw_server(behaviour: str) -> Iterator[str]:
+def raw_server(behaviour: str) -> Iterator[RawServer]:
     server = RawServer(behaviour)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://{HOST}:{server.server_address[1]}"
+        yield server
     finally:
         server.stopping.set()
         server.shutdown()
@@ -160,7 +164,8 @@ paths:
 
 def test_a_trickled_body_is_cut_at_the_timeout(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, SLOW_SPEC)
-    with raw_server("trickle") as url:
+    with raw_server("trickle") as server:
+        url = f"http://{HOST}:{server.server_address[1]}"
         result = run_cli(
             "contract", str(spec), "--base-url", url, "--timeout", "1", "--max-examples", "1",
             "--phases", "examples", "-f", "json", timeout=90,
@@ -172,9 +177,33 @@ def test_a_trickled_body_is_cut_at_the_timeout(tmp_path: Path) -> None:
     assert "GET /slow: errored:" in result.stderr
 
 
+def test_one_ctrl_c_ends_a_slow_answer_at_once_with_the_report(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, SLOW_SPEC)
+    report = tmp_path / "report.json"
+    with raw_server("trickle") as server:
+        url = f"http://{HOST}:{server.server_address[1]}"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "apilint", "contract", str(spec), "--base-url", url,
+             "--timeout", "600", "--phases", "examples", "-f", f"json:{report}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            assert server.trickling.wait(60), "the probe never reached /slow"
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=60)  # not the 600 s of --timeout
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    assert process.returncode == 130, stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["errors"][0].startswith("interrupted (SIGINT) after 1 of 2 operations")
+
+
 def test_an_answer_that_is_not_http_is_named(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, SLOW_SPEC)
-    with raw_server("garbage") as url:
+    with raw_server("garbage") as server:
+        url = f"http://{HOST}:{server.server_address[1]}"
         result = run_cli("contract", str(spec), "--base-url", url, "--phases", "examples")
     assert result.returncode == 2
     assert "answered GET /health with something that is not HTTP" in result.stderr
@@ -432,4 +461,7 @@ def test_one_cause_on_many_operations_is_one_finding(tmp_path: Path) -> None:
     assert redirects[0].extra["operations"] == ["GET /a", "GET /b", "GET /c", "GET /d"]
     statuses = [f for f in versioned.findings if f.rule == "undocumented-status"]
     assert len(statuses) == 1
-    assert statuses[0].message.startswith("4 operations answered 400 Bad Request with the same")
+    assert statuses[0].message.startswith(
+        '4 operations answered 400 Bad Request with the same response body ({"error": '
+        '"X-Version required"}), which their responses do not document: GET /a, GET /b'
+    )
