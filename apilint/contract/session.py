@@ -371,12 +371,35 @@ class Session:
             for op in operations:
                 if not options.allows(op.method):
                     coverage.skipped[op.label] = "writes not allowed in this run"
-        coverage.operations = len(operations)
+        broken = self._broken_operations(spec)
+        for label, why in broken.items():
+            coverage.skipped[label] = why
+        coverage.operations = len(operations) + len(broken)
         if not allowed:
             raise ConfigError(
                 "nothing to test: every selected operation writes, and writes are not allowed"
             )
         return allowed
+
+    def _broken_operations(self, spec: Spec) -> dict[str, str]:
+        """Operations the description names but that are not Operation Objects (a string or a
+        list under a method): they cannot be tested, and the run says so."""
+        from apilint.openapi import HTTP_METHODS
+
+        broken: dict[str, str] = {}
+        for item in spec.api.path_items:
+            if not isinstance(item.value, dict) or not self.options.include(item.path or ""):
+                continue
+            for method in HTTP_METHODS:
+                value = item.value.get(method)
+                if method in item.value and not isinstance(value, dict):
+                    kind = type(value).__name__ if value is not None else "null"
+                    label = f"{method.upper()} {item.path}"
+                    broken[label] = (
+                        f"not an Operation Object (a {kind}); apilint lint reports it as "
+                        "spec-invalid"
+                    )
+        return broken
 
     def _limiter(self, fuzz: Any, base_url: str) -> Callable[[], None] | None:
         """One bucket for probes and fuzzing: Schemathesis's own limiter."""

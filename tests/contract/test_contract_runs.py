@@ -465,3 +465,24 @@ def test_one_cause_on_many_operations_is_one_finding(tmp_path: Path) -> None:
         '4 operations answered 400 Bad Request with the same response body ({"error": '
         '"X-Version required"}), which their responses do not document: GET /a, GET /b'
     )
+
+
+def test_operations_that_are_not_objects_are_counted_as_skipped(tmp_path: Path) -> None:
+    spec = write_spec(
+        tmp_path,
+        """\
+openapi: 3.0.3
+info: {title: Half, version: "1"}
+paths:
+  /odd:
+    get: {responses: {"852": {description: odd}}}
+    post: "not an operation"
+""",
+    )
+    with serve_wsgi(refusing_app()) as url:
+        outcome = run_contract(spec, base_url=url, max_examples=1, phases=["examples"])
+    assert outcome.coverage.operations == 2
+    assert outcome.coverage.skipped == {
+        "POST /odd": "not an Operation Object (a str); apilint lint reports it as spec-invalid"
+    }
+    assert outcome.coverage.summary().startswith("2 operations (1 tested, 1 skipped)")
