@@ -79,7 +79,9 @@ def test_the_bundled_example_reports_its_planted_308() -> None:
     assert report["summary"]["error"] == 2
     assert report["run"]["seed"] == 1
     assert report["run"]["operations"] == 21
-    assert "21 operations" in result.stderr
+    assert report["run"]["coverage"]["tested"] == len(report["operations"]) == 21
+    assert "errors" not in report
+    assert "21 operations (21 tested)" in result.stderr
 
 
 def _closed_port() -> int:
