@@ -94,6 +94,15 @@ class Collector:
         if self.on_change is not None:
             self.on_change()
 
+    def no_answer(self, label: str, text: str, sent: tuple[str, str], exchange: Exchange) -> None:
+        """A request the service took but did not answer properly. ``sent`` is the (method,
+        path) the text names; the same failure on several operations is one finding."""
+        method, path = sent
+        how = text.replace(f" {method} {path}", "").replace(f"{method} {path} ", "")
+        shown = how.replace("{", "{{").replace("}", "}}")
+        group = ((how,), f"{{count}} operations got no proper answer: {shown} ({{operations}})")
+        self.add("no-answer", text, label, exchange, (label,), group=group)
+
     @staticmethod
     def _severity(rule: str) -> Severity:
         return contract_rules()[rule].severity or Severity.WARNING

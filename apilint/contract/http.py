@@ -204,6 +204,8 @@ def read_within(response: Any, seconds: float, timeout: float) -> None:
     timer.daemon = True
     with _READS_LOCK:
         _READS.add(expire)
+    if _ABORTED.is_set():
+        expire()
     timer.start()
     try:
         response.content  # noqa: B018 - reads and keeps the body
@@ -222,15 +224,22 @@ def read_within(response: Any, seconds: float, timeout: float) -> None:
 
 _READS: set[Callable[[], None]] = set()
 _READS_LOCK = threading.Lock()
+_ABORTED = threading.Event()
 
 
 def abort_reads() -> None:
-    """End every body being read now, as if its deadline had passed (Ctrl-C: the run stops
-    without waiting for a slow answer). Safe to call from a signal handler's thread."""
+    """End every body being read now, and every one that starts from now on, as if its
+    deadline had passed (Ctrl-C: the run stops without waiting for a slow answer)."""
+    _ABORTED.set()
     with _READS_LOCK:
         pending = list(_READS)
     for expire in pending:
         expire()
+
+
+def allow_reads() -> None:
+    """A new run: bodies are read again (until the next abort_reads)."""
+    _ABORTED.clear()
 
 
 def _socket_of(response: Any) -> socket.socket | None:

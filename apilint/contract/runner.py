@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
@@ -280,6 +281,9 @@ class FuzzRun:
                 if failure.kind in NO_ANSWER_KINDS and operation is not None:
                     self._no_answer(label, sent, text)
                     return
+        if isinstance(value, TimeoutError):  # an in-process app that did not answer in time
+            transport = True
+            text = f"{text} (--timeout)" if "--timeout" not in text else text
         if operation is not None:  # the coverage summary lists it, with its reason
             self.failed.setdefault(label, (ERRORED if transport else "") + text)
             return
@@ -318,7 +322,8 @@ class FuzzRun:
             insecure=self.options.insecure,
         )
         self._statuses.setdefault(label, set())  # the request reached the service
-        self.collector.add("no-answer", text, label, exchange, (label,))
+        path = self.redactor.text(urlsplit(sent.url).path)
+        self.collector.no_answer(label, text, (sent.method, path), exchange)
 
     def _one_line(self, exc: BaseException) -> str:
         text = str(exc).strip() or type(exc).__name__
@@ -398,8 +403,15 @@ class FuzzRun:
         if rule == "content-type" and (
             _without_content(sent, response)
             or (500 <= status <= 599 and "server-error" in self.options.rules)
+            or (
+                op is not None
+                and not self.spec.documents_status(op, status)
+                and "undocumented-status" in self.options.rules
+            )
         ):
-            return  # nothing to label (RFC 9110 8.3); a crash is reported once, as server-error
+            # Nothing to label (RFC 9110 8.3); a crash is reported once, as server-error; an
+            # undocumented response has no documented media type: undocumented-status says it.
+            return
         negative = _is_negative(case)
         if (
             rule == "undocumented-status"

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from apilint.contract.app_loader import is_asgi, load_app
 from apilint.contract.collect import Collector
@@ -27,6 +28,7 @@ from apilint.contract.http import (
     WriteRefused,
     WsgiBackend,
     abort_reads,
+    allow_reads,
     asgi_backend,
     network_backend,
     rate_limiter,
@@ -199,6 +201,8 @@ class Session:
 
     def run(self) -> Outcome:
         started = time.perf_counter()
+        if not self.stopped.is_set():
+            allow_reads()
         options = self.options
         spec = Spec.load(options.spec)
         if options.seed is None:
@@ -469,8 +473,9 @@ class Session:
             prober.redactor,
             insecure=prober.insecure,
         )
-        self._collector.add(
-            "no-answer", f"{exc} (also on a fresh connection)", label, exchange, (label,)
+        path = prober.redactor.text(urlsplit(request.url).path)
+        self._collector.no_answer(
+            label, f"{exc} (also on a fresh connection)", (request.method, path), exchange
         )
 
     def _base_url(self, spec: Spec, app: Any) -> str:
