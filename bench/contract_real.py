@@ -30,6 +30,7 @@ in ``--keep DIR`` for reading.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -123,6 +124,8 @@ class Result:
     exit_code: int
     operations: int = 0
     covered: int = 0
+    errored: int = 0
+    """Operations st could not test (its "Errored" line)."""
     findings: Counter[str] = field(default_factory=Counter)
     incomplete: list[str] = field(default_factory=list)
 
@@ -196,6 +199,7 @@ def run_apilint(spec: Path, url: str, args: argparse.Namespace, work: Path) -> R
         coverage = data.get("run", {}).get("coverage", {})
         result.operations = int(coverage.get("operations", 0))
         result.covered = int(coverage.get("tested", 0))
+        result.errored = len(coverage.get("not_generated", {})) + len(coverage.get("errored", {}))
         result.findings = Counter(f["rule"] for f in data["findings"])
         result.incomplete = list(data.get("errors", []))
     return result
@@ -228,10 +232,13 @@ def run_st(spec: Path, url: str, args: argparse.Namespace, work: Path) -> Result
                 result.operations = int(stripped.split()[1].split("/")[0])
             elif stripped.startswith("Tested:"):
                 result.covered = int(stripped.split()[1])
-        elif section == "Failures":
+            elif stripped.startswith("Errored:"):
+                result.errored = int(stripped.split()[1])
+        elif section in ("Failures", "Errors"):
             match = FAILURE_LINE.match(line)
             if match:
-                result.findings[match["title"]] = int(match["count"])
+                prefix = "error: " if section == "Errors" else ""
+                result.findings[prefix + match["title"]] = int(match["count"])
     return result
 
 
@@ -250,6 +257,8 @@ def measure(name: str, args: argparse.Namespace, work: Path) -> list[Result]:
             spec = fetch_spec(service, origin, place)
             result = run(spec, origin + service.base_path, args, place)
         result.service = name
+        record = {**dataclasses.asdict(result), "findings": dict(result.findings)}
+        (place / "result.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
         results.append(result)
     return results
 
@@ -276,8 +285,10 @@ def main() -> None:
     print(
         f"--max-examples {args.max_examples}, seed {args.seed}, one run each, whole process timed\n"
     )
-    print("| service | tool | seconds | operations covered | exit | findings / failures |")
-    print("|---|---|---:|---:|---:|---|")
+    print(
+        "| service | tool | seconds | operations tested | not tested | exit | findings / failures |"
+    )
+    print("|---|---|---:|---:|---:|---:|---|")
     for r in results:
         found = ", ".join(f"{k} {v}" for k, v in sorted(r.findings.items())) or "none"
         if r.incomplete:
@@ -285,7 +296,7 @@ def main() -> None:
         what = SERVICES[r.service].what
         print(
             f"| {r.service} ({what}) | {r.tool} | {r.seconds:.0f} | {r.covered}/{r.operations} "
-            f"| {r.exit_code} | {found} |"
+            f"| {r.errored} | {r.exit_code} | {found} |"
         )
 
 
