@@ -435,7 +435,7 @@ class FuzzRun:
             # version header's 400) is one cause: one finding listing them.
             snippet = _snippet(response).replace("{", "{{").replace("}", "}}")
             group = (
-                (status, _digest(response)),
+                (status, _digest(response, interaction.request)),
                 f"{{count}} operations answered {status_text(status)} with the same response "
                 f"body{snippet}, which their responses do not document: {{operations}}",
             )
@@ -570,10 +570,27 @@ def _snippet(response: Any, limit: int = 120) -> str:
     return f" ({text[:limit]}{'...' if len(text) > limit else ''})"
 
 
-def _digest(response: Any) -> str:
+def _digest(response: Any, request: Any) -> str:
+    """What identifies a response body across operations: its bytes, with every value the
+    request sent (a header's, a query parameter's) that the body echoes as a word taken out, so
+    "... but received 'abc'" and "... but received 'xyz'" are the same answer."""
     import hashlib
+    import re
+    from urllib.parse import parse_qsl, urlsplit
 
-    return hashlib.sha256(_body(response)).hexdigest()[:16]
+    body = _body(response)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return hashlib.sha256(body).hexdigest()[:16]
+    sent: set[str] = set()
+    for values in (getattr(request, "headers", None) or {}).values():
+        sent.update(str(v) for v in (values if isinstance(values, list) else [values]))
+    uri = str(getattr(request, "uri", "") or "")
+    sent.update(value for _, value in parse_qsl(urlsplit(uri).query, keep_blank_values=True))
+    for value in sorted((v for v in sent if v.strip()), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "\x00", text)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _is_negative(case: Any) -> bool:

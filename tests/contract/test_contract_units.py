@@ -359,3 +359,19 @@ def test_probe_requests_are_plausible_and_the_same_every_time(tmp_path: Path) ->
     other = builder.request(op, other_slash_form=True)
     assert other.url == "https://api.example.com/v1/orgs/acme%20co/items/100?mode=fast"
     assert builder.request(op) == request
+
+
+def test_bodies_that_echo_what_the_request_sent_are_one_answer() -> None:
+    from types import SimpleNamespace
+
+    from apilint.contract.runner import _digest
+
+    def digest(version: str, body: str, query: str = "") -> str:
+        request = SimpleNamespace(headers={"X-Api-Version": [version]}, uri=f"http://h/x?{query}")
+        return _digest(SimpleNamespace(content=body.encode()), request)
+
+    expected = "Invalid X-API-VERSION header format. Expected 'x.y.z' but received {}"
+    assert digest("<Xq", expected.format("<Xq")) == digest("R", expected.format("R"))
+    assert digest("R", "Unknown field: Rate") == digest("Q", "Unknown field: Rate")  # a word
+    assert digest("1", "limit was 7", "limit=7") == digest("1", "limit was 9", "limit=9")
+    assert digest("R", expected.format("R")) != digest("R", "another answer altogether")
