@@ -21,6 +21,9 @@ EXIT_INTERRUPTED = 130
 """Ctrl-C: the shell's 128 + SIGINT, as Schemathesis uses. The report of what was found so far is
 still written."""
 
+EXIT_TERMINATED = 143
+"""SIGTERM (what ``timeout`` and CI runners send): 128 + 15, the report so far written too."""
+
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
@@ -163,6 +166,11 @@ def contract(
 
     outputs = parse_outputs(formats, output)
     settings = command_settings(load_config(config_path, discover=not no_config), "contract")
+    if app is not None and base_url is not None:
+        raise ConfigError(
+            "--app and --base-url contradict each other: --app tests an app in-process, "
+            "--base-url a running service"
+        )
     if read_only and allow_writes:
         raise ConfigError("--read-only and --allow-writes contradict each other")
     parsed_headers, secrets = parse_headers(headers)
@@ -192,7 +200,9 @@ def contract(
     from apilint.reports import Report
 
     _keep_hypothesis_out_of_the_project()
-    session = Session(options, progress=progress)
+    session = Session(
+        options, progress=progress, announce=None if quiet else lambda t: click.echo(t, err=True)
+    )
     with _interruptible(session):
         outcome = session.run()
 
@@ -206,24 +216,38 @@ def contract(
             for rule_id, rule in contract_rules().items()
             if rule_id in options.rules
         },
-        extra={"run": outcome.run_info()},
+        # JUnit makes a passing case of every tested operation without findings.
+        extra={"run": outcome.run_info(), "operations": sorted(outcome.coverage.tested)},
         quiet=quiet,
+        errors=outcome.incomplete,
     )
     write_reports(report, outputs, color)
     if not quiet:
         for note in outcome.notes:
             click.echo(f"apilint: note: {note}", err=True)
+        untested = outcome.coverage.untested()
+        for line in untested[:MAX_UNTESTED_SHOWN]:
+            click.echo(f"apilint: not tested: {line}", err=True)
+        if len(untested) > MAX_UNTESTED_SHOWN:
+            click.echo(
+                f"apilint: not tested: ... and {len(untested) - MAX_UNTESTED_SHOWN} more "
+                "(every one is in the JSON report's run.coverage)",
+                err=True,
+            )
         rate = outcome.requests / outcome.seconds if outcome.seconds > 0 else 0.0
         click.echo(
-            f"apilint: contract: {outcome.operations} operations, {outcome.requests} requests "
+            f"apilint: contract: {outcome.coverage.summary()}, {outcome.requests} requests "
             f"in {outcome.seconds:.1f} s ({rate:.0f}/s), seed {outcome.seed}",
             err=True,
         )
     if outcome.interrupted:
         click.echo("apilint: interrupted: the report covers what was tested so far", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_TERMINATED if outcome.signal == "SIGTERM" else EXIT_INTERRUPTED)
     if outcome.error is not None:
-        click.echo(f"apilint: error: {outcome.error}", err=True)
+        click.echo(f"apilint: error: {outcome.incomplete[0]}", err=True)
+        sys.exit(2)
+    if not outcome.coverage.tested:
+        click.echo("apilint: error: no operation could be tested (see above)", err=True)
         sys.exit(2)
     fail_on = fail_on or settings.fail_on
     threshold = None if fail_on == "never" else Severity.parse(fail_on)
@@ -248,9 +272,12 @@ def _keep_hypothesis_out_of_the_project() -> None:
     set_hypothesis_home_dir(home)
 
 
+MAX_UNTESTED_SHOWN = 20
+
+
 class _interruptible:
-    """First Ctrl-C: stop cleanly (finish requests in flight, keep the findings). Second Ctrl-C:
-    stop now."""
+    """First Ctrl-C (or SIGTERM): stop cleanly (finish requests in flight, keep the findings).
+    Second: stop now, still with the report so far."""
 
     def __init__(self, session: Any) -> None:
         self.session = session
@@ -260,16 +287,20 @@ class _interruptible:
     def __enter__(self) -> None:
         if threading.current_thread() is not threading.main_thread():
             return
-        self.previous = signal.getsignal(signal.SIGINT)
+        self.previous = {
+            signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)
+        }
 
         def handler(signum: int, frame: Any) -> None:
             if self.session.stopped.is_set():
                 raise KeyboardInterrupt
-            self.session.stop()
+            self.session.stop(signal.Signals(signum).name)
 
-        signal.signal(signal.SIGINT, handler)
+        for signum in self.previous:
+            signal.signal(signum, handler)
         self.installed = True
 
     def __exit__(self, *exc: object) -> None:
         if self.installed:
-            signal.signal(signal.SIGINT, self.previous)
+            for signum, previous in self.previous.items():
+                signal.signal(signum, previous)

@@ -42,7 +42,10 @@ def curl_command(
     for name, value in headers.items():
         if name.lower() in NOISE_HEADERS:
             continue
-        parts += ["-H", quote(f"{name}: {redactor.header(name, value)}")]
+        shown = redactor.header(name, value)
+        # curl drops a header given as 'Name: ' (that is how it removes one); 'Name;' sends it
+        # with an empty value.
+        parts += ["-H", quote(f"{name}: {shown}" if shown.strip() else f"{name};")]
     if body:
         parts += ["--data-binary", quote(_body_text(body, redactor))]
     parts.append(quote(redactor.url(url)))

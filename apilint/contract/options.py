@@ -95,6 +95,12 @@ def check_base_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"--base-url must be an http:// or https:// URL with a host, not {url!r}")
+    try:
+        parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
+    except ValueError:
+        raise ConfigError(
+            f"--base-url {url!r}: the port must be a number from 1 to 65535"
+        ) from None
     if parts.query or parts.fragment:
         raise ConfigError(f"--base-url must not have a query or a fragment: {url!r}")
     return url.rstrip("/")

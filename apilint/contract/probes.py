@@ -258,9 +258,13 @@ class Prober:
             return
         other = self.send(other_request)
         other_path = urlsplit(other.request.url).path
+        documented_path = urlsplit(first.request.url).path
         for issue in redirect_issues(
             _hop(other),
-            subject=f"{other.request.method} {other_path}",
+            subject=(
+                f"{other.request.method} {other_path} (undocumented; the spec has "
+                f"{documented_path})"
+            ),
             documented=True,
             documented_path=False,
             label=label,

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 METHOD_CHANGING = (301, 302, 303)
+BODILESS_METHODS = frozenset({"GET", "HEAD", "TRACE", "OPTIONS", "CONNECT"})
+"""Methods whose request has no body to lose when a client repeats it elsewhere."""
+NOWHERE = frozenset({"none", "null", "nil", "undefined", "false"})
+"""Location values that are a program's empty value printed into the header."""
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -109,7 +113,21 @@ def diagnose(request_url: str, target: str) -> tuple[str, str]:
         )
     if same_place and went.path.lower() == sent.path.lower() and went.path != sent.path:
         return "case", "the server's route is spelled with different letter case"
+    if (
+        same_place
+        and went.path != sent.path
+        and went.path.endswith(sent.path)
+        and len(went.path) > len(sent.path)
+        and went.path[: len(went.path) - len(sent.path)].startswith("/")
+    ):
+        prefix = went.path[: len(went.path) - len(sent.path)].rstrip("/")
+        return f"prefix:{prefix}", f"the service's route is under '{prefix}'"
     return f"other:{went.path}", "the spec documents no redirect for this operation"
+
+
+def prefix_of(kind: str) -> str | None:
+    """The path prefix a "prefix:..." diagnosis found."""
+    return kind.partition(":")[2] if kind.startswith("prefix:") else None
 
 
 def redirect_issues(
@@ -132,6 +150,18 @@ def redirect_issues(
     if not is_redirect(hop.status) or target is None:
         return []
     issues: list[Issue] = []
+    if (hop.location or "").strip().lower() in NOWHERE:
+        # Not a place: the client requests a path named after the program's empty value.
+        issues.append(
+            Issue(
+                "unexpected-redirect",
+                f"{subject} answered {status_text(hop.status)} with 'Location: "
+                f"{(hop.location or '').strip()}', which is not a URL the client can follow "
+                f"(it resolves to {shown_target(hop.url, target)})",
+                (label, hop.status, "nowhere"),
+            )
+        )
+        return issues
     answered = f"{subject} answered {status_text(hop.status)} to {shown_target(hop.url, target)}"
     if documented_path and not documented:
         kind, words = diagnose(hop.url, target)
@@ -140,16 +170,21 @@ def redirect_issues(
             message += f"; {followed}"
         issues.append(Issue("unexpected-redirect", message, (label, hop.status, kind)))
     method = hop.method.upper()
-    if (
-        method not in ("GET", "HEAD")
-        and hop.status in METHOD_CHANGING
-        and (hop.status != 303 or not documented)
-    ):
+    if method == "POST" and hop.status in (301, 302):
         issues.append(
             Issue(
                 "redirect-method-change",
-                f"{answered} — clients repeat a redirected {method} as a GET and drop its body; "
-                "answer 307 or 308 to keep the method",
+                f"{answered} — RFC 9110 lets a client repeat a POST redirected with "
+                f"{hop.status} as a GET, without its body",
+                (label, hop.status),
+            )
+        )
+    elif method not in BODILESS_METHODS and hop.status == 303 and not documented:
+        issues.append(
+            Issue(
+                "redirect-method-change",
+                f"{answered} — a 303 tells the client to GET the new location: the {method} "
+                "and its body are not repeated there",
                 (label, hop.status),
             )
         )

@@ -37,7 +37,10 @@ PROBE_RULES = (
 )
 """Reported by apilint's own redirect analysis (probes, and every 3xx Schemathesis gets)."""
 
-RULE_IDS = frozenset({*CHECK_RULES.values(), *PROBE_RULES})
+TRANSPORT_RULES = ("no-answer",)
+"""Reported for a request the service took but did not answer (probes and fuzzing alike)."""
+
+RULE_IDS = frozenset({*CHECK_RULES.values(), *PROBE_RULES, *TRANSPORT_RULES})
 
 
 @cache

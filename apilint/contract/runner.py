@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
@@ -27,7 +28,7 @@ from schemathesis.engine import StopReason, events, from_schema
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
 from apilint.contract.collect import Collector
-from apilint.contract.http import Request, describe_failure
+from apilint.contract.http import Request, deadline_hook, describe_failure
 from apilint.contract.options import PHASES, SAFE_METHODS, ContractOptions
 from apilint.contract.redact import Redactor
 from apilint.contract.redirects import Hop, is_redirect, status_text
@@ -35,7 +36,6 @@ from apilint.contract.rules import CHECK_RULES, checks_for
 from apilint.contract.spec import Exchange, Spec
 from apilint.core.errors import ContractError
 from apilint.core.findings import Severity
-from apilint.http.methods import STANDARD_METHODS
 
 Progress = Callable[[str, str | None], None]
 """(phase, operation label or None) after each finished scenario."""
@@ -142,6 +142,16 @@ def _before_call(context: HookContext, case: Any, kwargs: dict[str, Any]) -> Non
         raise WriteBlocked(f"{case.method} refused: writes are not allowed in this run")
     if case.operation.app is None and "app" not in kwargs:
         kwargs["allow_redirects"] = False
+        # --timeout bounds the whole request, not each socket read.
+        hooks = dict(kwargs.get("hooks") or {})
+        hooks["response"] = [*_as_list(hooks.get("response")), deadline_hook(options.timeout)]
+        kwargs["hooks"] = hooks
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 class FuzzRun:
@@ -167,6 +177,10 @@ class FuzzRun:
         self.progress = progress
         self.requests = 0
         self.notes: list[str] = []
+        self.failed: dict[str, str] = {}
+        """Why Schemathesis could not test an operation, by label (transport failures start with
+        ``session.ERRORED``)."""
+        self.ran = False
         self.outage: str | None = None
         self.stop_reason: str | None = None
         self._stream: Any = None
@@ -188,6 +202,7 @@ class FuzzRun:
         if self._stop_asked.is_set():
             return
         _Guard.enter(self.schema, self.options)
+        self.ran = True
         try:
             self._stream = from_schema(self.schema).execute()
             if self._stop_asked.is_set():
@@ -205,6 +220,11 @@ class FuzzRun:
                 f"{', ...' if len(locked) > 3 else ''}): pass credentials with "
                 "--header 'Authorization: ...' to test past authentication"
             )
+
+    @property
+    def answered(self) -> set[str]:
+        """Operations that got at least one answer."""
+        return set(self._statuses)
 
     # -- events -----------------------------------------------------------------------------
 
@@ -226,20 +246,80 @@ class FuzzRun:
     def _error(self, event: Any) -> None:
         import requests
 
+        from apilint.contract.session import ERRORED, NO_ANSWER_KINDS
+
         value = event.value
         text = self._one_line(value)
-        if isinstance(value, WriteBlocked) or "WriteBlocked" in repr(value.__cause__):
-            text = "a write request was refused by apilint's safety guard"
-        elif isinstance(value, requests.RequestException) and value.request is not None:
-            sent = Request(str(value.request.method), str(value.request.url))
-            failure = describe_failure(value, sent, self.options.timeout, self.redactor)
-            text = str(failure)
-            if failure.kind in ("refused", "closed", "unreachable") and self.outage is None:
-                self.outage = text
         label = event.label if event.label else "run"
+        operation = self.spec.operation(label) if " " in label else None
+        transport = False
+        if isinstance(value, WriteBlocked) or "WriteBlocked" in repr(value.__cause__):
+            note = f"{label}: a write request was refused by apilint's safety guard"
+            if note not in self.notes:
+                self.notes.append(note)
+            return
+        if type(value).__name__ == "ServerUnavailable":
+            self.outage = "the service stopped answering (it no longer accepts connections)"
+            return
+        else:
+            inner = value if isinstance(value, requests.RequestException) else None
+            wrapped = getattr(value, "error", None)  # Schemathesis's UnrecoverableNetworkError
+            if inner is None and isinstance(wrapped, requests.RequestException):
+                inner = wrapped
+            sent = self._sent(inner, operation)
+            if inner is not None and sent is not None:
+                where = "the app" if self.app is not None else None
+                failure = describe_failure(
+                    inner, sent, self.options.timeout, self.redactor, where=where
+                )
+                text = str(failure)
+                transport = True
+                if failure.kind in NO_ANSWER_KINDS and operation is not None:
+                    self._no_answer(label, sent, text)
+                    return
+        if isinstance(value, TimeoutError):  # an in-process app that did not answer in time
+            transport = True
+            text = f"{text} (--timeout)" if "--timeout" not in text else text
+        if operation is not None:  # the coverage summary lists it, with its reason
+            self.failed.setdefault(label, (ERRORED if transport else "") + text)
+            return
         note = f"{label}: {text}"
         if note not in self.notes:
             self.notes.append(note)
+
+    def _sent(self, error: Any, operation: Any) -> Request | None:
+        """The request a transport failure happened on: its own, or (for a failure while the
+        body was read, which requests does not attach it to) the operation's."""
+        if error is None:
+            return None
+        request = getattr(error, "request", None)
+        if request is not None:
+            body = request.body.encode() if isinstance(request.body, str) else request.body
+            return Request(
+                str(request.method),
+                str(request.url),
+                {str(k): str(v) for k, v in (request.headers or {}).items()},
+                body if isinstance(body, bytes) else None,
+            )
+        if operation is None:
+            return None
+        base = (self.base_url or "http://testserver").rstrip("/")
+        return Request(operation.method.upper(), base + operation.path)
+
+    def _no_answer(self, label: str, sent: Request, text: str) -> None:
+        exchange = Exchange.of(
+            sent.method,
+            sent.url,
+            sent.headers,
+            sent.body,
+            0,
+            None,
+            self.redactor,
+            insecure=self.options.insecure,
+        )
+        self._statuses.setdefault(label, set())  # the request reached the service
+        path = self.redactor.text(urlsplit(sent.url).path)
+        self.collector.no_answer(label, text, (sent.method, path), exchange)
 
     def _one_line(self, exc: BaseException) -> str:
         text = str(exc).strip() or type(exc).__name__
@@ -303,11 +383,31 @@ class FuzzRun:
         sent = str(interaction.request.method).upper()
         if sent != str(case.operation.method).upper():
             # A method the path does not document (Schemathesis's 405 probes): name it.
-            if status == 501 and sent not in STANDARD_METHODS:
-                return  # RFC 9110: 501 is the answer to a method the server does not know
+            if status == 501:
+                return  # RFC 9110: 501 (like 405) is a correct refusal of a method
             label = f"{sent} {case.operation.path}"
         if is_redirect(status) and (op is None or not self.spec.documents_status(op, status)):
             return  # the redirect analysis reports it, in plain words
+        crashed = 500 <= status <= 599 and "server-error" in self.options.rules
+        if rule == "method-not-allowed" and crashed:
+            return  # the crash is the problem, reported once as server-error
+        if rule == "server-error" and not 500 <= status <= 599:
+            return  # only 5xx is a server error; an out-of-range status is undocumented-status
+        if rule == "negative-data-accepted" and 300 <= status <= 399:
+            return  # a redirect neither accepts nor rejects: a documented 3xx redirects anything
+        response = interaction.response
+        if rule == "content-type" and (
+            _without_content(sent, response)
+            or (500 <= status <= 599 and "server-error" in self.options.rules)
+            or (
+                op is not None
+                and not self.spec.documents_status(op, status)
+                and "undocumented-status" in self.options.rules
+            )
+        ):
+            # Nothing to label (RFC 9110 8.3); a crash is reported once, as server-error; an
+            # undocumented response has no documented media type: undocumented-status says it.
+            return
         negative = _is_negative(case)
         if (
             rule == "undocumented-status"
@@ -316,11 +416,25 @@ class FuzzRun:
             and self.spec.declares_security(op)
         ):
             return  # implied by the operation's security requirement
-        if rule == "undocumented-status" and status >= 500 and "server-error" in self.options.rules:
+        if (
+            rule == "undocumented-status"
+            and 500 <= status <= 599
+            and "server-error" in self.options.rules
+        ):
             return  # one finding for a crash: server-error says it
         if rule == "undocumented-status" and status == 400 and _unparseable_body(case):
             return  # 400 is what malformed syntax gets (RFC 9110); nobody documents it per route
         message, key, below, severity = describe(rule, failure, label, status, case, negative)
+        group = None
+        if rule == "undocumented-status" and " /" in label:
+            # The same undocumented answer on many operations (a gateway's 401, a required
+            # version header's 400) is one cause: one finding listing them.
+            snippet = _snippet(response).replace("{", "{{").replace("}", "}}")
+            group = (
+                (status, _digest(response, interaction.request)),
+                f"{{count}} operations answered {status_text(status)} with the same response "
+                f"body{snippet}, which their responses do not document: {{operations}}",
+            )
         self.collector.add(
             rule,
             message,
@@ -329,6 +443,7 @@ class FuzzRun:
             key,
             severity=severity,
             below=below,
+            group=group,
         )
 
 
@@ -418,6 +533,60 @@ def describe(
             "method should get 405 Method Not Allowed with an Allow header"
         )
     return message, (label, getattr(failure, "failure_reason", kind)), (), None
+
+
+def _without_content(method: str, response: Any) -> bool:
+    """A response that carries no content, which therefore has no media type to label."""
+    status = int(response.status_code)
+    if method == "HEAD" or status < 200 or status in (204, 304):
+        return True
+    length = _first(response.headers.get("content-length"))
+    if length is not None and length.strip() == "0":
+        return True
+    return not _body(response)
+
+
+def _body(response: Any) -> bytes:
+    content = getattr(response, "content", None)
+    if isinstance(content, bytes):
+        return content
+    return b""
+
+
+def _snippet(response: Any, limit: int = 120) -> str:
+    """The start of a text body, for a message: `` (body: ...)``; nothing for binary bodies."""
+    body = _body(response)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    text = " ".join(text.split())
+    if not text or not text.isprintable():
+        return ""
+    return f" ({text[:limit]}{'...' if len(text) > limit else ''})"
+
+
+def _digest(response: Any, request: Any) -> str:
+    """What identifies a response body across operations: its bytes, with every value the
+    request sent (a header's, a query parameter's) that the body echoes as a word taken out, so
+    "... but received 'abc'" and "... but received 'xyz'" are the same answer."""
+    import hashlib
+    import re
+    from urllib.parse import parse_qsl, urlsplit
+
+    body = _body(response)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return hashlib.sha256(body).hexdigest()[:16]
+    sent: set[str] = set()
+    for values in (getattr(request, "headers", None) or {}).values():
+        sent.update(str(v) for v in (values if isinstance(values, list) else [values]))
+    uri = str(getattr(request, "uri", "") or "")
+    sent.update(value for _, value in parse_qsl(urlsplit(uri).query, keep_blank_values=True))
+    for value in sorted((v for v in sent if v.strip()), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "\x00", text)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _is_negative(case: Any) -> bool:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from apilint.contract.app_loader import is_asgi, load_app
 from apilint.contract.collect import Collector
@@ -26,6 +27,8 @@ from apilint.contract.http import (
     TransportError,
     WriteRefused,
     WsgiBackend,
+    abort_reads,
+    allow_reads,
     asgi_backend,
     network_backend,
     rate_limiter,
@@ -35,11 +38,67 @@ from apilint.contract.probes import Prober, RequestBuilder
 from apilint.contract.progress import Progress
 from apilint.contract.redact import Redactor
 from apilint.contract.spec import Spec
-from apilint.core.errors import ConfigError, ContractError
+from apilint.core.errors import ApilintError, ConfigError, ContractError
 from apilint.core.findings import Finding
+from apilint.core.pointer import encode
 
-FATAL_KINDS = frozenset({"refused", "unreachable", "tls", "closed", "url"})
-"""Transport failures that mean the service is not there (as opposed to one slow operation)."""
+ERRORED = "errored: "
+"""Prefix of a fuzzing failure that is a transport failure (the rest could not be generated)."""
+
+FATAL_KINDS = frozenset({"refused", "unreachable", "tls", "url"})
+"""Transport failures that mean the service is not there (once retried on a fresh connection):
+they end the run. A connection closed or reset after the request, or an answer that is not HTTP,
+is the server failing that request: a ``no-answer`` finding, and the run goes on."""
+
+NO_ANSWER_KINDS = frozenset({"closed", "garbage"})
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass
+class Coverage:
+    """What became of each selected operation."""
+
+    operations: int = 0
+    tested: set[str] = field(default_factory=set)
+    """Operations that got at least one HTTP answer."""
+    not_generated: dict[str, str] = field(default_factory=dict)
+    """Operations Schemathesis could not build a request for, and why."""
+    errored: dict[str, str] = field(default_factory=dict)
+    """Operations whose requests got no answer, and why."""
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Operations not tried at all (writes not allowed, the run stopped), and why."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "operations": self.operations,
+            "tested": len(self.tested),
+            "not_generated": dict(sorted(self.not_generated.items())),
+            "errored": dict(sorted(self.errored.items())),
+            "skipped": dict(sorted(self.skipped.items())),
+        }
+
+    def summary(self) -> str:
+        parts = [f"{len(self.tested)} tested"]
+        for count, words in (
+            (len(self.not_generated), "not generated"),
+            (len(self.errored), "errored"),
+            (len(self.skipped), "skipped"),
+        ):
+            if count:
+                parts.append(f"{count} {words}")
+        return f"{self.operations} operations ({', '.join(parts)})"
+
+    def untested(self) -> list[str]:
+        """One line per operation that was not (fully) tested, with its reason."""
+        lines: list[str] = []
+        for words, table in (
+            ("not generated", self.not_generated),
+            ("errored", self.errored),
+            ("skipped", self.skipped),
+        ):
+            lines.extend(f"{label}: {words}: {why}" for label, why in sorted(table.items()))
+        return lines
 
 
 @dataclass
@@ -55,6 +114,23 @@ class Outcome:
     interrupted: bool = False
     error: ContractError | None = None
     """A failure after the run started (the service went away); the findings so far stand."""
+    coverage: Coverage = field(default_factory=Coverage)
+    signal: str = "SIGINT"
+    """What interrupted the run, when it was interrupted."""
+
+    @property
+    def incomplete(self) -> list[str]:
+        """Why the run did not test everything it was asked to, one line each (empty when it
+        did): every report carries these, and none says "No problems found" with one."""
+        reasons = []
+        done = len(self.coverage.tested)
+        if self.error is not None:
+            reasons.append(f"stopped after {done} of {self.operations} operations: {self.error}")
+        elif self.interrupted:
+            reasons.append(
+                f"interrupted ({self.signal}) after {done} of {self.operations} operations"
+            )
+        return reasons
 
     def run_info(self) -> dict[str, Any]:
         return {
@@ -64,25 +140,70 @@ class Outcome:
             "requests": self.requests,
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
+            "coverage": self.coverage.to_dict(),
         }
 
 
+def _lint_hints(spec: Spec, failed: dict[str, str]) -> dict[str, str]:
+    """For operations Schemathesis could not generate requests for, where ``apilint lint``
+    finds the description invalid inside them (the usual cause: ``type: int``)."""
+    labels = [label for label, why in failed.items() if not why.startswith(ERRORED)]
+    if not labels:
+        return {}
+    from apilint.lint.engine import Linter
+    from apilint.settings.config import Config
+
+    try:
+        found, _ = Linter(Config(), select=["spec-invalid"]).lint_file(spec.document.path)
+    except ApilintError:  # a hint only: never the reason a contract run fails
+        return {}
+    hints: dict[str, str] = {}
+    for label in labels:
+        op = spec.operation(label)
+        if op is None:
+            continue
+        prefix = encode(op.node.ptr)
+        for finding in found:
+            if finding.pointer == prefix or finding.pointer.startswith(prefix + "/"):
+                hints[label] = (
+                    f" (apilint lint: {finding.rule} at {finding.file}:{finding.line}:"
+                    f"{finding.column})"
+                )
+                break
+    return hints
+
+
 class Session:
-    def __init__(self, options: ContractOptions, *, progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        options: ContractOptions,
+        *,
+        progress: bool | None = None,
+        announce: Callable[[str], None] | None = None,
+    ) -> None:
         self.options = options
         self.progress_enabled = progress
+        self.announce = announce
+        """Where the line naming the write methods about to be sent goes (standard error)."""
         self.stopped = threading.Event()
+        self.signal = "SIGINT"
         self._fuzz: Any = None
+        self._announced = False
 
-    def stop(self) -> None:
+    def stop(self, signal: str = "SIGINT") -> None:
         """Safe to call from a signal handler."""
+        if not self.stopped.is_set():
+            self.signal = signal
         self.stopped.set()
+        threading.Thread(target=abort_reads, name="apilint-stop", daemon=True).start()
         fuzz = self._fuzz
         if fuzz is not None:
             fuzz.stop()
 
     def run(self) -> Outcome:
         started = time.perf_counter()
+        if not self.stopped.is_set():
+            allow_reads()
         options = self.options
         spec = Spec.load(options.spec)
         if options.seed is None:
@@ -98,7 +219,9 @@ class Session:
             query=key_query,
         )
         notes: list[str] = []
-        allowed = self._operations(spec, redactor.url(base_url), notes)
+        coverage = Coverage()
+        allowed = self._operations(spec, redactor.url(base_url), notes, coverage)
+        shown_url = redactor.url(base_url)
         progress = Progress(len(allowed), enabled=self.progress_enabled)
         collector = Collector(
             spec, options.rules, redactor, on_change=lambda: progress.set_findings(len(collector))
@@ -125,6 +248,7 @@ class Session:
             allows=options.allows,
             redactor=redactor,
             limiter=self._limiter(fuzz, base_url),
+            where="the app" if app is not None else None,
         )
         prober = Prober(
             spec,
@@ -134,6 +258,7 @@ class Session:
             collector.issue,
             insecure=options.insecure,
         )
+        self._collector = collector
         # Reads are probed first (the first one is the connectivity check); writes last, so their
         # side effects (a DELETE of resource 1...) do not change what the fuzzing meets.
         reads = [op for op in allowed if op.method.upper() in SAFE_METHODS]
@@ -141,7 +266,11 @@ class Session:
         before, after = (reads, writes) if reads else (writes, [])
         error: ContractError | None = None
         try:
-            error = self._probe(before, prober, progress, notes, connectivity=True)
+            if not reads:
+                self._announce_writes(allowed, shown_url)
+            error = self._probe(before, prober, progress, notes, coverage, connectivity=True)
+            if error is None and not self.stopped.is_set():
+                self._announce_writes(allowed, shown_url)  # before the first write is sent
             if len(prober.statuses) > 1 and set(prober.statuses) == {404}:
                 prefix = spec.server_path()
                 hint = f" (the description's server path is {prefix})" if prefix else ""
@@ -155,13 +284,48 @@ class Session:
                     fuzz.run()
                 finally:
                     notes.extend(fuzz.notes)
+                    coverage.tested |= set(fuzz.answered)
                 if fuzz.outage is not None:
-                    error = ContractError(f"the run stopped early: {fuzz.outage}")
+                    error = ContractError(fuzz.outage)
             if after and error is None and options.probes_enabled:
-                error = self._probe(after, prober, progress, notes, connectivity=False)
+                error = self._probe(after, prober, progress, notes, coverage, connectivity=False)
+        except KeyboardInterrupt:  # a second Ctrl-C: stop now, still with the report so far
+            self.stopped.set()
         finally:
             progress.finish()
             client.close()
+        if fuzz is not None:
+            fuzzed = fuzz.answered
+            failed = {label: why for label, why in fuzz.failed.items() if label not in fuzzed}
+            notes.extend(  # tested, but some requests failed: say which and why
+                f"{label}: {why.removeprefix(ERRORED)}"
+                for label, why in fuzz.failed.items()
+                if label in fuzzed
+            )
+            lint_hints = _lint_hints(spec, failed)
+            for label, why in failed.items():
+                coverage.tested.discard(label)  # the probes alone are not a test
+                table = coverage.errored if why.startswith(ERRORED) else coverage.not_generated
+                table[label] = why.removeprefix(ERRORED) + lint_hints.get(label, "")
+        crashes = getattr(app, "crashes", None)
+        if crashes:
+            shown = [f"{where}: the app {what}" for where, what in list(crashes.items())[:5]]
+            more = f" (and {len(crashes) - 5} more)" if len(crashes) > 5 else ""
+            notes.append(f"answered 500 for the app: {'; '.join(shown)}{more}")
+        for label in sorted(set(coverage.errored) & coverage.tested):
+            notes.append(f"{label}: {coverage.errored.pop(label)}")  # tested all the same
+        for op in allowed:
+            label = op.label
+            if label in coverage.tested or label in coverage.not_generated:
+                continue
+            if label in coverage.errored:
+                continue
+            if error is not None or self.stopped.is_set():
+                coverage.skipped[label] = "the run stopped before it"
+            elif fuzz is not None and fuzz.ran:
+                coverage.not_generated.setdefault(
+                    label, "Schemathesis sent no request for it (see the notes)"
+                )
         return Outcome(
             findings=collector.findings(),
             spec=spec.name,
@@ -173,9 +337,27 @@ class Session:
             notes=[redactor.text(note) for note in notes],
             interrupted=self.stopped.is_set(),
             error=error,
+            coverage=coverage,
+            signal=self.signal,
         )
 
-    def _operations(self, spec: Spec, shown_url: str, notes: list[str]) -> list[Any]:
+    def _announce_writes(self, allowed: list[Any], shown_url: str) -> None:
+        if self._announced:
+            return
+        self._announced = True
+        methods = sorted(
+            {op.method.upper() for op in allowed} & set(WRITE_METHODS), key=WRITE_METHODS.index
+        )
+        if methods and self.announce is not None:
+            self.announce(
+                f"apilint: this run sends {', '.join(methods)} requests to {shown_url}: "
+                "they may change or delete data there (--read-only sends only GET, HEAD and "
+                "OPTIONS)"
+            )
+
+    def _operations(
+        self, spec: Spec, shown_url: str, notes: list[str], coverage: Coverage
+    ) -> list[Any]:
         """The operations this run may test: --include-path, then the write policy."""
         options = self.options
         operations = [op for op in spec.operations if options.include(op.path)]
@@ -191,11 +373,38 @@ class Session:
                 "(or --read-only to say so)"
             )
             notes.append(f"{skipped} write operations (POST, PUT, PATCH, DELETE) not tested: {why}")
+            for op in operations:
+                if not options.allows(op.method):
+                    coverage.skipped[op.label] = "writes not allowed in this run"
+        broken = self._broken_operations(spec)
+        for label, why in broken.items():
+            coverage.skipped[label] = why
+        coverage.operations = len(operations) + len(broken)
         if not allowed:
             raise ConfigError(
                 "nothing to test: every selected operation writes, and writes are not allowed"
             )
         return allowed
+
+    def _broken_operations(self, spec: Spec) -> dict[str, str]:
+        """Operations the description names but that are not Operation Objects (a string or a
+        list under a method): they cannot be tested, and the run says so."""
+        from apilint.http.methods import HTTP_METHODS
+
+        broken: dict[str, str] = {}
+        for item in spec.api.path_items:
+            if not isinstance(item.value, dict) or not self.options.include(item.path or ""):
+                continue
+            for method in HTTP_METHODS:
+                value = item.value.get(method)
+                if method in item.value and not isinstance(value, dict):
+                    kind = type(value).__name__ if value is not None else "null"
+                    label = f"{method.upper()} {item.path}"
+                    broken[label] = (
+                        f"not an Operation Object (a {kind}); apilint lint reports it as "
+                        "spec-invalid"
+                    )
+        return broken
 
     def _limiter(self, fuzz: Any, base_url: str) -> Callable[[], None] | None:
         """One bucket for probes and fuzzing: Schemathesis's own limiter."""
@@ -214,28 +423,36 @@ class Session:
         prober: Prober,
         progress: Progress,
         notes: list[str],
+        coverage: Coverage,
         *,
         connectivity: bool,
     ) -> ContractError | None:
         """Probe these operations (with probes deselected, only check that the service answers).
-        With ``connectivity``, a first request that gets no answer ends the run with its error."""
+        With ``connectivity``, a first request that gets no answer ends the run with its error.
+        Returns why the run must stop, if it must."""
         phase = "probes" if connectivity else "write probes"
         progress.start_phase(phase, len(operations))
         first = connectivity
         for op in operations:
             if self.stopped.is_set():
                 break
+            request = prober.builder.request(op)
             try:
                 if self.options.probes_enabled:
                     prober.probe(op)
                 elif first:
-                    prober.send(prober.builder.request(op))
+                    prober.send(request)
+                coverage.tested.add(op.label)
             except TransportError as exc:
-                if exc.kind in FATAL_KINDS or (first and exc.kind == "timeout"):
-                    if first:
-                        raise  # nothing was tested: the one-line error is the whole answer
+                if first and (exc.kind in FATAL_KINDS or exc.kind in ("timeout", "garbage")):
+                    raise  # nothing was tested: the one-line error is the whole answer
+                if exc.kind in FATAL_KINDS:
                     return exc
-                notes.append(f"{op.label}: {exc}")  # one slow operation, or an app's exception
+                if exc.kind in NO_ANSWER_KINDS:
+                    self._no_answer(op.label, exc, request, prober)
+                    coverage.tested.add(op.label)
+                else:  # one slow operation: the coverage summary lists it
+                    coverage.errored[op.label] = str(exc)
             except WriteRefused as exc:  # filtered out above; kept as a tripwire
                 notes.append(str(exc))
             first = False
@@ -243,6 +460,24 @@ class Session:
             if not self.options.probes_enabled:
                 break
         return None
+
+    def _no_answer(self, label: str, exc: TransportError, request: Any, prober: Prober) -> None:
+        from apilint.contract.spec import Exchange
+
+        exchange = Exchange.of(
+            request.method,
+            request.url,
+            request.headers,
+            request.body,
+            0,
+            None,
+            prober.redactor,
+            insecure=prober.insecure,
+        )
+        path = prober.redactor.text(urlsplit(request.url).path)
+        self._collector.no_answer(
+            label, f"{exc} (also on a fresh connection)", (request.method, path), exchange
+        )
 
     def _base_url(self, spec: Spec, app: Any) -> str:
         options = self.options

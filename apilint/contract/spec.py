@@ -54,12 +54,12 @@ class Exchange:
         )
 
     def extra(self) -> dict[str, Any]:
-        response: dict[str, Any] = {"status": self.status}
-        if self.location is not None:
+        response: dict[str, Any] | None = {"status": self.status} if self.status else None
+        if response is not None and self.location is not None:
             response["location"] = self.location
         return {
             "request": {"method": self.method, "url": self.url},
-            "response": response,
+            "response": response,  # None: no HTTP answer came
             "curl": self.curl,
         }
 

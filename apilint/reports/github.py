@@ -58,4 +58,8 @@ def render(report: Report) -> str:
         if finding.operation and finding.operation not in message:
             message = f"{message} ({finding.operation})"
         lines.append(f"::{COMMANDS[finding.severity]} {joined}::{escape_data(message)}")
+    lines.extend(
+        f"::error title={escape_property('apilint: incomplete')}::{escape_data(error)}"
+        for error in report.errors
+    )
     return "".join(line + "\n" for line in lines)

@@ -84,14 +84,16 @@ def render(report: Report) -> str:
                 cases.append((unit, rule, findings or []))
     failures = sum(1 for _, _, found in cases if found)
 
+    tests = len(cases) + len(report.errors)
+    errors = len(report.errors)
     root = ET.Element(
         "testsuites",
-        _counts(name="apilint", tests=len(cases), failures=failures),
+        _counts(name="apilint", tests=tests, failures=failures, errors=errors),
     )
     suite = ET.SubElement(
         root,
         "testsuite",
-        _counts(name=f"apilint {command}", tests=len(cases), failures=failures),
+        _counts(name=f"apilint {command}", tests=tests, failures=failures, errors=errors),
     )
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="apilint.version", value=report.version)
@@ -113,16 +115,19 @@ def render(report: Report) -> str:
             type=worst.label,
         )
         failure.text = _clean("\n".join(_failure_line(f) for f in findings))
+    for error in report.errors:  # the check did not finish: a dashboard must not show green
+        case = ET.SubElement(suite, "testcase", name="incomplete", classname="apilint", time="0")
+        ET.SubElement(case, "error", message=_clean(error), type="incomplete").text = _clean(error)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
 
-def _counts(*, name: str, tests: int, failures: int) -> dict[str, str]:
+def _counts(*, name: str, tests: int, failures: int, errors: int = 0) -> dict[str, str]:
     return {
         "name": name,
         "tests": str(tests),
         "failures": str(failures),
-        "errors": "0",
+        "errors": str(errors),
         "skipped": "0",
         "time": "0",
     }

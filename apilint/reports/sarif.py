@@ -59,11 +59,22 @@ def sarif_log(report: Report, cwd: Path | None = None) -> dict[str, Any]:
         },
         "automationDetails": {"id": f"apilint/{report.command}/"},
         "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
-        "invocations": [{"executionSuccessful": report.failed_files == 0}],
+        "invocations": [_invocation(report)],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _invocation(report: Report) -> dict[str, Any]:
+    invocation: dict[str, Any] = {
+        "executionSuccessful": report.failed_files == 0 and not report.errors
+    }
+    if report.errors:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": error}} for error in report.errors
+        ]
+    return invocation
 
 
 def _rule_list(report: Report) -> list[dict[str, Any]]:

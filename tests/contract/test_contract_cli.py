@@ -79,7 +79,9 @@ def test_the_bundled_example_reports_its_planted_308() -> None:
     assert report["summary"]["error"] == 2
     assert report["run"]["seed"] == 1
     assert report["run"]["operations"] == 21
-    assert "21 operations" in result.stderr
+    assert report["run"]["coverage"]["tested"] == len(report["operations"]) == 21
+    assert "errors" not in report
+    assert "21 operations (21 tested)" in result.stderr
 
 
 def _closed_port() -> int:
@@ -210,7 +212,10 @@ class Slow:
         return self.app(environ, start_response)
 
 
-def test_ctrl_c_stops_cleanly_and_writes_the_report(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_stops_cleanly_and_writes_the_report(
+    tmp_path: Path, signum: signal.Signals, code: int
+) -> None:
     spec = write_spec(tmp_path, ITEMS_SPEC)
     report = tmp_path / "report.json"
     app = Slow(items_app(slash=True), 0.02)
@@ -228,17 +233,18 @@ def test_ctrl_c_stops_cleanly_and_writes_the_report(tmp_path: Path) -> None:
             while app.count < 40 and time.monotonic() < deadline and process.poll() is None:
                 time.sleep(0.05)
             assert process.poll() is None, "the run ended before it could be interrupted"
-            process.send_signal(signal.SIGINT)
+            process.send_signal(signum)
             _, stderr = process.communicate(timeout=30)
         finally:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    assert process.returncode == 130, stderr
+    assert process.returncode == code, stderr
     assert "Traceback" not in stderr
     assert "interrupted" in stderr
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["run"]["interrupted"] is True
+    assert data["errors"][0].startswith(f"interrupted ({signum.name}) after ")
     found = {(f["rule"], f["operation"]) for f in data["findings"]}
     assert ("unexpected-redirect", "GET /items") in found  # what the probes saw before Ctrl-C
 

@@ -57,7 +57,10 @@ def test_documented_redirects_are_not_unexpected_but_method_changes_still_count(
     assert issues(302, "/home", documented=True) == {}
     found = issues(302, "/home", method="POST", documented=True)
     assert set(found) == {"redirect-method-change"}
-    assert "repeat a redirected POST as a GET" in found["redirect-method-change"]
+    assert (
+        "lets a client repeat a POST redirected with 302 as a GET"
+        in found["redirect-method-change"]
+    )
     # 303 is the intended "see other" answer to a POST when the spec says so
     assert issues(303, "/home", method="POST", documented=True) == {}
     assert set(issues(303, "/home", method="POST")) == {
@@ -66,6 +69,25 @@ def test_documented_redirects_are_not_unexpected_but_method_changes_still_count(
     }
     # 307 and 308 keep the method
     assert set(issues(307, "/items/", method="POST")) == {"unexpected-redirect"}
+
+
+def test_method_changes_only_where_rfc_9110_allows_them() -> None:
+    for method in ("GET", "HEAD", "TRACE", "OPTIONS"):  # no body to lose
+        for status in (301, 302, 303):
+            assert "redirect-method-change" not in issues(status, "/x", method=method)
+    for method in ("PUT", "PATCH", "DELETE"):  # 301/302 rewrite only POST
+        assert "redirect-method-change" not in issues(301, "/x", method=method)
+        assert "redirect-method-change" not in issues(302, "/x", method=method)
+        assert "not repeated there" in issues(303, "/x", method=method)["redirect-method-change"]
+    assert "redirect-method-change" in issues(301, "/x", method="POST")
+
+
+def test_a_location_that_is_a_null_value_is_named() -> None:
+    found = issues(302, "None", documented=True)
+    assert set(found) == {"unexpected-redirect"}
+    assert (
+        "'Location: None', which is not a URL the client can follow" in found["unexpected-redirect"]
+    )
 
 
 def test_scheme_downgrade_and_host_change() -> None:
@@ -266,9 +288,16 @@ def test_values_follow_examples_and_constraints(tmp_path: Path) -> None:
 def test_every_finding_id_is_documented_and_every_check_exists() -> None:
     from schemathesis.checks import CHECKS, load_all_checks
 
-    from apilint.contract.rules import CHECK_RULES, PROBE_RULES, RULE_IDS, contract_rules
+    from apilint.contract.rules import (
+        CHECK_RULES,
+        PROBE_RULES,
+        RULE_IDS,
+        TRANSPORT_RULES,
+        contract_rules,
+    )
 
-    assert set(contract_rules()) == RULE_IDS == {*CHECK_RULES.values(), *PROBE_RULES}
+    assert set(contract_rules()) == RULE_IDS
+    assert {*CHECK_RULES.values(), *PROBE_RULES, *TRANSPORT_RULES} == RULE_IDS
     load_all_checks()
     assert set(CHECK_RULES) <= set(CHECKS.get_all_names())  # a renamed check fails here
 
@@ -330,3 +359,19 @@ def test_probe_requests_are_plausible_and_the_same_every_time(tmp_path: Path) ->
     other = builder.request(op, other_slash_form=True)
     assert other.url == "https://api.example.com/v1/orgs/acme%20co/items/100?mode=fast"
     assert builder.request(op) == request
+
+
+def test_bodies_that_echo_what_the_request_sent_are_one_answer() -> None:
+    from types import SimpleNamespace
+
+    from apilint.contract.runner import _digest
+
+    def digest(version: str, body: str, query: str = "") -> str:
+        request = SimpleNamespace(headers={"X-Api-Version": [version]}, uri=f"http://h/x?{query}")
+        return _digest(SimpleNamespace(content=body.encode()), request)
+
+    expected = "Invalid X-API-VERSION header format. Expected 'x.y.z' but received {}"
+    assert digest("<Xq", expected.format("<Xq")) == digest("R", expected.format("R"))
+    assert digest("R", "Unknown field: Rate") == digest("Q", "Unknown field: Rate")  # a word
+    assert digest("1", "limit was 7", "limit=7") == digest("1", "limit was 9", "limit=9")
+    assert digest("R", expected.format("R")) != digest("R", "another answer altogether")
