@@ -37,6 +37,11 @@ LAZY_COMMANDS = {
 """Commands whose modules import heavy dependencies (Schemathesis...) only when they run."""
 
 
+OPTIONAL_MODULES = {"schemathesis": "contract", "hypothesis": "contract"}
+"""Modules of an optional extra (pyproject.toml), by top-level name, and the extra's name: a
+lint-only install has none of them."""
+
+
 class ApilintGroup(click.Group):
     """Loads heavy commands lazily; turns ApilintError (and stray bugs) into one line and exit 2."""
 
@@ -75,16 +80,39 @@ class ApilintGroup(click.Group):
             ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            _closed_pipe()
         except MemoryError:
             fail("out of memory")
             ctx.exit(2)
         except Exception as exc:  # a bug in apilint: still one line, and say so
-            if os.environ.get("APILINT_DEBUG"):
+            missing = exc.name or "" if isinstance(exc, ModuleNotFoundError) else ""
+            extra = OPTIONAL_MODULES.get(missing.partition(".")[0])
+            if extra is not None:
+                fail(
+                    f"'apilint {ctx.invoked_subcommand}' needs {missing}, which is not "
+                    f"installed: pip install 'apilint[{extra}]'"
+                )
+            elif os.environ.get("APILINT_DEBUG"):
                 raise
-            fail(
-                f"internal error: {type(exc).__name__}: {exc} (set APILINT_DEBUG=1 for a traceback)"
-            )
+            else:
+                fail(
+                    f"internal error: {type(exc).__name__}: {exc} "
+                    "(set APILINT_DEBUG=1 for a traceback)"
+                )
             ctx.exit(2)
+
+
+def _closed_pipe() -> None:
+    """Whoever read standard output stopped (``apilint rules | head``): end quietly, with the
+    status a Unix tool killed by SIGPIPE has (128 + 13), and point standard output at /dev/null
+    so that the interpreter's final flush has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(141)
 
 
 @click.group(cls=ApilintGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -213,6 +241,29 @@ def _common_selection(function: F) -> F:
     "(for pre-commit hooks that pass every YAML and JSON file).",
 )
 @click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply the config's exclude globs to files named on the command line too, as pre-commit "
+    "passes them (the pre-commit hook's default).",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Say on stderr which config file was read and which files were skipped, and why.",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when there are findings (--fail-on never); 2 still means apilint could "
+    "not do its job.",
+)
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the effective settings, each with where it came from, and exit.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -244,6 +295,10 @@ def lint(
     report_stale_baseline: bool,
     changed_since: str | None,
     skip_non_openapi: bool,
+    force_exclude: bool | None,
+    verbose: bool,
+    exit_zero: bool,
+    show_settings: bool,
     jobs: int | None,
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
@@ -252,7 +307,7 @@ def lint(
     from apilint.reports import Report
     from apilint.settings.config import limits, load_config, parse_size
 
-    if not specs and changed_since is None:
+    if not specs and changed_since is None and not show_settings:
         raise click.UsageError("Missing argument 'SPECS...'.")
     if report_stale_baseline and baseline_path is None:
         raise click.UsageError("--report-stale-baseline needs --baseline FILE.")
@@ -264,6 +319,11 @@ def lint(
     if statistics:
         outputs = _with_statistics(outputs)
     config = load_config(config_path, discover=not no_config)
+    if verbose:
+        where = config.source if config.source is not None else "none (the defaults)"
+        click.echo(f"apilint: config: {where}", err=True)
+    if exit_zero:
+        fail_on = "never"
     load_options = limits(
         config,
         max_file_size=None
@@ -283,7 +343,25 @@ def lint(
         ref_root=ref_root,
     )
     linter = settings.build()
-    files = _files_to_lint(specs, config.exclude, changed_since, skip_non_openapi, quiet)
+    if show_settings:
+        flags = {
+            "fail-on": fail_on,
+            "select": select or None,
+            "extend-select": extend_select or None,
+            "ignore": ignore or None,
+            "allow-remote-refs": allow_remote_refs,
+            "ref-root": ref_root,
+            "max-file-size": max_file_size,
+            "max-depth": max_depth,
+            "max-nodes": max_nodes,
+            "max-ref-hops": max_ref_hops,
+            "force-exclude": force_exclude,
+        }
+        click.echo(_settings_text(config, linter, flags), nl=False)
+        return
+    files = _files_to_lint(
+        specs, config, changed_since, skip_non_openapi, bool(force_exclude), quiet, verbose
+    )
     on_disk = lint_files(linter, settings, [f for f in files if f != "-"], jobs or default_jobs())
     outcomes = []
     for name in files:
@@ -332,6 +410,58 @@ def lint(
     sys.exit(code)
 
 
+def _settings_text(config: Any, linter: Any, flags: dict[str, Any]) -> str:
+    """``--show-settings``: each effective value and where it came from (a command-line flag, the
+    config file, or the default), then every rule that will run with its severity."""
+    source = str(config.source) if config.source is not None else None
+    options = linter.load_options
+
+    def origin(key: str) -> str:
+        if flags.get(key) is not None:
+            return "command line"
+        if source is not None and key in config.keys:
+            return source
+        return "default"
+
+    values: list[tuple[str, Any]] = [
+        ("fail-on", flags["fail-on"] or config.fail_on),
+        ("select", _split(flags["select"]) if flags["select"] else config.select or ["(default)"]),
+        ("extend-select", _split(flags["extend-select"] or ()) + config.extend_select),
+        ("ignore", _split(flags["ignore"] or ()) + config.ignore),
+        (
+            "allow-remote-refs",
+            flags["allow-remote-refs"]
+            if flags["allow-remote-refs"] is not None
+            else config.allow_remote_refs,
+        ),
+        ("ref-root", flags["ref-root"] or config.ref_root or "(each spec's directory)"),
+        ("max-file-size", options.max_file_size),
+        ("max-depth", options.max_depth),
+        ("max-nodes", options.max_nodes),
+        ("max-ref-hops", options.max_ref_hops),
+        ("exclude", config.exclude),
+        ("force-exclude", bool(flags["force-exclude"])),
+        ("extends", [str(path) for path in config.extends]),
+        ("overrides", f"{len(config.overrides)} entries"),
+    ]
+    lines = [f"config file: {source or 'none'}"]
+    width = max(len(key) for key, _ in values)
+    for key, value in values:
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        if key == "force-exclude":
+            where = "command line" if flags["force-exclude"] is not None else "default"
+        elif key in ("extend-select", "ignore") and flags[key] and key in config.keys:
+            where = f"command line + {source}"
+        else:
+            where = origin(key)
+        lines.append(f"{key:<{width}}  {shown or '[]'}  ({where})")
+    lines.append(f"rules ({len(linter.rules)}):")
+    rule_width = max((len(rule.id) for rule in linter.rules), default=0)
+    for rule in sorted(linter.rules, key=lambda r: r.id):
+        lines.append(f"  {rule.id:<{rule_width}}  {rule.severity.label}")
+    return "\n".join(lines) + "\n"
+
+
 def _with_statistics(outputs: list[Any]) -> list[Any]:
     """--statistics: the table takes the place of the text report on standard output."""
     from dataclasses import replace
@@ -352,13 +482,18 @@ def _with_statistics(outputs: list[Any]) -> list[Any]:
 
 def _files_to_lint(
     specs: Sequence[str],
-    exclude: Sequence[str],
+    config: Any,
     changed_since: str | None,
     skip_non_openapi: bool,
+    force_exclude: bool,
     quiet: bool,
+    verbose: bool,
 ) -> list[str]:
-    from apilint.documents.discovery import expand, looks_like_openapi
+    from apilint.documents.discovery import expand, openapi_sniff
 
+    exclude = config.exclude
+    base = config.source.parent if config.source is not None else None
+    skipped: list[tuple[str, str]] = []
     if changed_since is not None:
         from apilint.documents.git import changed_files, specs_to_lint
 
@@ -369,11 +504,19 @@ def _files_to_lint(
                 f"apilint: note: no OpenAPI document changed since {changed_since}", err=True
             )
     else:
-        files = expand(specs, exclude)
+        files = expand(specs, exclude, force_exclude=force_exclude, base=base, skipped=skipped)
     if skip_non_openapi:
-        files = [
-            f for f in files if f == "-" or not Path(f).is_file() or looks_like_openapi(Path(f))
-        ]
+        kept = []
+        for name in files:
+            reason = None if name == "-" or not Path(name).is_file() else openapi_sniff(Path(name))
+            if reason is None:
+                kept.append(name)
+            else:
+                skipped.append((name, reason))
+        files = kept
+    if verbose:
+        for name, reason in skipped:
+            click.echo(f"apilint: skipped {name}: {reason}", err=True)
     return files
 
 

@@ -93,6 +93,8 @@ class Config:
     max_ref_hops: int | None = None
     exclude: list[str] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
+    keys: frozenset[str] = frozenset()
+    """The keys the config file sets (``--show-settings`` says where each value came from)."""
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -167,7 +169,7 @@ def parse_config(data: Any, source: Path) -> Config:
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(KEYS))})")
     base = source.parent
-    config = Config(source=source)
+    config = Config(source=source, keys=frozenset(str(key) for key in data))
     config.extends = [base / p for p in _strings(data.get("extends", []), where, "extends")]
     if "select" in data:
         config.select = _strings(data["select"], where, "select")
