@@ -53,7 +53,15 @@ main()
 def test_contract_without_its_extra_is_one_line_naming_it() -> None:
     spec = ROOT / "examples" / "thoughts" / "openapi.fixed.yaml"
     run = subprocess.run(
-        [sys.executable, "-c", BLOCK_CONTRACT_EXTRA, "contract", str(spec), "--base-url", "x"],
+        [
+            sys.executable,
+            "-c",
+            BLOCK_CONTRACT_EXTRA,
+            "contract",
+            str(spec),
+            "--base-url",
+            "http://127.0.0.1:9",
+        ],
         capture_output=True,
         text=True,
         env=_env(),
