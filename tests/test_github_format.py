@@ -18,11 +18,14 @@ def test_lint_annotations(tmp_path: Path) -> None:
     result = run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "github", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "::warning file=broken.yaml,line=7,col=24,title=apilint unused-suppression::"
+        "::warning file=broken.yaml,line=7,endLine=7,col=24,endColumn=35,"
+        "title=apilint unused-suppression::"
         "x-apilint-ignore names an unknown rule 'spec-invlid'",
-        "::error file=broken.yaml,line=10,col=9,title=apilint spec-invalid::"
+        "::error file=broken.yaml,line=10,endLine=10,col=9,endColumn=14,"
+        "title=apilint spec-invalid::"
         "response: missing required property 'description' (GET /users)",
-        "::error file=broken.yaml,line=11,col=11,title=apilint spec-invalid::"
+        "::error file=broken.yaml,line=11,endLine=11,col=11,endColumn=21,"
+        "title=apilint spec-invalid::"
         "response: unknown property 'descripton' (extensions must start with 'x-') (GET /users)",
     ]
 

@@ -28,6 +28,9 @@ LINT_TESTS = [
 ]
 
 
+SPEC = "examples/thoughts/openapi.fixed.yaml"
+
+
 def declared_minimums() -> list[str]:
     """``name==X`` for every default dependency, from its ``>=X`` in pyproject.toml."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -71,8 +74,7 @@ def test_lint_tests_pass_on_the_declared_minimum_versions(tmp_path: Path) -> Non
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     contract = subprocess.run(
-        [python, "-m", "apilint", "contract", "examples/thoughts/openapi.fixed.yaml"]
-        + ["--base-url", "http://127.0.0.1:9"],
+        [python, "-m", "apilint", "contract", SPEC, "--base-url", "http://127.0.0.1:9"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -76,6 +76,7 @@ def test_readme_snippet_runs_with_pre_commit(tmp_path: Path) -> None:
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
         "PYTHONPATH": os.pathsep.join(dict.fromkeys(site_packages)),
         "PIP_NO_INDEX": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling for "don't isolate the build"
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "NO_COLOR": "1",
     }

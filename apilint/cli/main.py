@@ -259,6 +259,12 @@ def _common_selection(function: F) -> F:
     "not do its job.",
 )
 @click.option(
+    "--sarif-category",
+    metavar="NAME",
+    help="The SARIF run's automationDetails.id, to tell apart uploads of several runs (without "
+    "it, the upload action's category applies).",
+)
+@click.option(
     "--show-settings",
     is_flag=True,
     help="Print the effective settings, each with where it came from, and exit.",
@@ -298,10 +304,12 @@ def lint(
     force_exclude: bool | None,
     verbose: bool,
     exit_zero: bool,
+    sarif_category: str | None,
     show_settings: bool,
     jobs: int | None,
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
+    from apilint.core.findings import Severity
     from apilint.lint.engine import collect, lint_one
     from apilint.lint.parallel import LinterSettings, default_jobs, lint_files
     from apilint.reports import Report
@@ -394,6 +402,7 @@ def lint(
         extra["baseline"] = outcome.to_dict(baseline_path)
         stale = len(outcome.stale)
         _baseline_notes(baseline_path, outcome, report_stale_baseline, quiet)
+    effective_fail_on = fail_on or config.fail_on
     report = Report(
         command="lint",
         findings=result.findings,
@@ -401,10 +410,13 @@ def lint(
         rules={r.id: r.rule.info(r.severity.label) for r in linter.rules},
         extra=extra,
         failed_files=len(result.errors),
+        errors=list(result.errors),
+        fail_on=None if effective_fail_on == "never" else Severity.parse(effective_fail_on),
+        sarif_category=sarif_category,
         quiet=quiet,
     )
     write_reports(report, outputs, color)
-    code = result.exit_code(fail_on or config.fail_on)
+    code = result.exit_code(effective_fail_on)
     if code == 0 and report_stale_baseline and stale:
         code = 1
     sys.exit(code)
