@@ -51,10 +51,10 @@ def sarif_log(report: Report, cwd: Path | None = None) -> dict[str, Any]:
     root = find_repo_root(here) or here
     rules = _rule_list(report)
     index = {rule["id"]: position for position, rule in enumerate(rules)}
-    fingerprints = _fingerprints(report.findings, here, root)
+    fingerprint_list = fingerprints(report.findings, here, root)
     results = [
         _result(finding, index[finding.rule], fingerprint, here, root)
-        for finding, fingerprint in zip(report.findings, fingerprints, strict=True)
+        for finding, fingerprint in zip(report.findings, fingerprint_list, strict=True)
     ]
     if len(results) > GITHUB_MAX_RESULTS:
         # GitHub keeps the first 5,000 results of a run: let them be the most severe.
@@ -184,7 +184,18 @@ def _key_uri(file: str, cwd: Path, root: Path) -> str:
     return artifact_location(file, cwd, root)["uri"]
 
 
-def _fingerprints(findings: list[Finding], cwd: Path, root: Path) -> list[str]:
+def repository_path(file: str, cwd: Path, root: Path) -> str:
+    """``file`` relative to the repository root, ``/``-separated (absolute when outside it)."""
+    if "://" in file or not file:
+        return file
+    absolute = Path(os.path.normpath(cwd / file))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def fingerprints(findings: list[Finding], cwd: Path, root: Path) -> list[str]:
     """rule + file + pointer, hashed; the n-th repeat of a key in a run gets ``:n``."""
     seen: dict[str, int] = {}
     out = []
