@@ -18,7 +18,7 @@ never a silent no-op. Example::
     max-depth: 250                    # nesting of objects and arrays
     max-nodes: 5000000                # YAML nodes after alias expansion
     max-ref-hops: 64                  # $refs followed in a row
-    exclude: ["vendor/**"]            # skipped when a directory is linted
+    exclude: ["vendor/**"]            # skipped in directories (named files: --force-exclude)
     overrides:
       - paths: ["/legacy/**"]         # API path templates; ** spans segments
         ignore: [path-verb]
