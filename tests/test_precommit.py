@@ -67,13 +67,18 @@ def test_skip_non_openapi(tmp_path: Path) -> None:
 
 
 # A description written with its keys sorted, as Stripe publishes its own: `openapi` comes after
-# `components` (and so, in a large description, megabytes into the file).
+# `components` (and so, in a large description, megabytes into the file; here past 256 KB).
+PADDING = "x" * 80
 SORTED_YAML = (
     "components:\n  schemas:\n    Pet: {type: object}\n"
-    + "".join(f"    S{n}: {{type: string, description: 'openapi: 3.0.0'}}\n" for n in range(3000))
+    + "".join(
+        f"    S{n}: {{type: string, description: 'openapi: 3.0.0 {PADDING}'}}\n"
+        for n in range(3000)
+    )
     + 'info: {title: T, version: "1"}\nopenapi: 3.0.3\npaths:\n  /pets:\n    get:\n'
     "      responses:\n        '200':\n          descripton: pets\n"
 )
+# A Helm chart's values with an OpenAPI block (and a description embedded as JSON) under other keys.
 HELM_VALUES = """\
 image: {repository: nginx, tag: "1.27"}
 gateway:
@@ -81,6 +86,7 @@ gateway:
     enabled: true
     openapi: 3.0.3
     paths: /docs
+  routes: {"openapi": "3.0.3", "paths": {}}
 """
 
 
