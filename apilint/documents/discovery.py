@@ -31,12 +31,11 @@ SKIP_DIRS = frozenset(
         "build",
     }
 )
-_ROOT_KEY_YAML = re.compile(
-    rb"""(?m)^["']?(?:openapi|swagger)["']?[ \t]*:[ \t]*(?:!!str[ \t]+)?["']?\d"""
-)
+_ROOT_KEY_YAML = re.compile(rb"""(?m)^["']?(?:openapi|swagger)["']?[ \t]*:[ \t]*(?![\s#{]|!!map)""")
 """A root key of a block-style YAML document: at column 0 (a nested key is indented, a block
-scalar's lines too), with a version as its value (a Helm chart's ``openapi:`` block is a
-mapping, not a version)."""
+scalar's lines too), with a value on its line that is not a mapping (a Helm chart's
+``openapi:`` block is a mapping; a description's is a version, or something broken that the
+loader should report)."""
 _KEY_FLOW = re.compile(rb"""["']?(?:openapi|swagger)["']?\s*:\s*["']?\d""")
 _OPENING = re.compile(rb"\{\s*")
 _QUOTED_KEY = re.compile(rb"""["'](openapi|swagger)["']\s*:\s*(?=["']\d)""")
@@ -45,15 +44,15 @@ _KEY_LEFT = re.compile(rb"""(?<![\w.-])(?:openapi|swagger)\s*:\s*\d""")
 _SNIFF_LIMIT = 64 * 1024 * 1024
 """How much of a file the sniff reads: the default max-file-size, past which the file would be
 refused anyway."""
-NOT_OPENAPI = "not an OpenAPI document (no root 'openapi' or 'swagger' key with a version)"
+NOT_OPENAPI = "not an OpenAPI document (no root 'openapi' or 'swagger' key)"
 
 
 def openapi_sniff(path: Path) -> str | None:
     """Why ``path`` is not an OpenAPI document, or None when it looks like one: a root
-    ``openapi``/``swagger`` key whose value is a version, wherever in the file it is (key-sorted
-    descriptions put it after ``components``). A look at the bytes, not a parse: block YAML's
-    root keys start at column 0; in JSON and flow YAML the key must be at depth 1, counted over
-    what precedes it once strings are taken out."""
+    ``openapi``/``swagger`` key whose value is not a mapping (a version, in JSON), wherever in
+    the file it is (key-sorted descriptions put it after ``components``). A look at the bytes,
+    not a parse: block YAML's root keys start at column 0; in JSON and flow YAML the key must
+    be at depth 1."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(_SNIFF_LIMIT)
