@@ -83,6 +83,8 @@ def test_json_report_shape(specs: Path) -> None:
         "file": "broken.yaml",
         "line": 8,
         "column": 9,
+        "end_line": 8,
+        "end_column": 14,
         "pointer": "/paths/~1users/get/responses/200",
         "operation": "GET /users",
     }

@@ -18,11 +18,14 @@ def test_lint_annotations(tmp_path: Path) -> None:
     result = run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "github", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "::warning file=broken.yaml,line=7,col=24,title=apilint unused-suppression::"
+        "::warning file=broken.yaml,line=7,endLine=7,col=24,endColumn=35,"
+        "title=apilint unused-suppression::"
         "x-apilint-ignore names an unknown rule 'spec-invlid'",
-        "::error file=broken.yaml,line=10,col=9,title=apilint spec-invalid::"
+        "::error file=broken.yaml,line=10,endLine=10,col=9,endColumn=14,"
+        "title=apilint spec-invalid::"
         "response: missing required property 'description' (GET /users)",
-        "::error file=broken.yaml,line=11,col=11,title=apilint spec-invalid::"
+        "::error file=broken.yaml,line=11,endLine=11,col=11,endColumn=21,"
+        "title=apilint spec-invalid::"
         "response: unknown property 'descripton' (extensions must start with 'x-') (GET /users)",
     ]
 
@@ -59,3 +62,12 @@ def test_severities_and_escaped_values(tmp_path: Path, monkeypatch: pytest.Monke
     assert "dir%2C with%3A odd.yaml" in lines[0]
     assert lines[1] == "::warning file=ok.yaml,line=1,col=1,title=apilint r-two::plain"
     assert lines[2].endswith("::already says GET /x")  # no "(GET /x)" repeated
+
+
+def test_a_file_that_cannot_be_checked_is_an_annotation(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("openapi: 3.0.3\npaths: {a: [}\n", encoding="utf-8")
+    result = run_cli("lint", "--no-config", "-f", "github", "bad.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("::error file=bad.yaml,line=2,col=")
+    assert ",title=apilint::invalid YAML" in line

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from functools import cache
 from pathlib import Path
 
-from ci_support import BROKEN, CLEAN, NO_CONFIG
+import xmlschema
+from ci_support import BROKEN, CLEAN, DATA, NO_CONFIG
 from conftest import run_cli
 
 from apilint.core.findings import Finding, Severity
 from apilint.reports import Report, RuleInfo
 from apilint.reports.junit import render
 
-SUITE_ATTRIBUTES = {"name", "tests", "failures", "errors", "skipped", "time"}
+SUITES_ATTRIBUTES = {"name", "tests", "failures", "errors", "time"}
+SUITE_ATTRIBUTES = {*SUITES_ATTRIBUTES, "skipped"}
+
+
+@cache
+def junit_schema() -> xmlschema.XMLSchema:
+    """The JUnit schema of Jenkins' xunit plugin (see tests/data/README.md)."""
+    return xmlschema.XMLSchema(DATA / "junit-10.xsd")
 
 
 def _parse(text: str) -> ET.Element:
+    junit_schema().validate(text)
     root = ET.fromstring(text.encode("utf-8"))
     assert root.tag == "testsuites"
-    assert set(root.attrib) >= SUITE_ATTRIBUTES
+    assert set(root.attrib) == SUITES_ATTRIBUTES
     return root
 
 
@@ -42,7 +52,15 @@ def test_lint_one_testcase_per_rule_and_file(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     (tmp_path / "clean.yaml").write_text(CLEAN, encoding="utf-8")
     result = run_cli(
-        "lint", "broken.yaml", "clean.yaml", *NO_CONFIG, "-f", "junit:junit.xml", cwd=tmp_path
+        "lint",
+        "broken.yaml",
+        "clean.yaml",
+        *NO_CONFIG,
+        "--fail-on",
+        "warning",
+        "-f",
+        "junit:junit.xml",
+        cwd=tmp_path,
     )
     assert result.returncode == 1, result.stderr
     root = _parse((tmp_path / "junit.xml").read_text(encoding="utf-8"))
@@ -154,7 +172,15 @@ def test_text_that_xml_cannot_carry_is_replaced() -> None:
     finding = Finding(
         "r", Severity.WARNING, 'bad \x00 byte & <tag> "quoted" \x1b[31m', "a&b.yaml", 1, 1, ""
     )
-    root = _parse(render(Report(command="lint", findings=[finding], files=["a&b.yaml"])))
+    report = Report(command="lint", findings=[finding], files=["a&b.yaml"], fail_on=None)
+    root = _parse(render(report))
+    case = _cases(root)[("a&b.yaml", "r")]
+    assert case.find("failure") is None  # --fail-on never: nothing fails
+    assert case.findtext("system-out") == (
+        'a&b.yaml:1:1: warning r: bad \ufffd byte & <tag> "quoted" \ufffd[31m'
+    )
+    report.fail_on = Severity.WARNING
+    root = _parse(render(report))
     case = _cases(root)[("a&b.yaml", "r")]
     failure = case.find("failure")
     assert failure is not None
@@ -165,3 +191,35 @@ def test_no_findings_and_no_files() -> None:
     root = _parse(render(Report(command="traffic", findings=[])))
     assert _cases(root) == {}
     assert root.attrib["tests"] == "0"
+
+
+def test_findings_below_fail_on_pass_and_unreadable_files_are_errors(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("openapi: 3.0.3\npaths: {a: [}\n", encoding="utf-8")
+    result = run_cli(
+        "lint", "broken.yaml", "bad.yaml", *NO_CONFIG, "-f", "junit:junit.xml", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    root = _parse((tmp_path / "junit.xml").read_text(encoding="utf-8"))
+    (suite,) = root.findall("testsuite")
+    errors = [case for case in suite.findall("testcase") if case.find("error") is not None]
+    assert [(case.attrib["classname"], case.attrib["name"]) for case in errors] == [
+        ("bad.yaml", "load")
+    ]
+    error = errors[0].find("error")
+    assert error is not None and error.attrib["message"].startswith("bad.yaml:2:")
+    assert root.attrib["errors"] == suite.attrib["errors"] == "1"
+    # The warning (unused-suppression) is below the default --fail-on error: not a failure,
+    # its finding is the testcase's output.
+    warning = next(
+        case
+        for case in suite.findall("testcase")
+        if case.attrib["name"] == "unused-suppression" and case.attrib["classname"] == "broken.yaml"
+    )
+    assert warning.find("failure") is None
+    assert "unknown rule 'spec-invlid'" in (warning.findtext("system-out") or "")
+    assert root.attrib["failures"] == "1"  # spec-invalid only
+    strict = run_cli(
+        "lint", "broken.yaml", *NO_CONFIG, "--fail-on", "warning", "-f", "junit", cwd=tmp_path
+    )
+    assert _parse(strict.stdout).attrib["failures"] == "2"

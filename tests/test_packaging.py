@@ -51,6 +51,7 @@ def test_wheel_carries_the_rules_and_finds_them(tmp_path: Path) -> None:
     packaged = sorted(Path(n).name for n in names if n.startswith("apilint/builtin_rules/"))
     assert packaged == RULE_FILES
     assert not any(n.startswith("rules/") for n in names), "rules/ must live inside the package"
+    assert "apilint/py.typed" in names  # the package says Typed: type checkers read it
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)

@@ -10,6 +10,7 @@ happens.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,8 +18,12 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from ci_support import BROKEN, CLEAN, NO_CONFIG, git
+import yaml
+from ci_support import BROKEN, CLEAN, CORE_RULES, NO_CONFIG, git
 from conftest import ROOT, run_cli
+
+from apilint import lint as lint_paths
+from apilint.documents.discovery import looks_like_openapi
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 
@@ -29,7 +34,7 @@ def test_manifest_is_valid_for_pre_commit() -> None:
     (hook,) = load_manifest(str(HOOKS))
     assert hook["id"] == "apilint"
     assert hook["language"] == "python"
-    assert hook["entry"] == "apilint lint --skip-non-openapi"
+    assert hook["entry"] == "apilint lint --skip-non-openapi --force-exclude"
     assert hook["types_or"] == ["yaml", "json"]
     assert hook["args"] == ["--quiet"]
     assert hook["pass_filenames"] is True
@@ -59,6 +64,128 @@ def test_skip_non_openapi(tmp_path: Path) -> None:
         "lint", *NO_CONFIG, "--skip-non-openapi", "-q", "compose.yaml", cwd=tmp_path
     )
     assert (only_others.returncode, only_others.stdout, only_others.stderr) == (0, "", "")
+
+
+# A description written with its keys sorted, as Stripe publishes its own: `openapi` comes after
+# `components` (and so, in a large description, megabytes into the file; here past 256 KB).
+PADDING = "x" * 80
+SORTED_YAML = (
+    "components:\n  schemas:\n    Pet: {type: object}\n"
+    + "".join(
+        f"    S{n}: {{type: string, description: 'openapi: 3.0.0 {PADDING}'}}\n"
+        for n in range(3000)
+    )
+    + 'info: {title: T, version: "1"}\nopenapi: 3.0.3\npaths:\n  /pets:\n    get:\n'
+    "      responses:\n        '200':\n          descripton: pets\n"
+)
+# A Helm chart's values with an OpenAPI block (and a description embedded as JSON) under other keys.
+HELM_VALUES = """\
+image: {repository: nginx, tag: "1.27"}
+gateway:
+  openapi:
+    enabled: true
+    openapi: 3.0.3
+    paths: /docs
+  routes: {"openapi": "3.0.3", "paths": {}}
+"""
+
+
+def _sorted_json(indent: int | None) -> str:
+    document = yaml.safe_load(SORTED_YAML)
+    document["components"]["schemas"]["Nested"] = {"openapi": "3.0.0", "example": '"openapi": "3'}
+    return json.dumps(document, sort_keys=True, indent=indent)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("sorted.yaml", SORTED_YAML, True),
+        ("sorted.json", _sorted_json(2), True),
+        ("minified.json", _sorted_json(None), True),
+        ("flow.yaml", "{components: {}, openapi: 3.1.0, paths: {}}", True),
+        ("swagger.json", '{"info": {"title": "T"}, "paths": {}, "swagger": "2.0"}', True),
+        ("quoted.yaml", "'openapi': '3.1.0'\npaths: {}\n", True),
+        ("values.yaml", HELM_VALUES, False),
+        ("root-block.yaml", "openapi:\n  enabled: true\npaths: [/docs]\n", False),
+        ("root-flow-map.yaml", "openapi: {enabled: true}\n", False),
+        ("broken.yaml", "openapi: [\n", True),  # the loader reports what is wrong with it
+        ("nested.json", '{"gateway": {"openapi": "3.0.0", "paths": {}}}', False),
+        ("in-a-string.json", '{"description": "\\"openapi\\": \\"3.0\\"", "x": {}}', False),
+        ("in-a-block-scalar.yaml", "notes: |\n  openapi: 3.0.0\nx: 1\n", False),
+        ("package.json", '{"name": "x", "version": "1.0.0"}', False),
+    ],
+)
+def test_openapi_sniff_looks_for_a_root_version_key_anywhere(
+    tmp_path: Path, name: str, text: str, expected: bool
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert looks_like_openapi(path) is expected
+    if expected and name != "broken.yaml":  # what the sniff accepts, the loader accepts too
+        assert lint_paths([str(path)]).errors == []
+
+
+def test_hook_lints_a_key_sorted_description_and_skips_helm_values(tmp_path: Path) -> None:
+    (tmp_path / "sorted.yaml").write_text(SORTED_YAML, encoding="utf-8")
+    (tmp_path / "sorted.json").write_text(_sorted_json(None), encoding="utf-8")
+    (tmp_path / "values.yaml").write_text(HELM_VALUES, encoding="utf-8")
+    hook = run_cli(
+        "lint",
+        *NO_CONFIG,
+        "--skip-non-openapi",
+        "-q",
+        "values.yaml",
+        "sorted.yaml",
+        "sorted.json",
+        cwd=tmp_path,
+    )
+    assert hook.returncode == 1, hook.stderr
+    assert hook.stderr == ""
+    assert sorted({line.split(":")[0] for line in hook.stdout.splitlines()}) == [
+        "sorted.json",
+        "sorted.yaml",
+    ]
+    verbose = run_cli(
+        "lint", *NO_CONFIG, "--skip-non-openapi", "-v", "values.yaml", "sorted.yaml", cwd=tmp_path
+    )
+    assert verbose.returncode == 1
+    assert "apilint: config: none (the defaults)\n" in verbose.stderr
+    assert (
+        "apilint: skipped values.yaml: not an OpenAPI document "
+        "(no root 'openapi' or 'swagger' key)\n" in verbose.stderr
+    )
+    assert "sorted.yaml" not in verbose.stderr
+
+
+def test_force_exclude_applies_config_exclude_to_named_files(tmp_path: Path) -> None:
+    (tmp_path / "vendor" / "acme").mkdir(parents=True)
+    (tmp_path / "vendor" / "acme" / "api.yaml").write_text(BROKEN, encoding="utf-8")
+    (tmp_path / "api.yaml").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "apilint.yaml").write_text(
+        f"exclude: ['vendor/**']\nselect: [{CORE_RULES}]\n", encoding="utf-8"
+    )
+    named = ("vendor/acme/api.yaml", "api.yaml")
+    plain = run_cli("lint", "-q", *named, cwd=tmp_path)
+    assert plain.returncode == 1  # named explicitly, linted unless --force-exclude
+    forced = run_cli("lint", "--force-exclude", "-v", *named, cwd=tmp_path)
+    assert forced.returncode == 0, forced.stdout
+    assert (
+        "apilint: skipped vendor/acme/api.yaml: excluded by 'vendor/**' (config exclude)"
+        in forced.stderr
+    )
+    assert "No problems found in 1 file." in forced.stdout
+    # The globs are relative to the config file's directory wherever apilint runs.
+    (tmp_path / "sub").mkdir()
+    below = run_cli(
+        "lint",
+        "--force-exclude",
+        "--config",
+        "../apilint.yaml",
+        "../vendor/acme/api.yaml",
+        "../api.yaml",
+        cwd=tmp_path / "sub",
+    )
+    assert below.returncode == 0, below.stdout
 
 
 def _head_has_hooks() -> str | None:

@@ -73,7 +73,7 @@ def test_sarif_is_valid_and_points_at_the_right_lines(project: Path) -> None:
     assert got == [(f, line, col, levels[sev], rule) for f, line, col, sev, rule in BROKEN_FINDINGS]
     base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
     assert base == project.resolve().as_uri() + "/"
-    assert run["automationDetails"] == {"id": "apilint/lint/"}
+    assert "automationDetails" not in run  # the upload action's category applies
     assert run["invocations"] == [{"executionSuccessful": True}]
 
 
@@ -217,7 +217,7 @@ def test_contract_report_keeps_operation_and_request() -> None:
     log = sarif_log(report, cwd=Path("/srv/app"))
     assert_valid_sarif(log)
     run = _run(log)
-    assert run["automationDetails"] == {"id": "apilint/contract/"}
+    assert "automationDetails" not in run
     (res,) = run["results"]
     assert res["properties"]["operation"] == "GET /users/{id}"
     assert res["properties"]["request"]["url"] == "http://127.0.0.1:8000/users/1"
@@ -299,13 +299,17 @@ def test_several_formats_in_one_run_lint_once(project: Path) -> None:
     annotations = (project / "reports/annotations.txt").read_text().splitlines()
     assert len(annotations) == len(text)
     assert annotations[1].startswith(
-        "::error file=broken.yaml,line=10,col=9,title=apilint spec-invalid::"
+        "::error file=broken.yaml,line=10,endLine=10,col=9,endColumn=14,"
+        "title=apilint spec-invalid::"
     )
 
     suite = ET.parse(project / "reports/junit.xml").getroot().find("testsuite")
     assert suite is not None
     failures = {
-        (case.get("classname"), case.get("name")): (case.findtext("failure") or "")
+        # below --fail-on (the warning), a finding is the testcase's output, not a failure
+        (case.get("classname"), case.get("name")): (
+            case.findtext("failure") or case.findtext("system-out") or ""
+        )
         for case in suite.iter("testcase")
     }
     for f, line, col, rule, message in text:
@@ -336,3 +340,84 @@ def test_the_schema_check_is_live() -> None:
     assert "startLine" in text or "0 is less than the minimum" in text
     assert "'fatal' is not one of" in text
     assert "'message' is a required property" in text
+
+
+def test_regions_end_where_the_reported_key_ends(project: Path) -> None:
+    result = run_cli("lint", "broken.yaml", *NO_CONFIG, "-f", "sarif", cwd=project)
+    log = json.loads(result.stdout)
+    assert_valid_sarif(log)
+    lines = BROKEN.splitlines()
+    spans = []
+    for res in _run(log)["results"]:
+        region = res["locations"][0]["physicalLocation"]["region"]
+        assert region["endLine"] == region["startLine"]
+        line = lines[region["startLine"] - 1]
+        spans.append(line[region["startColumn"] - 1 : region["endColumn"] - 1])
+    assert spans == ["spec-invlid", '"200"', "descripton"]
+
+
+def test_rule_help_fits_github_and_links_the_docs() -> None:
+    from apilint.lint.engine import Linter
+    from apilint.settings.config import Config
+
+    linter = Linter(Config(select=["all"]))
+    rules = {r.id: r.rule.info(r.severity.label) for r in linter.rules}
+    log = sarif_log(Report(command="lint", findings=[], rules=rules), cwd=Path("/"))
+    assert_valid_sarif(log)
+    descriptors = _run(log)["tool"]["driver"]["rules"]
+    assert len(descriptors) == len(rules) >= 30
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text()
+    for descriptor in descriptors:
+        assert len(descriptor["help"]["text"]) <= 1024, descriptor["id"]
+        assert len(descriptor["help"]["markdown"]) <= 1024, descriptor["id"]
+        assert descriptor["helpUri"].endswith(f"/docs/rules.md#{descriptor['id']}")
+        assert f"\n## {descriptor['id']}\n" in docs  # the anchor exists
+        assert descriptor["properties"]["precision"] == "high"
+        level = descriptor["defaultConfiguration"]["level"]
+        expected = {"error": "error", "warning": "warning", "note": "recommendation"}[level]
+        assert descriptor["properties"]["problem.severity"] == expected
+    long = next(d for d in descriptors if d["id"] == "path-verb")
+    assert long["help"]["markdown"].endswith("`apilint rules path-verb`.")
+
+
+def test_category_only_when_asked_and_unreadable_files_are_notifications(project: Path) -> None:
+    (project / "bad.yaml").write_text("openapi: 3.0.3\npaths: {a: [}\n", encoding="utf-8")
+    result = run_cli(
+        "lint",
+        "broken.yaml",
+        "bad.yaml",
+        *NO_CONFIG,
+        "-f",
+        "sarif",
+        "--sarif-category",
+        "apilint-specs",
+        cwd=project,
+    )
+    assert result.returncode == 2
+    log = json.loads(result.stdout)
+    assert_valid_sarif(log)
+    run = _run(log)
+    assert run["automationDetails"] == {"id": "apilint-specs"}
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error"
+    location = note["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "bad.yaml", "uriBaseId": "%SRCROOT%"}
+    assert location["region"]["startLine"] == 2
+    assert note["message"]["text"].startswith("invalid YAML")
+
+
+def test_past_github_result_limit_most_severe_first(capsys: pytest.CaptureFixture[str]) -> None:
+    findings = [
+        Finding("r", Severity.INFO if n % 3 else Severity.ERROR, f"m{n}", "a.yaml", n + 1, 1, "")
+        for n in range(5003)
+    ]
+    log = sarif_log(Report(command="lint", findings=findings), cwd=Path("/"))
+    levels = [result["level"] for result in _run(log)["results"]]
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    assert levels[:errors] == ["error"] * errors and set(levels[errors:]) == {"note"}
+    assert "GitHub code scanning keeps only the first 5,000" in capsys.readouterr().err
+    few = sarif_log(Report(command="lint", findings=findings[:10]), cwd=Path("/"))
+    assert [r["message"]["text"] for r in _run(few)["results"]] == [f"m{n}" for n in range(10)]
+    assert capsys.readouterr().err == ""

@@ -221,6 +221,8 @@ def contract(
         quiet=quiet,
         errors=outcome.incomplete,
     )
+    effective = fail_on or settings.fail_on
+    report.fail_on = None if effective == "never" else Severity.parse(effective)
     write_reports(report, outputs, color)
     if not quiet:
         for note in outcome.notes:

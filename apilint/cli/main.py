@@ -40,6 +40,11 @@ LAZY_COMMANDS = {
 """Commands whose modules import heavy dependencies (Schemathesis...) only when they run."""
 
 
+OPTIONAL_MODULES = {"schemathesis": "contract", "hypothesis": "contract"}
+"""Modules of an optional extra (pyproject.toml), by top-level name, and the extra's name: a
+lint-only install has none of them."""
+
+
 class ApilintGroup(click.Group):
     """Loads heavy commands lazily; turns ApilintError (and stray bugs) into one line and exit 2."""
 
@@ -84,16 +89,39 @@ class ApilintGroup(click.Group):
             # catch it themselves and say what they covered).
             click.echo("apilint: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            _closed_pipe()
         except MemoryError:
             fail("out of memory")
             ctx.exit(2)
         except Exception as exc:  # a bug in apilint: still one line, and say so
-            if os.environ.get("APILINT_DEBUG"):
+            missing = exc.name or "" if isinstance(exc, ModuleNotFoundError) else ""
+            extra = OPTIONAL_MODULES.get(missing.partition(".")[0])
+            if extra is not None:
+                fail(
+                    f"'apilint {ctx.invoked_subcommand}' needs {missing}, which is not "
+                    f"installed: pip install 'apilint[{extra}]'"
+                )
+            elif os.environ.get("APILINT_DEBUG"):
                 raise
-            fail(
-                f"internal error: {type(exc).__name__}: {exc} (set APILINT_DEBUG=1 for a traceback)"
-            )
+            else:
+                fail(
+                    f"internal error: {type(exc).__name__}: {exc} "
+                    "(set APILINT_DEBUG=1 for a traceback)"
+                )
             ctx.exit(2)
+
+
+def _closed_pipe() -> None:
+    """Whoever read standard output stopped (``apilint rules | head``): end quietly, with the
+    status a Unix tool killed by SIGPIPE has (128 + 13), and point standard output at /dev/null
+    so that the interpreter's final flush has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(141)
 
 
 @click.group(cls=ApilintGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -220,6 +248,35 @@ def _common_selection(function: F) -> F:
     "(for pre-commit hooks that pass every YAML and JSON file).",
 )
 @click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply the config's exclude globs to files named on the command line too, as pre-commit "
+    "passes them (the pre-commit hook's default).",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Say on stderr which config file was read and which files were skipped, and why.",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when there are findings (--fail-on never); 2 still means apilint could "
+    "not do its job.",
+)
+@click.option(
+    "--sarif-category",
+    metavar="NAME",
+    help="The SARIF run's automationDetails.id, to tell apart uploads of several runs (without "
+    "it, the upload action's category applies).",
+)
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the effective settings, each with where it came from, and exit.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -259,6 +316,11 @@ def lint(
     report_stale_baseline: bool,
     changed_since: str | None,
     skip_non_openapi: bool,
+    force_exclude: bool | None,
+    verbose: bool,
+    exit_zero: bool,
+    sarif_category: str | None,
+    show_settings: bool,
     jobs: int | None,
     cache_dir: Path | None,
     no_cache: bool,
@@ -267,7 +329,7 @@ def lint(
     from apilint.lint.parallel import LinterSettings
     from apilint.settings.config import limits, load_config, parse_size
 
-    if not specs and changed_since is None:
+    if not specs and changed_since is None and not show_settings:
         raise click.UsageError("Missing argument 'SPECS...'.")
     if report_stale_baseline and baseline_path is None:
         raise click.UsageError("--report-stale-baseline needs --baseline FILE.")
@@ -280,6 +342,11 @@ def lint(
         outputs = _with_statistics(outputs)
     config = load_config(config_path, discover=not no_config)
     _spectral_rulesets(config, rulesets, no_config, quiet)
+    if verbose:
+        where = config.source if config.source is not None else "none (the defaults)"
+        click.echo(f"apilint: config: {where}", err=True)
+    if exit_zero:
+        fail_on = "never"
     load_options = limits(
         config,
         max_file_size=None
@@ -300,10 +367,28 @@ def lint(
         cache_dir=None if no_cache else _cache_dir(cache_dir, config, quiet),
     )
     linter = settings.build()
+    if show_settings:
+        flags = {
+            "fail-on": fail_on,
+            "select": select or None,
+            "extend-select": extend_select or None,
+            "ignore": ignore or None,
+            "allow-remote-refs": allow_remote_refs,
+            "ref-root": ref_root,
+            "max-file-size": max_file_size,
+            "max-depth": max_depth,
+            "max-nodes": max_nodes,
+            "max-ref-hops": max_ref_hops,
+            "force-exclude": force_exclude,
+        }
+        click.echo(_settings_text(config, linter, flags), nl=False)
+        return
     if not quiet:
         for note in linter.notes:
             click.echo(f"apilint: note: {note}", err=True)
-    files = _files_to_lint(specs, config.exclude, changed_since, skip_non_openapi, quiet)
+    files = _files_to_lint(
+        specs, config, changed_since, skip_non_openapi, bool(force_exclude), quiet, verbose
+    )
     result, stopped = _lint_all(linter, settings, files, jobs, stdin_filename)
     for error in result.errors:
         fail(str(error))
@@ -316,13 +401,16 @@ def lint(
     stale = 0
     if baseline_path is not None:
         stale = _apply_baseline(baseline_path, linter, result, extra, report_stale_baseline, quiet)
-    _write_lint_report(linter, result, extra, stopped, outputs, color, quiet)
+    effective_fail_on = fail_on or config.fail_on
+    _write_lint_report(
+        linter, result, extra, stopped, outputs, color, quiet, effective_fail_on, sarif_category
+    )
     if stopped is not None:
         click.echo(
             f"apilint: {stopped.reason}; the report covers the files linted before", err=True
         )
         sys.exit(stopped.exit_code)
-    code = result.exit_code(fail_on or config.fail_on)
+    code = result.exit_code(effective_fail_on)
     if code == 0 and report_stale_baseline and stale:
         code = 1
     sys.exit(code)
@@ -465,7 +553,10 @@ def _write_lint_report(
     outputs: list[Any],
     color: str,
     quiet: bool,
+    fail_on: str,
+    sarif_category: str | None,
 ) -> None:
+    from apilint.core.findings import Severity
     from apilint.reports import Report
 
     report = Report(
@@ -476,9 +567,64 @@ def _write_lint_report(
         extra=extra,
         failed_files=len(result.errors),
         errors=[stopped.reason] if stopped is not None else [],
+        file_errors=list(result.errors),
+        fail_on=None if fail_on == "never" else Severity.parse(fail_on),
+        sarif_category=sarif_category,
         quiet=quiet,
     )
     write_reports(report, outputs, color)
+
+
+def _settings_text(config: Any, linter: Any, flags: dict[str, Any]) -> str:
+    """``--show-settings``: each effective value and where it came from (a command-line flag, the
+    config file, or the default), then every rule that will run with its severity."""
+    source = str(config.source) if config.source is not None else None
+    options = linter.load_options
+
+    def origin(key: str) -> str:
+        if flags.get(key) is not None:
+            return "command line"
+        if source is not None and key in config.keys:
+            return source
+        return "default"
+
+    values: list[tuple[str, Any]] = [
+        ("fail-on", flags["fail-on"] or config.fail_on),
+        ("select", _split(flags["select"]) if flags["select"] else config.select or ["(default)"]),
+        ("extend-select", _split(flags["extend-select"] or ()) + config.extend_select),
+        ("ignore", _split(flags["ignore"] or ()) + config.ignore),
+        (
+            "allow-remote-refs",
+            flags["allow-remote-refs"]
+            if flags["allow-remote-refs"] is not None
+            else config.allow_remote_refs,
+        ),
+        ("ref-root", flags["ref-root"] or config.ref_root or "(each spec's directory)"),
+        ("max-file-size", options.max_file_size),
+        ("max-depth", options.max_depth),
+        ("max-nodes", options.max_nodes),
+        ("max-ref-hops", options.max_ref_hops),
+        ("exclude", config.exclude),
+        ("force-exclude", bool(flags["force-exclude"])),
+        ("extends", [str(path) for path in config.extends]),
+        ("overrides", f"{len(config.overrides)} entries"),
+    ]
+    lines = [f"config file: {source or 'none'}"]
+    width = max(len(key) for key, _ in values)
+    for key, value in values:
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        if key == "force-exclude":
+            where = "command line" if flags["force-exclude"] is not None else "default"
+        elif key in ("extend-select", "ignore") and flags[key] and key in config.keys:
+            where = f"command line + {source}"
+        else:
+            where = origin(key)
+        lines.append(f"{key:<{width}}  {shown or '[]'}  ({where})")
+    lines.append(f"rules ({len(linter.rules)}):")
+    rule_width = max((len(rule.id) for rule in linter.rules), default=0)
+    for rule in sorted(linter.rules, key=lambda r: r.id):
+        lines.append(f"  {rule.id:<{rule_width}}  {rule.severity.label}")
+    return "\n".join(lines) + "\n"
 
 
 def _with_statistics(outputs: list[Any]) -> list[Any]:
@@ -501,13 +647,18 @@ def _with_statistics(outputs: list[Any]) -> list[Any]:
 
 def _files_to_lint(
     specs: Sequence[str],
-    exclude: Sequence[str],
+    config: Any,
     changed_since: str | None,
     skip_non_openapi: bool,
+    force_exclude: bool,
     quiet: bool,
+    verbose: bool,
 ) -> list[str]:
-    from apilint.documents.discovery import expand, looks_like_openapi
+    from apilint.documents.discovery import expand, openapi_sniff
 
+    exclude = config.exclude
+    base = config.source.parent if config.source is not None else None
+    skipped: list[tuple[str, str]] = []
     if changed_since is not None:
         from apilint.documents.git import changed_files, specs_to_lint
 
@@ -518,11 +669,19 @@ def _files_to_lint(
                 f"apilint: note: no OpenAPI document changed since {changed_since}", err=True
             )
     else:
-        files = expand(specs, exclude)
+        files = expand(specs, exclude, force_exclude=force_exclude, base=base, skipped=skipped)
     if skip_non_openapi:
-        files = [
-            f for f in files if f == "-" or not Path(f).is_file() or looks_like_openapi(Path(f))
-        ]
+        kept = []
+        for name in files:
+            reason = None if name == "-" or not Path(name).is_file() else openapi_sniff(Path(name))
+            if reason is None:
+                kept.append(name)
+            else:
+                skipped.append((name, reason))
+        files = kept
+    if verbose:
+        for name, reason in skipped:
+            click.echo(f"apilint: skipped {name}: {reason}", err=True)
     return files
 
 

@@ -197,6 +197,8 @@ def traffic(
         for note in [*notes, *hints(aggregator, matcher)]:
             click.echo(f"apilint: note: {note}", err=True)
     report.findings = settings.apply(report.findings)
+    effective = fail_on or settings.fail_on
+    report.fail_on = None if effective == "never" else Severity.parse(effective)
     write_reports(report, outputs, color)
     fail_on = fail_on or settings.fail_on
     if fail_on == "never":

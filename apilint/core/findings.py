@@ -55,6 +55,17 @@ class Finding:
     pointer: str
     operation: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    end_line: int = 0
+    """Where the reported token (the key, or the item's first token) ends: the line and the
+    1-based column just past it; 0 when unknown (then the start stands for both)."""
+    end_column: int = 0
+
+    @property
+    def end(self) -> tuple[int, int]:
+        """``(end_line, end_column)``, the start when the end is unknown."""
+        if self.end_line <= 0:
+            return max(self.line, 1), max(self.column, 1)
+        return self.end_line, self.end_column
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)
@@ -67,6 +78,8 @@ class Finding:
             "file": self.file,
             "line": self.line,
             "column": self.column,
+            "end_line": self.end[0],
+            "end_column": self.end[1],
             "pointer": self.pointer,
             "operation": self.operation,
         }

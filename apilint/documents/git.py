@@ -23,7 +23,7 @@ from apilint.core.errors import ConfigError
 from apilint.documents.discovery import (
     SKIP_DIRS,
     SPEC_SUFFIXES,
-    _excluded,
+    excluded_by,
     expand,
     looks_like_openapi,
 )
@@ -160,7 +160,7 @@ def specs_to_lint(
                     roots.add(path)
         for path in sorted(roots):
             shown = _display(path)
-            if not _excluded(shown, list(exclude)):
+            if excluded_by(shown, list(exclude)) is None:
                 out.append(shown)
     return list(dict.fromkeys(out))
 

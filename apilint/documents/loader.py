@@ -7,6 +7,7 @@ about OpenAPI; see :mod:`apilint.documents.openapi` for that.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ class Document:
 
     __slots__ = (
         "_json_positions",
+        "_line_starts",
         "_yaml",
         "data",
         "duplicate_keys",
@@ -72,6 +74,7 @@ class Document:
         self.format = format
         self._yaml = yaml
         self._json_positions: JsonPositions | None = None
+        self._line_starts: list[int] | None = None
         self.duplicate_keys = duplicate_keys or []
 
     def locate_many(self, pointers: list[Pointer]) -> dict[Pointer, tuple[int, int]]:
@@ -89,8 +92,34 @@ class Document:
     def locate(self, pointer: Pointer) -> tuple[int, int]:
         return self.locate_many([pointer])[pointer]
 
+    def token_end(self, line: int, column: int) -> tuple[int, int]:
+        """Where the token at 1-based (``line``, ``column``) ends: (line, column just past it).
+        The token is what a finding's position points at: a key (quoted or plain, up to its
+        ``:``), a scalar, or one bracket. Computed only for what is reported."""
+        if self._line_starts is None:
+            self._line_starts = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
+        if not 1 <= line <= len(self._line_starts):
+            return line, column
+        start = self._line_starts[line - 1]
+        end = self.text.find("\n", start)
+        text = self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
+        index = column - 1
+        if index >= len(text):
+            return line, column
+        match = _TOKEN.match(text, index)
+        length = match.end() - index if match and match.end() > index else 1
+        return line, column + length
+
     def __repr__(self) -> str:
         return f"Document({self.name!r}, {self.format})"
+
+
+_NEWLINE = re.compile("\n")
+_TOKEN = re.compile(
+    r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'"""  # a quoted key or scalar
+    r"|-(?=\s)|[{\[]"  # a sequence item's dash, a flow collection's bracket
+    r"|[^\s#][^#]*?(?=\s*(?::(?:\s|$)|\s#|,|[\]}]\s*(?:[,\]}#]|$)|$))"  # a plain key or scalar
+)
 
 
 def size_text(size: int) -> str:

@@ -523,6 +523,7 @@ class Linter:
         findings = []
         for active, result, severity in kept:
             line, column = positions[id(result.doc)][result.ptr]
+            end_line, end_column = result.doc.token_end(line, column)
             findings.append(
                 Finding(
                     rule=active.id,
@@ -533,6 +534,8 @@ class Linter:
                     column=column,
                     pointer=encode(result.ptr),
                     operation=result.operation,
+                    end_line=end_line,
+                    end_column=end_column,
                 )
             )
         findings.sort(key=Finding.sort_key)

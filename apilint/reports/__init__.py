@@ -3,7 +3,7 @@ all share one signature: ``render(report) -> str``.
 
 Adding a format means adding a module here and an entry in FORMATS; every command picks it up.
 
-May import: :mod:`apilint.core`, :mod:`apilint.http`, :mod:`apilint.documents`."""
+May import: :mod:`apilint.core`, :mod:`apilint.http`, :mod:`apilint.documents.loader`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apilint import __version__
-from apilint.core.findings import Finding, summarize
+from apilint.core.errors import ApilintError
+from apilint.core.findings import Finding, Severity, summarize
+
+RULES_DOCS_URL = "https://github.com/OWNER/apilint/blob/main/docs/rules.md"
+"""The rule reference (docs/rules.md) where users read it; a rule's section is ``#<rule-id>``.
+OWNER as in the README's pre-commit snippet: the repository apilint is published from."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,15 @@ class Report:
     """Why the command did not check everything it was asked to (a contract run that stopped),
     one line each. Every format shows them, and a report with one never says "No problems
     found"."""
+    file_errors: list[ApilintError] = field(default_factory=list)
+    """Why those files could not be checked (file, line, column when known): SARIF notifications,
+    JUnit errors, GitHub annotations."""
+    fail_on: Severity | None = Severity.ERROR
+    """The least severity that fails the run (None: --fail-on never); JUnit reports only
+    findings at or above it as failures."""
+    sarif_category: str | None = None
+    """--sarif-category: the run's automationDetails.id (absent otherwise, so that the upload
+    action's own category applies)."""
     color: bool = False
     quiet: bool = False
     version: str = __version__
@@ -56,6 +70,14 @@ class Report:
     @property
     def summary(self) -> dict[str, int]:
         return summarize(self.findings)
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether ``finding`` is at or above --fail-on."""
+        return self.fail_on is not None and finding.severity >= self.fail_on
+
+
+def rule_docs_url(rule_id: str) -> str:
+    return f"{RULES_DOCS_URL}#{rule_id}"
 
 
 Render = Callable[[Report], str]
@@ -67,11 +89,14 @@ FORMATS: dict[str, str] = {
     "junit": "apilint.reports.junit",
     "github": "apilint.reports.github",
     "statistics": "apilint.reports.statistics",
+    "gitlab": "apilint.reports.gitlab",
+    "checkstyle": "apilint.reports.checkstyle",
     "markdown": "apilint.reports.markdown",
 }
 
 
 COMMAND_FORMATS: dict[str, dict[str, str]] = {
+    "diff": {"markdown": "apilint.reports.diff_markdown"},
     "traffic": {
         "text": "apilint.reports.traffic_text",
         "html": "apilint.reports.traffic_html",

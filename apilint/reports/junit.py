@@ -3,13 +3,15 @@
 The common schema (testsuites / testsuite / testcase / failure) with name, classname, time and the
 tests/failures/errors/skipped counts. One testsuite per command; one testcase per rule and
 *unit*: a file for ``lint`` and ``traffic``, an operation for ``contract`` (findings without an
-operation fall back to their file). A testcase fails when its rule reported something there; the
-failure carries every message with its ``file:line:col``, and for contract findings the request
+operation fall back to their file). A testcase fails when its rule reported something at or
+above --fail-on there (below it, the findings are its system-out and it passes); the failure
+carries every message with its ``file:line:col``, and for contract findings the request
 that reproduces it (its ``curl`` command when the finding has one).
 
 Units that were checked without findings become passing testcases for every rule that ran, so a
 dashboard counts what was checked, not only what failed: the report's files (lint), or the
-operations a contract run lists in ``report.extra["operations"]``.
+operations a contract run lists in ``report.extra["operations"]``. A file that could not be
+checked is a testcase with an ``<error>``. Valid against the xunit plugin's junit-10.xsd.
 """
 
 from __future__ import annotations
@@ -82,18 +84,15 @@ def render(report: Report) -> str:
             findings = groups.get((unit, rule))
             if findings or (unit in checked and rule in report.rules):
                 cases.append((unit, rule, findings or []))
-    failures = sum(1 for _, _, found in cases if found)
+    failures = sum(1 for _, _, found in cases if any(report.fails(f) for f in found))
+    errors = len(report.file_errors) + len(report.errors)
+    tests = len(cases) + errors
 
-    tests = len(cases) + len(report.errors)
-    errors = len(report.errors)
-    root = ET.Element(
-        "testsuites",
-        _counts(name="apilint", tests=tests, failures=failures, errors=errors),
-    )
+    root = ET.Element("testsuites", _counts("apilint", tests, failures, errors))
     suite = ET.SubElement(
         root,
         "testsuite",
-        _counts(name=f"apilint {command}", tests=tests, failures=failures, errors=errors),
+        {**_counts(f"apilint {command}", tests, failures, errors), "skipped": "0"},
     )
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="apilint.version", value=report.version)
@@ -101,12 +100,32 @@ def render(report: Report) -> str:
         ET.SubElement(
             properties, "property", name="apilint.failed_files", value=str(report.failed_files)
         )
+    for reason in report.errors:  # the run stopped: a dashboard must not show green
+        case = ET.SubElement(suite, "testcase", name="incomplete", classname="apilint", time="0")
+        ET.SubElement(case, "error", message=_clean(reason), type="incomplete").text = _clean(
+            reason
+        )
+    for error in report.file_errors:
+        # A file that could not be checked: an error (the test could not run), not a failure.
+        case = ET.SubElement(
+            suite, "testcase", name="load", classname=_clean(error.file or "apilint"), time="0"
+        )
+        ET.SubElement(case, "error", message=_clean(str(error)), type="load-error").text = _clean(
+            str(error)
+        )
     for unit, rule, findings in cases:
         case = ET.SubElement(suite, "testcase", name=_clean(rule), classname=_clean(unit), time="0")
         if not findings:
             continue
+        failing = [f for f in findings if report.fails(f)]
+        if not failing:
+            # Below --fail-on: reported, not a failure (the run passes, so does the test).
+            ET.SubElement(case, "system-out").text = _clean(
+                "\n".join(_failure_line(f) for f in findings)
+            )
+            continue
         worst = max(f.severity for f in findings)
-        first = findings[0]
+        first = failing[0]
         message = first.message if len(findings) == 1 else f"{len(findings)} problems"
         failure = ET.SubElement(
             case,
@@ -115,19 +134,17 @@ def render(report: Report) -> str:
             type=worst.label,
         )
         failure.text = _clean("\n".join(_failure_line(f) for f in findings))
-    for error in report.errors:  # the check did not finish: a dashboard must not show green
-        case = ET.SubElement(suite, "testcase", name="incomplete", classname="apilint", time="0")
-        ET.SubElement(case, "error", message=_clean(error), type="incomplete").text = _clean(error)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
 
-def _counts(*, name: str, tests: int, failures: int, errors: int = 0) -> dict[str, str]:
+def _counts(name: str, tests: int, failures: int, errors: int) -> dict[str, str]:
+    """The counts Jenkins, GitLab and the xunit schemas read (``skipped`` only on a testsuite:
+    the schemas have no such attribute on ``testsuites``)."""
     return {
         "name": name,
         "tests": str(tests),
         "failures": str(failures),
         "errors": str(errors),
-        "skipped": "0",
         "time": "0",
     }

@@ -1,87 +1,69 @@
-"""Markdown: a summary a reviewer can paste into a pull-request comment (or a changelog).
+"""Markdown: a summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``, for any command's
+:class:`Report` (lint, contract, traffic, ...).
 
-Findings are grouped by severity, most severe first; for ``apilint diff`` the groups read
-"Breaking changes", "Possibly breaking" and "Other changes". Everything quoted from a
-description is escaped, so a message cannot open a link, an HTML tag or a table.
+A heading with the counts, a table of findings per rule (most first), then the findings
+themselves (where, severity, rule, message), most severe first. A comment has a size limit
+(65,536 characters on GitHub), so the findings table stops after MAX_ROWS rows and says how many
+it left out; the text, JSON and SARIF reports keep them all. Table cells are escaped (``|``,
+newlines, HTML) so a message quoting the spec cannot break the table or inject markup.
 """
 
 from __future__ import annotations
 
-import re
-
-from apilint.core.findings import Finding, Severity
 from apilint.reports import Report
+from apilint.reports.statistics import count_rules
 
-_TITLES = {
-    "diff": {
-        Severity.ERROR: "Breaking changes",
-        Severity.WARNING: "Possibly breaking",
-        Severity.INFO: "Other changes",
-    },
-}
-_DEFAULT_TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
-_SPECIAL = re.compile(r"([\\`*_\[\]<|~])")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+MAX_ROWS = 200
+ICONS = {"error": "🔴", "warning": "🟡", "info": "🔵"}
 
 
-def escape(text: str) -> str:
-    """``text`` as literal Markdown text on one line."""
-    return _SPECIAL.sub(r"\\\1", _CONTROL.sub(" ", text))
-
-
-def _code(text: str) -> str:
-    """``text`` as a code span, whatever backticks it holds."""
-    text = _CONTROL.sub(" ", text)
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _line(finding: Finding) -> str:
-    where = _code(f"{finding.file}:{finding.line}")
-    return f"- {escape(finding.message)} ({_code(finding.rule)}, {where})"
-
-
-def _heading(report: Report) -> str:
-    counts = report.summary
-    titles = _TITLES.get(report.command, _DEFAULT_TITLES)
-    parts = [_count(counts[s.label], titles[s]) for s in _ORDER if counts[s.label]]
-    files = len(report.files)
-    noun = "file" if files == 1 else "files"
-    if not report.findings:
-        text = "no changes found" if report.command == "diff" else "no problems found"
-        return f"## apilint {report.command}: {text} ({files} {noun})"
-    return f"## apilint {report.command}: {', '.join(parts)} ({files} {noun})"
-
-
-_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-
-
-def _count(count: int, title: str) -> str:
-    """``1 error``, ``2 errors``, ``1 breaking change``, ``3 possibly breaking``, ``2 info``."""
-    words = title.lower()
-    if count == 1 and words.endswith("s") and words not in ("info",):
-        words = words[:-1]
-    return f"{count} {words}"
+def cell(text: str) -> str:
+    """``text`` as one Markdown table cell."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = escaped.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    return " ".join(escaped.split())
 
 
 def render(report: Report) -> str:
-    titles = _TITLES.get(report.command, _DEFAULT_TITLES)
-    out: list[str] = []
-    if not report.quiet:
-        out += [_heading(report), ""]
-        if report.failed_files:
-            count = report.failed_files
-            out += [f"{count} file{'s' * (count != 1)} could not be checked.", ""]
-    for severity in _ORDER:
-        group = sorted((f for f in report.findings if f.severity is severity), key=Finding.sort_key)
-        if not group:
-            continue
-        if not report.quiet:
-            out += [f"### {titles[severity]} ({len(group)})", ""]
-        out += [_line(f) for f in group]
-        out.append("")
-    while out and not out[-1]:
-        out.pop()
-    return "\n".join(out) + "\n" if out else ""
+    counts = report.summary
+    total = len(report.findings)
+    files = len(report.files)
+    lines = [f"### apilint {report.command}", ""]
+    if total == 0 and (report.errors or report.file_errors):
+        lines.append(f"No problems in what was checked ({files} file{'s' * (files != 1)}).")
+    elif total == 0:
+        lines.append(f"No problems found in {files} file{'s' * (files != 1)}.")
+    else:
+        parts = ", ".join(
+            f"{counts[level]} {level}{'s' * (counts[level] != 1 and level != 'info')}"
+            for level in ("error", "warning", "info")
+        )
+        lines.append(
+            f"Found {total} problem{'s' * (total != 1)} ({parts}) "
+            f"in {files} file{'s' * (files != 1)}."
+        )
+    if report.errors:
+        lines += ["", "**Incomplete:**", ""]
+        lines += [f"- {cell(reason)}" for reason in report.errors]
+    if report.file_errors:
+        lines += ["", f"**{len(report.file_errors)} could not be checked:**", ""]
+        lines += [f"- {cell(str(error))}" for error in report.file_errors]
+    if total:
+        lines += ["", "| rule | severity | findings |", "| --- | --- | ---: |"]
+        for count in count_rules(report):
+            label = count.severity.label
+            lines.append(f"| `{count.rule}` | {ICONS[label]} {label} | {count.count} |")
+        lines += ["", "| where | severity | rule | message |", "| --- | --- | --- | --- |"]
+        ordered = sorted(report.findings, key=lambda f: (-f.severity, f.sort_key()))
+        for finding in ordered[:MAX_ROWS]:
+            where = cell(f"{finding.file}:{finding.line}:{finding.column}")
+            label = finding.severity.label
+            message = finding.message
+            if finding.operation and finding.operation not in message:
+                message = f"{message} ({finding.operation})"
+            lines.append(
+                f"| {where} | {ICONS[label]} {label} | `{finding.rule}` | {cell(message)} |"
+            )
+        if total > MAX_ROWS:
+            lines += ["", f"… and {total - MAX_ROWS} more (the other reports list them all)."]
+    return "\n".join(lines) + "\n"

@@ -14,19 +14,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from apilint.core.errors import ApilintError
 from apilint.core.findings import Finding, Severity
 from apilint.documents.git import find_repo_root
-from apilint.reports import Report, RuleInfo
+from apilint.reports import Report, RuleInfo, rule_docs_url
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "apilint/v1"
+
+GITHUB_MAX_RESULTS = 5000
+"""Results per run that GitHub code scanning keeps."""
+HELP_LIMIT = 1024
+"""Characters of rule help GitHub code scanning accepts."""
+PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _LEVEL_NAMES = {"error": "error", "warning": "warning", "info": "note"}
@@ -43,11 +51,27 @@ def sarif_log(report: Report, cwd: Path | None = None) -> dict[str, Any]:
     root = find_repo_root(here) or here
     rules = _rule_list(report)
     index = {rule["id"]: position for position, rule in enumerate(rules)}
-    fingerprints = _fingerprints(report.findings, here, root)
+    fingerprint_list = fingerprints(report.findings, here, root)
     results = [
         _result(finding, index[finding.rule], fingerprint, here, root)
-        for finding, fingerprint in zip(report.findings, fingerprints, strict=True)
+        for finding, fingerprint in zip(report.findings, fingerprint_list, strict=True)
     ]
+    if len(results) > GITHUB_MAX_RESULTS:
+        # GitHub keeps the first 5,000 results of a run: let them be the most severe.
+        order = {"error": 0, "warning": 1, "note": 2}
+        results.sort(key=lambda result: order[result["level"]])
+        sys.stderr.write(
+            f"apilint: warning: the SARIF report has {len(results):,} results; GitHub code "
+            f"scanning keeps only the first {GITHUB_MAX_RESULTS:,} of a run (the most severe "
+            "come first); --baseline or a narrower --select keeps the rest visible\n"
+        )
+    invocation: dict[str, Any] = {
+        "executionSuccessful": report.failed_files == 0 and not report.errors
+    }
+    notifications = [_notification(error, here, root) for error in report.file_errors]
+    notifications += [{"level": "error", "message": {"text": r}} for r in report.errors]
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -57,24 +81,16 @@ def sarif_log(report: Report, cwd: Path | None = None) -> dict[str, Any]:
                 "rules": rules,
             }
         },
-        "automationDetails": {"id": f"apilint/{report.command}/"},
         "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
-        "invocations": [_invocation(report)],
+        "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    if report.sarif_category:
+        # Only when asked: GitHub's upload action ignores its own `category` input when the
+        # file has one.
+        run["automationDetails"] = {"id": report.sarif_category}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-
-
-def _invocation(report: Report) -> dict[str, Any]:
-    invocation: dict[str, Any] = {
-        "executionSuccessful": report.failed_files == 0 and not report.errors
-    }
-    if report.errors:
-        invocation["toolExecutionNotifications"] = [
-            {"level": "error", "message": {"text": error}} for error in report.errors
-        ]
-    return invocation
 
 
 def _rule_list(report: Report) -> list[dict[str, Any]]:
@@ -93,11 +109,34 @@ def _descriptor(info: RuleInfo) -> dict[str, Any]:
         "shortDescription": {"text": short},
         "fullDescription": {"text": _plain(info.what) or short},
         "help": {"text": help_text(info), "markdown": help_markdown(info)},
+        "helpUri": rule_docs_url(info.id),
         "defaultConfiguration": {"level": _LEVEL_NAMES.get(info.severity, "warning")},
     }
     tags = ["openapi", *([info.family] if info.family else [])]
-    descriptor["properties"] = {"tags": tags}
+    descriptor["properties"] = {
+        "tags": tags,
+        "precision": "high",
+        "problem.severity": PROBLEM_SEVERITY.get(info.severity, "warning"),
+    }
     return descriptor
+
+
+def _fit(parts: list[str], tail: str) -> str:
+    """``parts`` joined by blank lines, as many as fit in HELP_LIMIT with ``tail`` after them
+    (a part that does not fit whole is cut at a word and marked with an ellipsis)."""
+    out: list[str] = []
+    room = HELP_LIMIT - len(tail) - 2
+    for part in parts:
+        cost = len(part) + (2 if out else 0)
+        if cost <= room:
+            out.append(part)
+            room -= cost
+            continue
+        if "```" not in part and room > 80:  # cut prose, never a code block
+            cut = part[: room - (3 if out else 1)].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+            out.append(cut)
+        break
+    return "\n\n".join([*out, tail])
 
 
 def _plain(text: str) -> str:
@@ -110,7 +149,7 @@ def help_text(info: RuleInfo) -> str:
     for title, body in (("What it does", info.what), ("Why", info.help), ("Fix", info.fix)):
         if body:
             parts.append(f"{title}: {_plain(body)}")
-    return "\n\n".join(parts)
+    return _fit(parts, f"Documentation: {rule_docs_url(info.id)}")
 
 
 def help_markdown(info: RuleInfo) -> str:
@@ -126,8 +165,8 @@ def help_markdown(info: RuleInfo) -> str:
         parts.append(f"**Fixed**\n\n```yaml\n{info.good.rstrip()}\n```")
     if info.fix:
         parts.append(f"**How to fix.** {_plain(info.fix)}")
-    parts.append(f"Run `apilint rules {info.id}` for its options.")
-    return "\n\n".join(parts)
+    tail = f"[Documentation]({rule_docs_url(info.id)}), or `apilint rules {info.id}`."
+    return _fit(parts, tail)
 
 
 def artifact_location(file: str, cwd: Path, root: Path) -> dict[str, str]:
@@ -147,7 +186,18 @@ def _key_uri(file: str, cwd: Path, root: Path) -> str:
     return artifact_location(file, cwd, root)["uri"]
 
 
-def _fingerprints(findings: list[Finding], cwd: Path, root: Path) -> list[str]:
+def repository_path(file: str, cwd: Path, root: Path) -> str:
+    """``file`` relative to the repository root, ``/``-separated (absolute when outside it)."""
+    if "://" in file or not file:
+        return file
+    absolute = Path(os.path.normpath(cwd / file))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def fingerprints(findings: list[Finding], cwd: Path, root: Path) -> list[str]:
     """rule + file + pointer, hashed; the n-th repeat of a key in a run gets ``:n``."""
     seen: dict[str, int] = {}
     out = []
@@ -188,6 +238,8 @@ def _result(
                     "region": {
                         "startLine": max(finding.line, 1),
                         "startColumn": max(finding.column, 1),
+                        "endLine": finding.end[0],
+                        "endColumn": finding.end[1],
                     },
                 },
                 "logicalLocations": logical,
@@ -196,3 +248,23 @@ def _result(
         "partialFingerprints": {FINGERPRINT: fingerprint},
         "properties": properties,
     }
+
+
+def _notification(error: ApilintError, cwd: Path, root: Path) -> dict[str, Any]:
+    """A file apilint could not check, as a tool execution notification at its place."""
+    notification: dict[str, Any] = {
+        "level": "error",
+        "message": {"text": error.message},
+        "descriptor": {"id": "load-error"},
+    }
+    if error.file:
+        region = {"startLine": max(error.line or 1, 1), "startColumn": max(error.column or 1, 1)}
+        notification["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(error.file, cwd, root),
+                    "region": region,
+                }
+            }
+        ]
+    return notification

@@ -18,7 +18,7 @@ never a silent no-op. Example::
     max-depth: 250                    # nesting of objects and arrays
     max-nodes: 5000000                # YAML nodes after alias expansion
     max-ref-hops: 64                  # $refs followed in a row
-    exclude: ["vendor/**"]            # skipped when a directory is linted
+    exclude: ["vendor/**"]            # skipped in directories (named files: --force-exclude)
     overrides:
       - paths: ["/legacy/**"]         # API path templates; ** spans segments
         ignore: [path-verb]
@@ -95,6 +95,8 @@ class Config:
     max_ref_hops: int | None = None
     exclude: list[str] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
+    keys: frozenset[str] = frozenset()
+    """The keys the config file sets (``--show-settings`` says where each value came from)."""
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -169,7 +171,7 @@ def parse_config(data: Any, source: Path) -> Config:
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(KEYS))})")
     base = source.parent
-    config = Config(source=source)
+    config = Config(source=source, keys=frozenset(str(key) for key in data))
     config.extends = [base / p for p in _strings(data.get("extends", []), where, "extends")]
     if "select" in data:
         config.select = _strings(data["select"], where, "select")

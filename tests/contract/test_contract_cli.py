@@ -72,8 +72,8 @@ def test_the_bundled_example_reports_its_planted_308() -> None:
     assert get["response"] == {"status": 308, "location": "http://localhost/api/thoughts/"}
     assert get["curl"] == "curl -X GET 'http://localhost/api/thoughts'"
     assert set(get) == {
-        "rule", "severity", "message", "file", "line", "column", "pointer", "operation",
-        "request", "response", "curl",
+        "rule", "severity", "message", "file", "line", "column", "end_line", "end_column",
+        "pointer", "operation", "request", "response", "curl",
     }  # fmt: skip
     assert (get["file"], get["pointer"]) == (THOUGHTS, "/paths/~1api~1thoughts/get")
     assert report["summary"]["error"] == 2

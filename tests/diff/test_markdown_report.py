@@ -1,10 +1,11 @@
-"""The markdown reporter every command offers: headings per command, escaping of quoted text."""
+"""apilint diff's markdown report (a changelog for a pull request): headings per severity, escaping of
+quoted text."""
 
 from __future__ import annotations
 
 from apilint.core.findings import Finding, Severity
 from apilint.reports import Report
-from apilint.reports.markdown import render
+from apilint.reports.diff_markdown import render
 
 
 def _finding(message: str, severity: Severity = Severity.ERROR, file: str = "api.yaml") -> Finding:
