@@ -213,13 +213,64 @@ def test_a_verb_shared_by_many_paths_is_reported_once(lint: Lint) -> None:
     assert "(2 more paths under '/getUsers')" in findings[0].message
 
 
-def test_custom_methods_are_an_option(lint: Lint) -> None:
+def test_custom_methods_are_accepted_unless_the_option_says_otherwise(lint: Lint) -> None:
     spec = path_spec("/v1/{name}:cancel", "/v1/projects:batchGet")
-    findings = lint(spec, select=["path-verb"])
+    assert lint(spec, select=["path-verb"]) == []
+    findings = lint(spec, select=["path-verb"], options={"path-verb": {"customMethods": False}})
     assert pointers(findings) == [ptr("/v1/{name}:cancel"), ptr("/v1/projects:batchGet")]
-    assert "':cancel'" in findings[0].message
-    assert "customMethods" in findings[0].message
-    assert lint(spec, select=["path-verb"], options={"path-verb": {"customMethods": True}}) == []
+    assert findings[0].message.startswith("':cancel' in '/v1/{name}:cancel' is a custom method")
+
+
+def test_verb_precision_on_namespaces_batches_and_fragments(lint: Lint) -> None:
+    spec = path_spec(
+        "/publish/v2/articles",  # a namespace in front of a version
+        "/messages/delete-batch",  # a batch endpoint, whatever the word order
+        "/#Action=DeleteUser",  # path-query-string's finding, not this rule's
+    )
+    assert lint(spec, select=["path-verb"]) == []
+
+
+def test_compound_verbs_are_caught(lint: Lint) -> None:
+    names = [
+        "clearVolumes",
+        "syncVolumeLicenses",
+        "unshare",
+        "list-rules",
+        "cancelJob",
+        "terminate_sessions",
+        "change_status",
+        "FlushCache",
+    ]
+    spec = path_spec(*(f"/things/{name}" for name in names))
+    findings = lint(spec, select=["path-verb"])
+    assert pointers(findings) == [ptr(f"/things/{name}") for name in names]
+    # Compound nouns of words that are nouns too stay silent.
+    quiet = path_spec("/check-runs", "/refund_requests", "/upgradeProfiles", "/runners/remove-token")
+    assert lint(quiet, select=["path-verb"]) == []
+
+
+def test_actions_on_items_across_the_api_are_one_finding(lint: Lint) -> None:
+    spec = path_spec(
+        "/machines/{id}/restart",
+        "/machines/{id}/stop",
+        "/disks/{id}/detach",
+        "/getThings",
+        method="post",
+    )
+    findings = lint(spec, select=["path-verb"])
+    assert pointers(findings) == ["/paths", ptr("/getThings")]
+    assert findings[0].message.startswith("3 paths end in an action on an item ('detach'")
+    two = path_spec("/machines/{id}/restart", "/disks/{id}/detach", method="post")
+    assert len(lint(two, select=["path-verb"])) == 2
+    off = lint(spec, select=["path-verb"], options={"path-verb": {"actionSummary": 0}})
+    assert len(off) == 4
+
+
+def test_no_advice_to_act_on_the_root(lint: Lint) -> None:
+    (finding,) = lint(path_spec("/delete", method="post"), select=["path-verb"])
+    assert "DELETE /" not in finding.message
+    (finding,) = lint(path_spec("/api/v1/delete", method="post"), select=["path-verb"])
+    assert "DELETE" not in finding.message
 
 
 def test_allowed_words(lint: Lint) -> None:
@@ -321,6 +372,24 @@ def test_segments_that_are_not_collections_pass(lint: Lint) -> None:
     assert lint(spec, select=["path-plural-collection"]) == []
 
 
+def test_values_codes_and_unsure_plurals(lint: Lint) -> None:
+    # A parameter that holds a value of the item is not its id; codes with digits and words
+    # that already are a plural (skus of sku) are not singular nouns.
+    quiet = path_spec(
+        "/set/collector/{collectorIP}",
+        "/user/{userEmail}",
+        "/ports/{n}/timeout/{seconds}",
+        "/skus/{sku}",
+        "/erc20/{erc20Id}",
+    )
+    assert lint(quiet, select=["path-plural-collection"]) == []
+    # A singular whose plural is not sure is reported without a fix: never "buses"-style guesses.
+    (finding,) = lint(path_spec("/bus/{busId}"), select=["path-plural-collection"])
+    assert finding.message == "'bus' in '/bus/{busId}' is singular but names a collection (it is followed by '{busId}')"
+    for finding in lint(path_spec("/sku/{skuId}"), select=["path-plural-collection"]):
+        assert "skuses" not in finding.message
+
+
 def test_plural_reported_once_per_prefix_and_allowed(lint: Lint) -> None:
     spec = path_spec("/user/{id}/posts", "/user/{id}")
     findings = lint(spec, select=["path-plural-collection"])
@@ -378,6 +447,26 @@ def test_casing_reports_a_segment_once(lint: Lint) -> None:
     )
     assert pointers(findings) == [ptr("/e_f")]
     assert "(and 2 more paths)" in findings[0].message
+
+
+def test_casing_skips_versions_bases_and_values(lint: Lint) -> None:
+    # A version glued on is not a word boundary; a base every path shares is one choice, made
+    # once; a literal where a sibling path has a parameter is a value, not a name.
+    spec = path_spec(
+        "/rest-service-fe/payment_intents",
+        "/rest-service-fe/setup_intents",
+        "/rest-service-fe/search-v1",
+        "/rest-service-fe/tax_rates/revision_data-v1",
+        "/rest-service-fe/rates/{pair}",
+        "/rest-service-fe/rates/EUR_USD",
+        "/rest-service-fe/zones/New-York",
+        "/rest-service-fe/zones/{zone}",
+    )
+    assert lint(spec, select=["path-casing"]) == []
+    # A segment in another style is still reported.
+    spec = path_spec("/rest-service-fe/payment_intents", "/rest-service-fe/setup_intents", "/rest-service-fe/apiKeys")
+    (finding,) = lint(spec, select=["path-casing"])
+    assert finding.message.startswith("'apiKeys' in '/rest-service-fe/apiKeys' is camelCase")
 
 
 # -- path-file-extension --------------------------------------------------------------------
@@ -644,6 +733,21 @@ def test_nesting_depth(lint: Lint) -> None:
     assert (
         lint(spec, select=["path-nesting-depth"], options={"path-nesting-depth": {"max": 4}}) == []
     )
+
+
+def test_nesting_depth_counts_the_apis_own_hierarchy(lint: Lint) -> None:
+    # Azure Resource Manager: the scope before the provider namespace is the platform's.
+    arm = "/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Web/sites/{n}/slots/{t}"
+    generic = "/subscriptions/{s}/resourceGroups/{g}/providers/{ns}/things/{t}/parts/{p}"
+    assert lint(path_spec(arm, generic), select=["path-nesting-depth"]) == []
+    # A prefix every path of the document shares is its base, not a nesting choice.
+    base = "/tenants/{t}/workspaces/{w}"
+    spec = path_spec(base + "/projects/{p}/boards/{b}", base + "/users/{u}")
+    assert lint(spec, select=["path-nesting-depth"]) == []
+    # ...but the API's own levels after the namespace still count.
+    deep = arm + "/a/{x}/b/{y}"
+    (finding,) = lint(path_spec(deep), select=["path-nesting-depth"])
+    assert "nests 4 collections (sites, slots, a, b)" in finding.message
 
 
 # -- the bundled example and real APIs ------------------------------------------------------

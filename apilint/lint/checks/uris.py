@@ -30,7 +30,9 @@ from apilint.http.words import (
     CONVENTIONAL,
     CRUD_METHODS,
     ID_WORDS,
+    LEADING_VERBS,
     MODIFIERS,
+    NAMESPACE_PARENTS,
     NAMESPACES,
     NOUN_VERBS,
     NOUNS_TOO,
@@ -39,6 +41,7 @@ from apilint.http.words import (
     STATE_VERBS,
     STYLE_NAMES,
     STYLES,
+    THING_HEADS,
     VERBS,
     WELL_KNOWN_FILES,
     casing_style,
@@ -48,6 +51,7 @@ from apilint.http.words import (
     plural,
     restyle,
     singular,
+    split_words,
     word_spans,
 )
 from apilint.lint.checks import Context, Option, check
@@ -117,16 +121,19 @@ def _verb_in(unit: str, allowed: frozenset[str]) -> tuple[str, bool, list[str]] 
         return None
     if unit.lower() in allowed:
         return None
-    if words[0] in BATCH_WORDS:
-        return None  # batch and bulk endpoints: HTTP has no method for "many at once"
+    if BATCH_WORDS.intersection(words):
+        return None  # batch and bulk endpoints (bulk-delete, deleteBatch): no HTTP method for many
     rest = words
     while len(rest) > 1 and rest[0] in MODIFIERS:
         rest = rest[1:]
     first = rest[0]
     if first in allowed or "".join(rest) in CONVENTIONAL:
         return None
-    if len(rest) > 1 and rest[1] in COMPOUND_HEADS:
-        return None  # upgradeProfiles, refund_requests, downloadUrl: a kind of thing
+    if len(rest) > 1 and rest[1] in THING_HEADS:
+        return None  # downloadUrl, remove-token: a thing the client fetches
+    noun_like = (first in NOUN_VERBS or first in NOUNS_TOO) and first not in LEADING_VERBS
+    if len(rest) > 1 and noun_like and rest[1] in COMPOUND_HEADS:
+        return None  # upgradeProfiles, refund_requests: a kind of thing
     if first in VERBS:
         return first, False, rest[1:]
     # "exportTemplate" is a phrase; "check-runs" and "test_clocks" are compound nouns.
@@ -147,9 +154,12 @@ _PARTICLES = frozenset({"up", "down", "out", "off", "now", "back", "away"})
 
 
 def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: list[str]) -> str:
-    """How to say the same without a verb, with the path rewritten as an example."""
+    """How to say the same without a verb, with the path rewritten as an example; "" when the
+    path without the verb names no resource to act on (``POST /delete``: ``DELETE /`` would be
+    wrong advice)."""
     segs = [s.text for s in template.segments]
-    base = _join(segs[:index] + segs[index + 1 :])
+    remaining = segs[:index] + segs[index + 1 :]
+    base = _join(remaining)
     words = [w for w in rest if w not in PREPOSITIONS and w not in MODIFIERS]
     if words and words[-1] not in ADJECTIVES and words[-1] not in _PARTICLES:
         last = words[-1]
@@ -159,22 +169,25 @@ def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: lis
         target = _join(segs)
     else:
         target = base
+    if target == base and not any(_names_resource(text) for text in remaining):
+        return ""
     method = CRUD_METHODS.get(verb)
     if method is not None:
-        return f"say it with the method: {method} {target}"
+        return f"; use {method} {target}"
     if verb in ACTION_NOUNS:
-        return f"create a resource that records the action: POST {_child(base, ACTION_NOUNS[verb])}"
+        return f"; e.g. POST {_child(base, ACTION_NOUNS[verb])}"
     if verb in STATE_VERBS:
-        return (
-            f"change the resource's state: PATCH {target} with the new state, or PUT and "
-            "DELETE a sub-resource that holds it"
-        )
+        return f"; e.g. PATCH {target} with the new state"
     if target != base:
-        return f"create the resource instead: POST {target}"
-    return (
-        f"model the action as a resource the client creates (POST {_child(base, '<noun>')}) "
-        f"or as a state change (PATCH {base})"
-    )
+        return f"; e.g. POST {target}"
+    return ""
+
+
+def _names_resource(text: str) -> bool:
+    """A literal segment that names something (not a version, namespace or parameter)."""
+    if not text or "{" in text or is_version(text):
+        return False
+    return text.lower() not in NAMESPACES
 
 
 @check(
@@ -187,9 +200,15 @@ def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: lis
     ),
     customMethods=Option(
         bool,
-        False,
+        True,
         "Accept Google-style custom methods ('/v1/{name}:cancel', AIP-136): a verb after ':' is "
-        "the API's convention, not a mistake.",
+        "the API's convention, not a mistake. Set to false to report them.",
+    ),
+    actionSummary=Option(
+        int,
+        3,
+        "When at least this many paths end in an action sub-resource ('POST .../restart'), the "
+        "API does so by design: one finding for the document instead of one per path (0: never).",
     ),
 )
 def path_verbs(
@@ -208,6 +227,8 @@ def path_verbs(
     methods = _methods(ctx.api)
     once = _Once()
     for node, template in items:
+        if template.extra:
+            continue  # '/#Action=DeleteX': path-query-string's; the path is not what it says
         segs = template.segments
         texts = tuple(s.text for s in segs)
         for index, seg in enumerate(segs):
@@ -215,6 +236,8 @@ def path_verbs(
                 once.add((texts[: index + 1], ":"), node, template, (index, seg, "", None))
             if not seg.is_literal or seg.text.startswith("$"):
                 continue  # $-operations ($validate, $count) are named by FHIR and OData
+            if index + 1 < len(segs) and is_version(segs[index + 1].text):
+                continue  # /publish/v2/...: a namespace in front of a version
             collection = index + 1 < len(segs) and segs[index + 1].is_param
             leaf = index == len(segs) - 1 and texts not in parents
             units = seg.base.split(".")
@@ -231,22 +254,44 @@ def path_verbs(
                     continue
                 once.add((texts[: index + 1], unit), node, template, (index, seg, unit, found))
                 break
-    for node, template, (index, seg, unit, found), count in once:
+    found_all = list(once)
+    # Actions modelled as sub-resources of an item (POST /machines/{id}/restart), many times
+    # over: a design the API chose, said once for the document.
+    sub_actions = {
+        position
+        for position, (_, template, (index, _, _, found), _) in enumerate(found_all)
+        if found is not None
+        and index == len(template.segments) - 1
+        and index > 0
+        and template.segments[index - 1].is_param
+    }
+    threshold = options["actionSummary"]
+    paths_nodes = [n for n in targets if isinstance(n.value, dict)]
+    if threshold and len(sub_actions) >= threshold and paths_nodes:
+        picked = [found_all[p] for p in sorted(sub_actions)]
+        verbs = sorted({entry[2][2] for entry in picked})
+        shown = ", ".join(f"'{v}'" for v in verbs[:5]) + (", ..." if len(verbs) > 5 else "")
+        yield paths_nodes[0].finding(
+            f"{len(picked)} paths end in an action on an item ({shown}; e.g. "
+            f"'{picked[0][1].raw}'): the API names actions in its URLs; if that is its "
+            "convention, add the verbs to this rule's 'allowed' option"
+        )
+        found_all = [e for p, e in enumerate(found_all) if p not in sub_actions]
+    for node, template, (index, seg, unit, found), count in found_all:
         prefix = _prefix_text(template, index + 1)
         if found is None:
             yield node.finding(
-                f"':{seg.method}' in '{template.raw}' is a custom method, a verb in the URL "
-                "(Google's AIP-136 style): if the API follows AIP-136, set this rule's "
-                "'customMethods' option to true; otherwise model the action as a resource"
-                + _others(count, prefix)
+                f"':{seg.method}' in '{template.raw}' is a custom method (a verb in the URL, "
+                "AIP-136 style)" + _others(count, prefix)
             )
             continue
         verb, _, rest = found
         what = "is a verb" if unit.lower() == verb else f"starts with the verb '{verb}'"
         yield node.finding(
-            f"'{unit}' in '{template.raw}' {what}: the path should name a resource and the "
-            f"HTTP method the action; {_verb_advice(template, index, unit, verb, rest)}"
+            f"'{unit}' in '{template.raw}' {what}"
             + _others(count, prefix)
+            + f": the path should name a resource, the HTTP method the action"
+            + _verb_advice(template, index, unit, verb, rest)
         )
 
 
@@ -280,9 +325,13 @@ def _identifies_item(head: str, param: str) -> str | None:
         return "generic"
     h = head.lower()
     hs = singular(h)
-    for noun in nouns:
+    for index, noun in enumerate(words):
+        if noun in ID_WORDS:
+            continue
         if noun in (h, hs) or singular(noun) == hs or (len(noun) >= 4 and h.endswith(noun)):
-            return "named"
+            # {userId}, {user}: an id of the item; {collectorIP}, {userEmail}: a value of it
+            after = words[index + 1 :]
+            return "named" if all(w in ID_WORDS for w in after) else None
     return None
 
 
@@ -310,8 +359,8 @@ def _collection_head(seg: Segment) -> tuple[str, int, int] | None:
         return None
     word = head[0]
     lower = word.lower()
-    if len(lower) <= 2 or len(lower) > 20 or not _VOWEL.search(lower):
-        return None  # abbreviations, acronyms and unreadable run-on words
+    if len(lower) <= 2 or len(lower) > 20 or not _VOWEL.search(lower) or not lower.isalpha():
+        return None  # abbreviations, acronyms, codes (erc20) and unreadable run-on words
     if word.isupper() or lower in ADJECTIVES or lower in CONVENTIONAL or lower in VERBS:
         return None
     if lower in RELATIONS or lower in NAMESPACES:
@@ -367,13 +416,20 @@ def plural_collections(
     for node, template, (index, (word, start, end)), count in once:
         seg = template.segments[index]
         param = template.segments[index + 1].text
-        better = seg.base[:start] + _match_case(plural(word.lower()), word) + seg.base[end:]
+        suggested = plural(word.lower())
+        lower = word.lower()
+        unsure = lower.endswith("s") and not lower.endswith("ss") and suggested == lower + "es"
+        if singular(suggested) != lower or unsure:
+            # No sure plural (bus -> buses? skus -> skuses?): say what is wrong, not the fix.
+            better = None
+        else:
+            better = seg.base[:start] + _match_case(suggested, word) + seg.base[end:]
         prefix = _prefix_text(template, index + 1)
         parent = _prefix_text(template, index)
+        fix = f"; write '{parent.rstrip('/')}/{better}/{param}'" if better else ""
         yield node.finding(
-            f"'{seg.base}' in '{template.raw}' names a collection (it is followed by '{param}') "
-            f"but is singular: collections are plural, '{parent.rstrip('/')}/{better}/{param}'"
-            + _others(count, prefix)
+            f"'{seg.base}' in '{template.raw}' is singular but names a collection (it is "
+            f"followed by '{param}')" + _others(count, prefix) + fix
         )
 
 
@@ -399,10 +455,30 @@ def path_casing(
     first: dict[str, tuple[Node, Template]] = {}
     paths_with: dict[str, int] = defaultdict(int)
     paths_nodes = [n for n in targets if isinstance(n.value, dict)]
-    for node, template in path_keys(targets):
+    items = list(path_keys(targets))
+    # A base every path shares ('/rest-service-fe/...') was chosen once, not per path; and a
+    # literal where another path has a parameter ('/rates/EUR_USD' beside '/rates/{pair}') is
+    # a value of that parameter, not a name.
+    shared = _shared_prefix([t for _, t in items])
+    with_param = {
+        tuple(s.pattern for s in t.segments[:i])
+        for _, t in items
+        for i, seg in enumerate(t.segments)
+        if seg.is_param
+    }
+    for node, template in items:
         seen: set[str] = set()
-        for seg in template.segments:
-            for unit in (seg.base if seg.is_literal else None, seg.method):
+        for index, seg in enumerate(template.segments):
+            literal = seg.base if seg.is_literal else None
+            if index < shared:
+                literal = None
+            elif (
+                literal
+                and _looks_like_value(literal)
+                and tuple(s.pattern for s in template.segments[:index]) in with_param
+            ):
+                literal = None
+            for unit in (literal, seg.method):
                 if unit and unit not in seen:
                     seen.add(unit)
                     paths_with[unit] += 1
@@ -444,9 +520,17 @@ def path_casing(
         described = STYLE_NAMES[style]
         yield node.finding(
             f"'{unit}' in '{template.raw}'{where} is {described}, but {reason} "
-            f"{STYLE_NAMES[expected]}: write '{restyle(unit, expected)}' (URLs must match "
-            "exactly, so clients have to remember the odd one out)"
+            f"{STYLE_NAMES[expected]}; write '{restyle(unit, expected)}'"
         )
+
+
+def _looks_like_value(text: str) -> bool:
+    """Written like data rather than a name: codes in capitals or digits (``EUR_USD``,
+    ``ISO-3166``), place names (``New_York``)."""
+    words = split_words(text)
+    if any(w.isupper() and len(w) > 1 or any(c.isdigit() for c in w) for w in words):
+        return True
+    return casing_style(text) == "other"
 
 
 # -- path-file-extension ------------------------------------------------------------------
@@ -923,6 +1007,43 @@ def path_params_declared(
 # -- path-nesting-depth -------------------------------------------------------------------
 
 
+def _shared_prefix(templates: Sequence[Template]) -> int:
+    """How many leading segments every path of the document shares (its base or scope, such as
+    '/tenants/{tenantId}'): 0 for fewer than two paths."""
+    if len(templates) < 2:
+        return 0
+    first = templates[0].segments
+    count = len(first)
+    for template in templates[1:]:
+        segs = template.segments
+        count = min(count, len(segs))
+        for i in range(count):
+            if segs[i].pattern != first[i].pattern:
+                count = i
+                break
+        if not count:
+            return 0
+    return count
+
+
+_DOTTED_NAMESPACE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+\Z")
+
+
+def _after_namespace(template: Template) -> int:
+    """The index after the last namespace segment of a path: a dotted name such as
+    'Microsoft.Compute' or the value after 'providers' (Azure Resource Manager's
+    '/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Web/sites/{name}'): the
+    hierarchy before it is the platform's scope, not the API's own nesting."""
+    after = 0
+    segs = template.segments
+    for index, seg in enumerate(segs):
+        if seg.is_literal and _DOTTED_NAMESPACE.match(seg.text) and not _extension(seg):
+            after = index + 1
+        elif index and segs[index - 1].is_literal and segs[index - 1].text.lower() in NAMESPACE_PARENTS:
+            after = index + 1
+    return after
+
+
 @check(
     "path_nesting",
     max=Option(int, 3, "The most nested collections a path may have (a literal then {param})."),
@@ -933,9 +1054,16 @@ def path_nesting(
     """Paths nest at most ``max`` collections."""
     limit = options["max"]
     once = _Once()
-    for node, template in path_keys(targets):
+    items = list(path_keys(targets))
+    shared = _shared_prefix([t for _, t in items])
+    for node, template in items:
         segs = template.segments
-        levels = [i for i in template.literal_before_param() if not is_version(segs[i].text)]
+        start = max(shared, _after_namespace(template))
+        levels = [
+            i
+            for i in template.literal_before_param()
+            if i >= start and not is_version(segs[i].text)
+        ]
         if len(levels) <= limit:
             continue
         cut = levels[limit] + 2
@@ -946,7 +1074,7 @@ def path_nesting(
         item = template.segments[levels[-1] + 1].text
         prefix = _prefix_text(template, levels[limit] + 2)
         yield node.finding(
-            f"'{template.raw}' nests {len(levels)} collections ({names}), more than {limit}: a "
-            f"client must know every parent to reach one '{last}' item; give it a shorter "
-            f"path of its own (e.g. '/{last}/{item}') and link the parents" + _others(count, prefix)
+            f"'{template.raw}' nests {len(levels)} collections ({names}), more than {limit}"
+            + _others(count, prefix)
+            + f"; a shorter path of its own ('/{last}/{item}') would need no parents"
         )
