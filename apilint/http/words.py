@@ -517,10 +517,14 @@ _TRAILING_VERBS = frozenset(
 def operation_verb(operation_id: str) -> tuple[str, Verb] | None:
     """The verb an operationId leads with, and its kind; None when it names no known verb.
 
-    Namespaces are skipped (``repos/get-content``, ``drive.files.list``); in ``Noun_Verb`` ids
+    Namespaces are skipped (``repos/get-content``, ``drive.files.list``), a ``#suffix`` is
+    dropped (``createUser#deleteOld``); in ``Noun_Verb`` ids
     (``VirtualMachines_CreateOrUpdate``, ``UsersController_findAll``) the verb is the first word
     of the last underscore-separated phrase that starts with one.
     """
+    # 'createUser#v2', 'listItems#paged': what follows a '#' qualifies the operation the id
+    # leads with; it is not the operation.
+    operation_id = operation_id.split("#", 1)[0] or operation_id
     parts = [p for p in _NAMESPACE.split(operation_id) if p]
     if not parts:
         return None

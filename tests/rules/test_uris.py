@@ -245,7 +245,9 @@ def test_compound_verbs_are_caught(lint: Lint) -> None:
     findings = lint(spec, select=["path-verb"])
     assert pointers(findings) == [ptr(f"/things/{name}") for name in names]
     # Compound nouns of words that are nouns too stay silent.
-    quiet = path_spec("/check-runs", "/refund_requests", "/upgradeProfiles", "/runners/remove-token")
+    quiet = path_spec(
+        "/check-runs", "/refund_requests", "/upgradeProfiles", "/runners/remove-token"
+    )
     assert lint(quiet, select=["path-verb"]) == []
 
 
@@ -385,7 +387,10 @@ def test_values_codes_and_unsure_plurals(lint: Lint) -> None:
     assert lint(quiet, select=["path-plural-collection"]) == []
     # A singular whose plural is not sure is reported without a fix: never "buses"-style guesses.
     (finding,) = lint(path_spec("/bus/{busId}"), select=["path-plural-collection"])
-    assert finding.message == "'bus' in '/bus/{busId}' is singular but names a collection (it is followed by '{busId}')"
+    assert (
+        finding.message
+        == "'bus' in '/bus/{busId}' is singular but names a collection (it is followed by '{busId}')"
+    )
     for finding in lint(path_spec("/sku/{skuId}"), select=["path-plural-collection"]):
         assert "skuses" not in finding.message
 
@@ -464,7 +469,11 @@ def test_casing_skips_versions_bases_and_values(lint: Lint) -> None:
     )
     assert lint(spec, select=["path-casing"]) == []
     # A segment in another style is still reported.
-    spec = path_spec("/rest-service-fe/payment_intents", "/rest-service-fe/setup_intents", "/rest-service-fe/apiKeys")
+    spec = path_spec(
+        "/rest-service-fe/payment_intents",
+        "/rest-service-fe/setup_intents",
+        "/rest-service-fe/apiKeys",
+    )
     (finding,) = lint(spec, select=["path-casing"])
     assert finding.message.startswith("'apiKeys' in '/rest-service-fe/apiKeys' is camelCase")
 
@@ -495,6 +504,26 @@ def test_format_extensions(lint: Lint) -> None:
     assert "serve 'movies'" in findings[1].message
 
 
+def test_extension_precision(lint: Lint) -> None:
+    # Any templated suffix is a format; a version's parts are not; standard documents are not.
+    spec = path_spec(
+        "/files/{name}.{content_type}",
+        "/api/{major}.{minor}/users",
+        "/wmts/1.0.0/WMTSCapabilities.xml",
+        "/ogc/WMSCapabilities.xml",
+    )
+    findings = lint(spec, select=["path-file-extension"])
+    assert pointers(findings) == [ptr("/files/{name}.{content_type}")]
+    assert findings[0].message.startswith(
+        "'{name}.{content_type}' in '/files/{name}.{content_type}' puts the format in the URL"
+    )
+    # An API that puts '.json' on every path gets one finding for the document.
+    many = path_spec(*(f"/things{i}/{{id}}.json" for i in range(6)), "/report.csv")
+    findings = lint(many, select=["path-file-extension"])
+    assert pointers(findings) == ["/paths", ptr("/report.csv")]
+    assert findings[0].message.startswith("6 paths end in the format extension '.json'")
+
+
 # -- path-empty-segment, path-query-string --------------------------------------------------
 
 
@@ -517,9 +546,9 @@ def test_query_string_and_fragment(lint: Lint) -> None:
     query, fragment, amp = (f.message for f in findings)
     assert "'active'" in query
     assert "'in: query'" in query
-    assert "%3F" in query
-    assert "never send a fragment" in fragment
-    assert "only sees '/'" in fragment
+    assert "keep the key '/users'" in query
+    assert "clients never send" in fragment
+    assert "the server sees '/'" in fragment
     assert "'&'" in amp
 
 
@@ -608,6 +637,31 @@ def test_keys_with_a_fragment_are_left_to_path_query_string(lint: Lint) -> None:
         select=["path-ambiguous"],
     )
     assert findings == []
+
+
+def test_parameter_types_that_exclude_the_overlap(lint: Lint) -> None:
+    # An int32 id never holds the ',' of '{lat},{lng}', nor an enum a value it does not list.
+    spec = """
+    paths:
+      /points/{id}:
+        parameters: [{name: id, in: path, required: true, schema: {type: integer, format: int32}}]
+        get: {responses: {"200": {description: OK}}}
+      /points/{lat},{lng}:
+        parameters:
+          - {name: lat, in: path, required: true, schema: {type: number}}
+          - {name: lng, in: path, required: true, schema: {type: number}}
+        get: {responses: {"200": {description: OK}}}
+      /files/{kind}:
+        parameters: [{name: kind, in: path, required: true, schema: {type: string, enum: [a, b]}}]
+        get: {responses: {"200": {description: OK}}}
+      /files/{name}.zip:
+        parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+        get: {responses: {"200": {description: OK}}}
+    """
+    assert lint(spec, select=["path-ambiguous"]) == []
+    # A string parameter can hold the comma: still reported.
+    loose = path_spec("/points/{id}", "/points/{lat},{lng}")
+    assert pointers(lint(loose, select=["path-ambiguous"])) == [ptr("/points/{lat},{lng}")]
 
 
 def test_ambiguity_severity_is_the_users_to_choose(lint: Lint, tmp_path: Path) -> None:

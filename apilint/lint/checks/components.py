@@ -290,6 +290,7 @@ def _discriminator_children(
     schemas = api.node(*schemas_ptr)
     if not isinstance(schemas.value, dict):
         return
+    memo: dict[int, bool] = {}
     changed = True
     while changed:
         changed = False
@@ -312,10 +313,42 @@ def _discriminator_children(
                 if (
                     found is not None
                     and isinstance(base, dict)
-                    and "discriminator" in base
+                    and _has_discriminator(api, base, found[0], memo, 0)
                     and usage.used(found[0], found[1])
                 ):
                     usage.mark(api.root, ptr)
                     usage.walk_from(schema, api.root, None)
                     changed = True
                     break
+
+
+def _has_discriminator(
+    api: OpenAPI, schema: dict[str, Any], doc: Any, memo: dict[int, bool], depth: int
+) -> bool:
+    """The schema has a discriminator, or inherits one through ``allOf`` (Pet -> Dog -> Puppy:
+    Puppy is picked by Pet's discriminator as much as Dog is)."""
+    if "discriminator" in schema:
+        return True
+    key = id(schema)
+    if key in memo:
+        return memo[key]
+    memo[key] = False  # a cycle inherits nothing
+    found = False
+    branches = schema.get("allOf")
+    if isinstance(branches, list) and depth < 8:
+        for branch in branches:
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            if not isinstance(ref, str):
+                continue
+            try:
+                target = api.resolver.target(ref, doc)
+                parent = lookup(target[0].data, target[1]) if target else None
+            except (ApilintError, KeyError):
+                continue
+            if isinstance(parent, dict) and _has_discriminator(
+                api, parent, target[0], memo, depth + 1
+            ):
+                found = True
+                break
+    memo[key] = found
+    return found

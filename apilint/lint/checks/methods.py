@@ -306,14 +306,18 @@ _QUERY_MARKERS = frozenset({"search", "query", "filter", "find", "lookup", "list
 _CREATED_SUCCESS = frozenset({"201", "202", "2XX", "2xx"})
 
 
+_ADD_WORDS = frozenset({"add", "insert", "append", "register", "put"})
+
+
 def _intent(op: Operation) -> str | None:
-    """'create', 'other' or None (the names don't say) from the operationId and summary."""
+    """'create', 'add' (to a set: it may make nothing addressable), 'other' or None (the names
+    don't say) from the operationId and summary."""
     op_id = op.operation_id
     if op_id:
         found = operation_verb(op_id)
         if found is not None:
             if found[1] is Verb.CREATE:
-                return "create"
+                return "add" if found[0] in _ADD_WORDS else "create"
             return "other"
         first = lower_words(op_id)[:1]
         if first and first[0] in _NOT_CREATE_WORDS:
@@ -323,6 +327,8 @@ def _intent(op: Operation) -> str | None:
         summary = op.value.get("description")
     if isinstance(summary, str):
         verb = summary_verb(summary)
+        if verb in _ADD_WORDS:
+            return "add"
         if verb in _CREATE_WORDS:
             return "create"
         if verb in _NOT_CREATE_WORDS:
@@ -375,7 +381,9 @@ def post_create_status(
             continue  # nothing to create from, or many things: adding to a set, bulk work
         if shape.shape is Shape.COLLECTION and not shape.starts_with_verb:
             has_items = index.has_items(op.path)
-            if intent is None and (not has_items or _looks_like_query(op, api)):
+            if not has_items and intent != "create":
+                continue  # adding to a set or allow-list (POST /allowed-ips): no item to make
+            if intent is None and _looks_like_query(op, api):
                 continue
             if not has_items and "200" not in success:
                 continue  # an event or trigger (POST /dispatches -> 204): nothing to address
@@ -390,9 +398,8 @@ def post_create_status(
         else:
             continue
         yield op.node.finding(
-            f"{what} but documents only {_codes_text(success)} as success{convention}: answer "
-            "201 Created with a Location header (or 202 Accepted when the resource is made "
-            "later), so clients and SDKs can tell that something new exists and where",
+            f"{what} but documents only {_codes_text(success)} as success{convention}; answer "
+            "201 Created (or 202 Accepted when the resource is made later)",
             "responses",
             success[0],
         )
@@ -411,19 +418,39 @@ def created_location_header(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
 ) -> Iterator[Result]:
     """A 201 response to a POST declares a Location header."""
+    api = ctx.api
+    index = _path_index(api)
     for op in _operations(targets, ctx):
         if op.method != "post":
             continue
         response = op.responses.get("201")
         if response is None or _has_header(response, "location"):
             continue
-        node, shared = _response_at(op, "201", ctx.api)
+        if _creates_at_request_url(op, api, index):
+            continue
+        node, shared = _response_at(op, "201", api)
         target = "the request's own URL" if shared else f"the request's own URL ({op.path})"
         yield node.finding(
-            "201 Created without a Location header: HTTP then takes the new resource to be "
-            f"{target}, so clients and SDKs that follow Location cannot find what was "
-            "created; declare `Location` in the response's headers"
+            f"201 Created without a Location header (HTTP then takes {target} to be the new "
+            "resource); declare `Location` in the response's headers"
         )
+
+
+def _creates_at_request_url(op: Operation, api: OpenAPI, index: PathIndex) -> bool:
+    """A POST to an item (``/users/{id}``) or to a singleton that a GET on the same path reads
+    (``/v2/registry``): what it creates is at the request URL, as RFC 9110 assumes when a 201
+    has no Location."""
+    shape = classify(op.path)
+    if shape.shape is Shape.ITEM:
+        return True
+    get = op.path_item.value.get("get")
+    if not isinstance(get, dict) or index.has_items(op.path):
+        return False
+    get_op = Operation(
+        Node(get, op.path_item.doc, (*op.path_item.ptr, "get"), op.path, "get"), op.path_item, api
+    )
+    schema = _success_schema(get_op, api)
+    return not (schema is not None and _is_array(schema))
 
 
 # -- put-on-collection ----------------------------------------------------------------------------
@@ -610,12 +637,12 @@ _SECRET_WORDS = frozenset(
      "password", "passwords", "sas", "connection", "certificate", "certificates"}
 )  # fmt: skip
 _METHOD_SAYS = {
-    "get": "a GET must not change anything",
-    "head": "a HEAD must not change anything",
-    "delete": "a DELETE only removes",
-    "put": "a PUT stores the representation it sends",
-    "patch": "a PATCH changes part of a resource",
-    "post": "a read without a body belongs in a GET, which can be cached and retried",
+    "get": "GET",
+    "head": "HEAD",
+    "delete": "DELETE",
+    "put": "PUT",
+    "patch": "PATCH",
+    "post": "POST without a request body",
 }
 
 
@@ -637,8 +664,44 @@ def _contradicts(method: str, word: str, kind: Verb, op: Operation, api: OpenAPI
             return False  # the same read is offered as a GET too (AWS query APIs)
         if classify(op.path).shape is Shape.ACTION:
             return False  # POST /sites/{name}/config/list: an RPC-style action endpoint
-        # POST keeps secrets out of URLs, logs and caches (listKeys, getToken)
-        return not (set(lower_words(op.operation_id or "")) & _SECRET_WORDS)
+        # POST keeps secrets out of URLs, logs and caches (listKeys, getToken, a response with
+        # a password or a key in it)
+        if set(lower_words(op.operation_id or "")) & _SECRET_WORDS:
+            return False
+        return not _returns_secrets(op, api)
+    return False
+
+
+def _returns_secrets(op: Operation, api: OpenAPI) -> bool:
+    """A property of a success response's schema (up to two levels down) names a secret."""
+    stack: list[tuple[Node, int]] = []
+    for code, response in op.responses.items():
+        if status_class(code) != 2:
+            continue
+        if api.is_v2:
+            stack.append((response.child("schema"), 0))
+        elif isinstance(response.get("content"), dict):
+            content = response.child("content")
+            stack.extend((content.child(m, "schema"), 0) for m in content.value)
+    visited = 0
+    while stack and visited < 200:
+        site, depth = stack.pop()
+        visited += 1
+        node = api.resolve(site)
+        if not isinstance(node.value, dict) or depth > 2:
+            continue
+        props = node.value.get("properties")
+        if isinstance(props, dict):
+            for name in props:
+                if set(lower_words(str(name))) & _SECRET_WORDS:
+                    return True
+                stack.append((node.child("properties", name), depth + 1))
+        for keyword in ("allOf", "oneOf", "anyOf"):
+            parts = node.value.get(keyword)
+            if isinstance(parts, list):
+                stack.extend((node.child(keyword, i), depth + 1) for i in range(len(parts)))
+        if isinstance(node.value.get("items"), dict):
+            stack.append((node.child("items"), depth + 1))
     return False
 
 
@@ -658,10 +721,13 @@ def operation_id_method_mismatch(
         word, kind = found
         if not _contradicts(op.method, word, kind, op, api):
             continue
+        shape = classify(op.path)
+        if op.method in ("get", "head") and shape.shape is Shape.ACTION and word in shape.words:
+            continue  # GET /#Action=DeleteUser: one problem, safe-method-action's finding
+
         yield op.node.finding(
-            f"operationId '{op_id}' says '{word}', but the operation is "
-            f"{op.method.upper()} {op.path}: {_METHOD_SAYS[op.method]}; SDK methods and docs "
-            "named after this id will mislead; rename it (or fix the method)",
+            f"operationId '{op_id}' says '{word}', but the operation is a "
+            f"{_METHOD_SAYS[op.method]} ({op.method.upper()} {op.path})",
             "operationId",
         )
 
@@ -737,10 +803,8 @@ def safe_method_action(
         if not _changes_state(op, shape.words, ctx.api):
             continue
         yield op.node.finding(
-            f"{op.method.upper()} {op.path}: the path names an action ('{shape.literal}') but "
-            f"{op.method.upper()} is a safe method: crawlers, link prefetchers, caches and "
-            "retrying clients call it without anyone asking; make the action a POST (or "
-            "DELETE/PUT/PATCH for what it does)"
+            f"{op.method.upper()} {op.path} names an action ('{shape.literal}'), but "
+            f"{op.method.upper()} is a safe method that clients and crawlers may call unasked"
         )
 
 

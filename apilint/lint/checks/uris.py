@@ -568,7 +568,10 @@ _MEDIA_TYPES = {
     "protobuf": "application/x-protobuf",
     "msgpack": "application/msgpack",
 }
-_FORMAT_PARAMS = frozenset({"format", "ext", "extension", "type", "output", "fmt"})
+
+
+_EXTENSION_SUMMARY = 5
+"""From this many paths with one extension, the API does it by design: one finding."""
 
 
 def _extension(seg: Segment) -> tuple[str, str] | None:
@@ -581,12 +584,23 @@ def _extension(seg: Segment) -> tuple[str, str] | None:
         return None
     param = PARAM.fullmatch(ext)
     if param is not None:
-        if param.group(1).lower() in _FORMAT_PARAMS:
-            return stem, ext
-        return None
-    if ext.lower() in _MEDIA_TYPES:
+        # '.{format}', '.{content_type}': any templated suffix picks a format, except the
+        # parts of a version or number ('{major}.{minor}')
+        if PARAM.fullmatch(stem) and set(lower_words(param.group(1))) & _NUMBER_WORDS:
+            return None
+        return stem, ext
+    if ext.lower() in _MEDIA_TYPES and not _standard_document(stem):
         return stem, ext
     return None
+
+
+_NUMBER_WORDS = frozenset({"minor", "patch", "version", "revision", "build", "fraction", "decimal"})
+
+
+def _standard_document(stem: str) -> bool:
+    """A document whose file name a standard fixes: OGC's capabilities documents
+    (``WMTSCapabilities.xml``, ``WMSCapabilities.xml``), whatever service names them."""
+    return not PARAM.search(stem) and lower_words(stem)[-1:] == ("capabilities",)
 
 
 @check("path_file_extensions")
@@ -603,15 +617,32 @@ def path_file_extensions(
             if found is not None:
                 key = tuple(s.text for s in template.segments[: index + 1])
                 once.add(key, node, template, (index, found))
-    for node, template, (index, (stem, ext)), count in once:
+    found = list(once)
+    by_ext: dict[str, list[int]] = defaultdict(list)
+    for position, (_, _, (_, (_, ext)), _) in enumerate(found):
+        by_ext[ext.lower()].append(position)
+    paths_nodes = [n for n in targets if isinstance(n.value, dict)]
+    summarized: set[int] = set()
+    for ext, positions in by_ext.items():
+        if len(positions) < _EXTENSION_SUMMARY or not paths_nodes:
+            continue
+        # The whole API does it (Twilio's '.json' on every path): one finding, one decision.
+        summarized.update(positions)
+        examples = ", ".join(f"'{found[p][1].raw}'" for p in positions[:2])
+        yield paths_nodes[0].finding(
+            f"{len(positions)} paths end in the format extension '.{found[positions[0]][2][1][1]}' "
+            f"({examples}, ...); let clients choose the format with the Accept header"
+        )
+    for position, (node, template, (index, (stem, ext)), count) in enumerate(found):
+        if position in summarized:
+            continue
         media = _MEDIA_TYPES.get(ext.lower())
         accept = f"'Accept: {media}'" if media else "the Accept header"
         yield node.finding(
             f"'{template.segments[index].text}' in '{template.raw}' puts the format in the URL "
-            f"('.{ext}'): each format gets its own URL and clients cannot ask for another one; "
-            f"serve '{stem}' and let clients choose with {accept} (the server answers "
-            "406 Not Acceptable for a format it lacks)"
+            f"('.{ext}')"
             + _others(count, _prefix_text(template, index + 1))
+            + f"; serve '{stem}' and let clients choose with {accept}"
         )
 
 
@@ -638,28 +669,45 @@ def query_in_paths(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
 ) -> Iterator[Result]:
     """A path key has no query string ('?', '&') and no fragment ('#')."""
-    for node, template in path_keys(targets):
+    items = list(path_keys(targets))
+    # '/#Action=CreateUser', '/#Action=DeleteUser'...: one convention of a converted description,
+    # one finding for the document.
+    by_name: dict[str, list[Template]] = defaultdict(list)
+    for _, template in items:
+        if template.extra.startswith("#"):
+            by_name[template.extra.split("=", 1)[0]].append(template)
+    summarized: set[str] = set()
+    paths_nodes = [n for n in targets if isinstance(n.value, dict)]
+    for name, group in by_name.items():
+        if len(group) < _EXTENSION_SUMMARY or not paths_nodes:
+            continue
+        summarized.update(t.raw for t in group)
+        shown = ", ".join(f"'{t.raw}'" for t in group[:2])
+        yield paths_nodes[0].finding(
+            f"{len(group)} path keys have a fragment ('{name}...': {shown}, ...), which clients "
+            "never send; describe what tells the operations apart as a query parameter or a header"
+        )
+    for node, template in items:
         extra = template.extra
+        if template.raw in summarized:
+            continue
         if extra.startswith("?"):
             names = [p.split("=")[0] for p in extra[1:].split("&") if p.split("=")[0]]
             shown = ", ".join(f"'{n}'" for n in names[:4]) or "the query values"
             yield node.finding(
-                f"'{template.raw}' has a query string in the path key: generated clients "
-                f"percent-encode the '?' as '%3F' or add their own query after it, so requests "
-                f"miss the route; describe {shown} as 'in: query' parameters of the operations "
-                f"and keep the key '{template.path}'"
+                f"'{template.raw}' has a query string in the path key; describe {shown} as "
+                f"'in: query' parameters and keep the key '{template.path}'"
             )
         elif extra.startswith("#"):
             yield node.finding(
-                f"'{template.raw}' has a fragment ('#...') in the path key: clients never send "
-                f"a fragment, so the server only sees '{template.path}'; describe what tells the "
-                "operations apart as a query parameter or a header (and give each its own path "
-                "if they truly differ)"
+                f"'{template.raw}' has a fragment ('#...') in the path key, which clients never "
+                f"send (the server sees '{template.path}'); describe what tells the operations "
+                "apart as a query parameter or a header"
             )
         elif "&" in template.path:
             yield node.finding(
-                f"'{template.raw}' has a '&' in the path: it reads as a query string written into "
-                "the path key; describe the values as 'in: query' parameters instead"
+                f"'{template.raw}' has a '&' in the path, a query string written into the path "
+                "key; describe the values as 'in: query' parameters"
             )
 
 
@@ -740,15 +788,39 @@ class _Overlap:
         schema = self._schemas(template.raw).get(seg.params[0])
         return schema is None or _can_take(schema, literal)
 
+    def _fits(self, template: Template, param: Segment, other: Segment) -> bool:
+        """Whether the parameter segment can take a value that ``other`` matches: a literal
+        itself, or for a segment mixing literals and parameters ('{lat},{lng}') its literal
+        characters (an integer id never holds a ',')."""
+        if other.is_literal:
+            return self.takes(template, param, other.text)
+        schema = self._schemas(template.raw).get(param.params[0])
+        if schema is None:
+            return True
+        fixed = PARAM.sub("", other.text)
+        kind = schema.get("type")
+        kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+        kinds = [k for k in kinds if k != "null"]
+        if kinds and all(k in ("integer", "number") for k in kinds):
+            return all(c in "0123456789.-+eE" for c in fixed)
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            regex = segment_regex(other.pattern)
+            return any(regex.fullmatch(str(v)) for v in enum)
+        fmt = schema.get("format")
+        if isinstance(fmt, str) and fmt in ("uuid", "int32", "int64"):
+            return all(c in "0123456789abcdefABCDEF-" for c in fixed)
+        return True
+
     def compare(self, a: Template, sa: Segment, b: Template, sb: Segment) -> int | None:
         """0: same pattern; 1: ``sa`` is more specific; -1: ``sb`` is; None: never alike."""
         pa, pb = sa.pattern, sb.pattern
         if pa == pb:
             return 0
         if sb.is_param and not sa.is_param:
-            return 1 if not sa.is_literal or self.takes(b, sb, sa.text) else None
+            return 1 if self._fits(b, sb, sa) else None
         if sa.is_param and not sb.is_param:
-            return -1 if not sb.is_literal or self.takes(a, sa, sb.text) else None
+            return -1 if self._fits(a, sa, sb) else None
         if sa.is_literal and sb.params and segment_regex(pb).fullmatch(sa.text):
             return 1
         if sb.is_literal and sa.params and segment_regex(pa).fullmatch(sb.text):
@@ -1039,7 +1111,11 @@ def _after_namespace(template: Template) -> int:
     for index, seg in enumerate(segs):
         if seg.is_literal and _DOTTED_NAMESPACE.match(seg.text) and not _extension(seg):
             after = index + 1
-        elif index and segs[index - 1].is_literal and segs[index - 1].text.lower() in NAMESPACE_PARENTS:
+        elif (
+            index
+            and segs[index - 1].is_literal
+            and segs[index - 1].text.lower() in NAMESPACE_PARENTS
+        ):
             after = index + 1
     return after
 
