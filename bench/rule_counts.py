@@ -18,11 +18,14 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from apilint.core.findings import Finding
-from apilint.lint.engine import Linter
-from apilint.settings.config import Config
-
 ROOT = Path(__file__).resolve().parent.parent
+# This checkout's apilint, not whichever one the interpreter has installed.
+sys.path.insert(0, str(ROOT))
+
+from apilint.core.findings import Finding  # noqa: E402
+from apilint.lint.engine import Linter  # noqa: E402
+from apilint.settings.config import Config  # noqa: E402
+
 DEFAULT_CORPUS = Path(os.environ.get("APILINT_CORPUS", ROOT.parent / "shared" / "corpus"))
 GROUPS = {
     "github": ["github/api.github.com.json"],

@@ -73,8 +73,8 @@ VERBS = _vocabulary(
     retrieve retry revert revoke rollback rotate save send set sign start stop submit subscribe
     summarise summarize suspend terminate toggle transcribe translate unarchive unassign unban
     unblock undelete undeploy undo unfollow unlike unlink unlock unmute unpin unpublish
-    unregister unset unshare unsign unstar unsubscribe unsuspend unwatch update upgrade upsert validate
-    verify visualise visualize write
+    unregister unset unshare unsign unstar unsubscribe unsuspend unwatch update upgrade upsert
+    validate verify visualise visualize write
     """
 )
 """Action verbs: a segment that is, or starts with, one of these names an action."""

@@ -267,7 +267,7 @@ def test_operation_without_success(lint: Lint) -> None:
         "/paths/~1a/delete/responses",
     ]
     assert "only 400, 409" in findings[0].message
-    assert "only a 'default' response" in findings[1].message
+    assert "(only 'default')" in findings[1].message
 
 
 # -- post-create-status -------------------------------------------------------------------------
@@ -667,7 +667,7 @@ def test_put_on_a_collection(lint: Lint) -> None:
     )
     [(pointer, message)] = found(findings, "put-on-collection")
     assert pointer == "/paths/~1users/put"
-    assert "replace the whole collection" in message
+    assert "replaces the whole collection" in message
     assert "POST /users" in message
     assert "PUT /users/{id}" in message
 

@@ -247,9 +247,7 @@ def unused_components(
             more = f" and {len(through) - 3} more" if len(through) > 3 else ""
             also = f" (and it refers to {len(through)} other unused components: {others}{more})"
         yield api.node(*root_ptr).finding(
-            f"{kinds[kind]} '{name}' is defined but nothing refers to it{also}: no $ref from "
-            "the paths, from components in use or from the files they reach; remove it, or "
-            "refer to it where it was meant to be used"
+            f"{kinds[kind]} '{name}' is defined but nothing refers to it{also}"
         )
 
 

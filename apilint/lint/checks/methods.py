@@ -186,21 +186,10 @@ def _codes_text(codes: Sequence[str]) -> str:
 
 # -- get-request-body ---------------------------------------------------------------------------
 
-_BODY_WHY = {
-    "get": (
-        "a GET body has no defined meaning in HTTP (RFC 9110): browsers' fetch refuses to send "
-        "one, and proxies, CDNs and caches drop it or reject the request; send these values as "
-        "query parameters, or use POST"
-    ),
-    "head": (
-        "a HEAD body has no defined meaning in HTTP (RFC 9110) and clients and proxies drop it; "
-        "send these values as query parameters"
-    ),
-    "delete": (
-        "a DELETE body has no defined meaning in HTTP (RFC 9110) and some proxies, gateways and "
-        "client libraries drop it; name what to delete in the path or query, or use a POST "
-        "action for bulk deletes"
-    ),
+_BODY_FIX = {
+    "get": "send these values as query parameters, or use POST",
+    "head": "send these values as query parameters",
+    "delete": "name what to delete in the path or query",
 }
 
 
@@ -224,7 +213,8 @@ def get_request_body(
                 where = value.get("in") if isinstance(value, dict) else "body"
                 what = f"an 'in: {where}' parameter"
             yield site.finding(
-                f"{op.method.upper()} {op.path} declares {what}: {_BODY_WHY[op.method]}",
+                f"{op.method.upper()} {op.path} declares {what}, which HTTP gives no meaning; "
+                f"{_BODY_FIX[op.method]}",
                 severity=severity,
             )
 
@@ -246,9 +236,8 @@ def get_success_response(
         if any(status_class(c) == 2 for c in codes) or any(c in _REDIRECTS for c in codes):
             continue
         yield op.node.finding(
-            f"GET {op.path} documents no 2xx response (only {_codes_text(codes)}): what a "
-            "successful read returns is the one thing clients, generated SDKs and mock "
-            "servers need from it; add the 200 response and its content",
+            f"GET {op.path} documents no 2xx response (only {_codes_text(codes)}); add the 200 "
+            "response and its content",
             "responses",
         )
 
@@ -265,13 +254,7 @@ def operation_success_response(
         codes = list(op.responses)
         if any(status_class(c) in (2, 3) for c in codes):
             continue
-        if codes == ["default"]:
-            detail = (
-                "only a 'default' response: clients and SDK generators cannot tell which "
-                "status means success"
-            )
-        else:
-            detail = f"only {_codes_text(codes)}: clients cannot know what success looks like"
+        detail = "only 'default'" if codes == ["default"] else f"only {_codes_text(codes)}"
         yield op.node.finding(
             f"{op.label} documents no 2xx or 3xx response ({detail}); add the success "
             "response (200, 201, 202 or 204)",
@@ -518,10 +501,9 @@ def put_on_collection(
             continue  # replaces the set on purpose (PUT /issues/{n}/labels with a list)
         item = op.path.rstrip("/") + "/{id}"
         yield op.node.finding(
-            f"PUT on the collection {op.path} means 'replace the whole collection with this "
-            "body', and the body is not a list: to create one item use POST "
-            f"{op.path.rstrip('/') or '/'} (or PUT {item} with a client-chosen id); to change "
-            "many, use PATCH or a named action"
+            f"PUT on the collection {op.path} replaces the whole collection, but its body is "
+            f"not a list; to create one item use POST {op.path.rstrip('/') or '/'} (or PUT "
+            f"{item})"
         )
 
 
@@ -555,9 +537,8 @@ def put_patch_request_body(
             continue  # a pass-through (Kubernetes' .../proxy): the body is the proxied one's
         if op.method == "patch":
             yield op.node.finding(
-                f"PATCH {op.path} has no request body: a PATCH sends the changes to apply, so "
-                "clients and SDKs have nothing to send; declare the patch document (e.g. "
-                "application/merge-patch+json), or use a POST action if nothing is sent"
+                f"PATCH {op.path} has no request body; declare the patch document (e.g. "
+                "application/merge-patch+json)"
             )
             continue
         if _leading_verb_kind(op) is not Verb.UPDATE:
@@ -573,9 +554,8 @@ def put_patch_request_body(
         if _success_schema(get_op, api) is None:
             continue  # an empty resource (PUT /user/following/{name}): the URL says it all
         yield op.node.finding(
-            f"PUT {op.path} has no request body, but GET {op.path} returns a representation: "
-            "a PUT replaces that representation with the one it sends; declare the request "
-            "body (the same schema GET returns)"
+            f"PUT {op.path} has no request body, but GET {op.path} returns a representation; "
+            "declare the request body (the schema GET returns)"
         )
 
 
@@ -621,8 +601,7 @@ def no_content_body(
             else:
                 subject = f"this response, used as a {code} response,"
             yield node.finding(
-                f"{subject} declares {what}, but {why}; clients and generated SDKs will wait "
-                f"for or parse a body that never comes; {fix}",
+                f"{subject} declares {what}, but {why}; {fix}",
                 key,
                 severity=Severity.WARNING if op.method == "head" else None,
             )
@@ -874,9 +853,7 @@ def operation_id_unique(
         for index, (node, _) in enumerate(sites):
             others = [label for i, (_, label) in enumerate(sites) if i != index]
             yield node.finding(
-                f"operationId '{op_id}' is also used by {_list_labels(others)}: it must be "
-                "unique, or code generators overwrite one method with the other and "
-                "documentation links point to the wrong operation",
+                f"operationId '{op_id}' is also used by {_list_labels(others)}",
                 "operationId",
             )
     if not options["normalize"]:

@@ -290,7 +290,7 @@ def path_verbs(
         yield node.finding(
             f"'{unit}' in '{template.raw}' {what}"
             + _others(count, prefix)
-            + f": the path should name a resource, the HTTP method the action"
+            + ": the path should name a resource, the HTTP method the action"
             + _verb_advice(template, index, unit, verb, rest)
         )
 
@@ -470,9 +470,7 @@ def path_casing(
         seen: set[str] = set()
         for index, seg in enumerate(template.segments):
             literal = seg.base if seg.is_literal else None
-            if index < shared:
-                literal = None
-            elif (
+            if index < shared or (
                 literal
                 and _looks_like_value(literal)
                 and tuple(s.pattern for s in template.segments[:index]) in with_param
@@ -528,7 +526,7 @@ def _looks_like_value(text: str) -> bool:
     """Written like data rather than a name: codes in capitals or digits (``EUR_USD``,
     ``ISO-3166``), place names (``New_York``)."""
     words = split_words(text)
-    if any(w.isupper() and len(w) > 1 or any(c.isdigit() for c in w) for w in words):
+    if any((w.isupper() and len(w) > 1) or any(c.isdigit() for c in w) for w in words):
         return True
     return casing_style(text) == "other"
 
@@ -630,7 +628,7 @@ def path_file_extensions(
         summarized.update(positions)
         examples = ", ".join(f"'{found[p][1].raw}'" for p in positions[:2])
         yield paths_nodes[0].finding(
-            f"{len(positions)} paths end in the format extension '.{found[positions[0]][2][1][1]}' "
+            f"{len(positions)} paths end in the format extension '.{ext}' "
             f"({examples}, ...); let clients choose the format with the Accept header"
         )
     for position, (node, template, (index, (stem, ext)), count) in enumerate(found):
@@ -657,10 +655,7 @@ def empty_path_segments(
     for node, template in path_keys(targets):
         if "//" in template.path:
             yield node.finding(
-                f"'{template.raw}' has an empty segment ('//'): clients send the '//' as written, "
-                "and servers disagree on it (Werkzeug and nginx merge the slashes, Starlette "
-                "answers 404), so the path works behind one server and not another; remove the "
-                "extra '/'"
+                f"'{template.raw}' has an empty segment ('//'); remove the extra '/'"
             )
 
 
@@ -1109,9 +1104,7 @@ def _after_namespace(template: Template) -> int:
     after = 0
     segs = template.segments
     for index, seg in enumerate(segs):
-        if seg.is_literal and _DOTTED_NAMESPACE.match(seg.text) and not _extension(seg):
-            after = index + 1
-        elif (
+        if (seg.is_literal and _DOTTED_NAMESPACE.match(seg.text) and not _extension(seg)) or (
             index
             and segs[index - 1].is_literal
             and segs[index - 1].text.lower() in NAMESPACE_PARENTS
