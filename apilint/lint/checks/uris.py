@@ -1034,8 +1034,7 @@ def path_params_declared(
                 labels = ", ".join(op.method.upper() for op in ops)
                 yield key_node.finding(
                     f"'{{{name}}}' in '{item.path}' is not declared as a path parameter "
-                    f"(name: {name}, in: path, required: true) by {labels}{hint}: clients "
-                    "and generated code cannot fill it in, and validators reject the description"
+                    f"(name: {name}, in: path, required: true) by {labels}{hint}"
                 )
             else:
                 declaring = ", ".join(
@@ -1044,8 +1043,7 @@ def path_params_declared(
                 for op in lacking:
                     yield op.node.finding(
                         f"{op.label} does not declare the path parameter '{name}' that its "
-                        f"template needs ({declaring} does){hint}; declare it on the path item "
-                        "so that every operation shares it"
+                        f"template needs ({declaring} does){hint}; declare it on the path item"
                     )
         # Declared but absent from the template: reported where it is written.
         declared = {n for names in declared_by.values() for n in names}
@@ -1063,8 +1061,7 @@ def path_params_declared(
             hint = _similar(name, in_template)
             yield Result(
                 f"path parameter '{name}' is declared but '{item.path}' has no '{{{name}}}'"
-                f"{hint}: clients send it nowhere and tools reject the description; remove it "
-                "or add it to the template",
+                f"{hint}; remove it or add it to the template",
                 site.doc,
                 site.ptr,
                 site.operation,
