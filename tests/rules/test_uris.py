@@ -241,7 +241,8 @@ def test_compound_verbs_are_caught(lint: Lint) -> None:
         "change_status",
         "FlushCache",
     ]
-    spec = path_spec(*(f"/things/{name}" for name in names))
+    nouns = [f"/things/{{id}}/parts{i}" for i in range(len(names))]  # not an RPC-style API
+    spec = path_spec(*(f"/things/{name}" for name in names), *nouns)
     findings = lint(spec, select=["path-verb"])
     assert pointers(findings) == [ptr(f"/things/{name}") for name in names]
     # Compound nouns of words that are nouns too stay silent.
@@ -266,6 +267,38 @@ def test_actions_on_items_across_the_api_are_one_finding(lint: Lint) -> None:
     assert len(lint(two, select=["path-verb"])) == 2
     off = lint(spec, select=["path-verb"], options={"path-verb": {"actionSummary": 0}})
     assert len(off) == 4
+
+
+def test_an_rpc_style_api_is_one_finding(lint: Lint) -> None:
+    # Telegram's and Slack's methods: every path is a verb, by design.
+    spec = path_spec(
+        "/getChat",
+        "/sendMessage",
+        "/deleteChatPhoto",
+        "/setWebhook",
+        "/getUpdates",
+        "/chats",
+        method="post",
+    )
+    findings = lint(spec, select=["path-verb"])
+    assert pointers(findings) == ["/paths"]
+    assert findings[0].message.startswith("5 of the 6 paths name an action")
+
+
+def test_odata_actions_are_the_protocols_custom_methods(lint: Lint) -> None:
+    spec = path_spec(
+        "/users/{id}/microsoft.graph.createUploadSession", "/me/microsoft.graph.getByIds()"
+    )
+    assert lint(spec, select=["path-verb"]) == []
+    strict = {"path-verb": {"customMethods": False}}
+    assert len(lint(spec, select=["path-verb"], options=strict)) == 2
+
+
+def test_advice_only_when_the_rest_is_a_noun(lint: Lint) -> None:
+    spec = path_spec("/meetings/createOrGet", "/devices/getByIds", method="post")
+    for finding in lint(spec, select=["path-verb"]):
+        assert "orG" not in finding.message
+        assert "/devices/ids" not in finding.message
 
 
 def test_no_advice_to_act_on_the_root(lint: Lint) -> None:
@@ -662,6 +695,21 @@ def test_parameter_types_that_exclude_the_overlap(lint: Lint) -> None:
     # A string parameter can hold the comma: still reported.
     loose = path_spec("/points/{id}", "/points/{lat},{lng}")
     assert pointers(lint(loose, select=["path-ambiguous"])) == [ptr("/points/{lat},{lng}")]
+
+
+def test_protocol_reserved_segments_are_no_ids(lint: Lint) -> None:
+    # OData's $count, functions and type casts (Microsoft Graph), FHIR's $validate: no item id
+    # has that form, so the parameter beside them is no overlap.
+    spec = path_spec(
+        "/users/{id}",
+        "/users/$count",
+        "/users/microsoft.graph.delta()",
+        "/users/microsoft.graph.itemAt(index={index})",
+        "/users/microsoft.graph.user",
+        "/users/me",
+    )
+    findings = lint(spec, select=["path-ambiguous"])
+    assert pointers(findings) == [ptr("/users/me")]
 
 
 def test_ambiguity_severity_is_the_users_to_choose(lint: Lint, tmp_path: Path) -> None:

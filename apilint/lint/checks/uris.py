@@ -151,6 +151,7 @@ def _child(path: str, segment: str) -> str:
 
 
 _PARTICLES = frozenset({"up", "down", "out", "off", "now", "back", "away"})
+_CONJUNCTIONS = frozenset({"and", "or", "then"})
 
 
 def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: list[str]) -> str:
@@ -161,6 +162,12 @@ def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: lis
     remaining = segs[:index] + segs[index + 1 :]
     base = _join(remaining)
     words = [w for w in rest if w not in PREPOSITIONS and w not in MODIFIERS]
+    phrase = bool(rest) and (
+        rest[0] in PREPOSITIONS  # getByIds: a qualifier, not the thing
+        or any(w in VERBS or w in _CONJUNCTIONS for w in rest)  # createOrGet: two actions
+    )
+    if phrase:
+        words = []
     if words and words[-1] not in ADJECTIVES and words[-1] not in _PARTICLES:
         last = words[-1]
         noun_words = [*words[:-1], last if names_many(last) else plural(last)]
@@ -244,6 +251,10 @@ def path_verbs(
             for position, unit in enumerate(units):
                 if position and len(lower_words(unit)) < 2:
                     continue  # Microsoft.Compute is a namespace; rest_services.get_map a call
+                if position >= 2 and custom_methods:
+                    # microsoft.graph.createUploadSession: an OData action, named the way the
+                    # protocol names them (custom methods, like AIP-136's ':cancel')
+                    continue
                 found = _verb_in(unit, allowed)
                 if found is None:
                     continue
@@ -267,6 +278,17 @@ def path_verbs(
     }
     threshold = options["actionSummary"]
     paths_nodes = [n for n in targets if isinstance(n.value, dict)]
+    verb_paths = sum(entry[3] for entry in found_all if entry[2][3] is not None)
+    if threshold and paths_nodes and len(found_all) >= 5 and 2 * verb_paths >= len(items):
+        # An RPC-style API (/getChat, /sendMessage, /admin.users.setOwner): every path is a
+        # method, by design; one finding says so.
+        verbs = sorted({entry[2][2] for entry in found_all if entry[2][3] is not None})
+        shown = ", ".join(f"'{v}'" for v in verbs[:5]) + (", ..." if len(verbs) > 5 else "")
+        yield paths_nodes[0].finding(
+            f"{verb_paths} of the {len(items)} paths name an action ({shown}): the API is "
+            "RPC-style, with verbs in its URLs instead of resources and HTTP methods"
+        )
+        return
     if threshold and len(sub_actions) >= threshold and paths_nodes:
         picked = [found_all[p] for p in sorted(sub_actions)]
         verbs = sorted({entry[2][2] for entry in picked})
@@ -750,6 +772,15 @@ def _can_take(schema: dict[str, Any], literal: str) -> bool:
     return not (isinstance(high, int) and len(literal) > high)
 
 
+_RESERVED_SEGMENT = re.compile(
+    r"\$[A-Za-z]"  # system segments: OData's $count, $value, $ref; FHIR's $validate
+    r"|[A-Za-z_][\w.]*\(.*\)\Z"  # OData functions: microsoft.graph.delta(), itemAt(index=1)
+    r"|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}\Z"  # OData type casts: microsoft.graph.user
+)
+"""Segments whose syntax a protocol reserves: no id of an item takes that form, so a parameter
+beside them does not make the path ambiguous."""
+
+
 class _Overlap:
     """Compares templates segment by segment, knowing what each path parameter can be."""
 
@@ -780,6 +811,8 @@ class _Overlap:
         return found
 
     def takes(self, template: Template, seg: Segment, literal: str) -> bool:
+        if _RESERVED_SEGMENT.match(literal):
+            return False
         schema = self._schemas(template.raw).get(seg.params[0])
         return schema is None or _can_take(schema, literal)
 
@@ -789,6 +822,8 @@ class _Overlap:
         characters (an integer id never holds a ',')."""
         if other.is_literal:
             return self.takes(template, param, other.text)
+        if _RESERVED_SEGMENT.match(PARAM.sub("x", other.text)):
+            return False  # microsoft.graph.itemAt(index={index})
         schema = self._schemas(template.raw).get(param.params[0])
         if schema is None:
             return True
@@ -858,8 +893,7 @@ def ambiguous_paths(
             others = ", ".join(f"'{items[i][1].raw}'" for i in group if i != index)
             yield node.finding(
                 f"'{template.raw}' and {others} differ only in parameter names, so they match "
-                "the same URLs: OpenAPI forbids this, code generators emit clashing routes, and "
-                "a router sends every request to just one of them; merge them into one path"
+                "the same URLs; merge them into one path"
             )
     overlap = _Overlap(ctx.api)
     for group in by_length.values():
@@ -945,10 +979,8 @@ def _overlaps(
         if len(wider) > 3:
             names += f" and {len(wider) - 3} more"
         yield node.finding(
-            f"'{template.raw}' is also matched by {names}: OpenAPI and most routers prefer the "
-            "more literal path, but a router that tries routes in declaration order (Express, "
-            "for one) takes whichever comes first; declare this one first, and constrain the "
-            "parameter (type, pattern or enum) so that it cannot take this literal value",
+            f"'{template.raw}' is also matched by {names}; declare this one first and "
+            "constrain the parameter (type, pattern or enum) so that it cannot take this value",
             severity=Severity.INFO,
         )
     for i in sorted(crossing):
@@ -956,10 +988,7 @@ def _overlaps(
         names = ", ".join(f"'{items[j][1].raw}'" for j in sorted(crossing[i])[:3])
         yield node.finding(
             f"'{template.raw}' and {names} match some of the same URLs and neither is more "
-            "specific (each has a literal where the other has a parameter that can take it): "
-            "which operation answers depends on the router, and Go's ServeMux refuses to "
-            "register both; constrain the parameters or rename a literal segment so that they "
-            "cannot overlap",
+            "specific; constrain the parameters or rename a literal segment",
             severity=Severity.WARNING,
         )
 
