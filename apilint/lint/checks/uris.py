@@ -279,7 +279,7 @@ def path_verbs(
     threshold = options["actionSummary"]
     paths_nodes = [n for n in targets if isinstance(n.value, dict)]
     verb_paths = sum(entry[3] for entry in found_all if entry[2][3] is not None)
-    if threshold and paths_nodes and len(found_all) >= 5 and 2 * verb_paths >= len(items):
+    if threshold and paths_nodes and len(found_all) >= 5 and 2 * verb_paths > len(items):
         # An RPC-style API (/getChat, /sendMessage, /admin.users.setOwner): every path is a
         # method, by design; one finding says so.
         verbs = sorted({entry[2][2] for entry in found_all if entry[2][3] is not None})
