@@ -188,10 +188,10 @@ has no method for acting on many resources at once, so a named batch action is t
 # -- nouns and their number -------------------------------------------------------------------
 
 PREPOSITIONS = _vocabulary(
-    "by for from of in on at to with within via per since until before after into over"
+    "by for from of in on at to with within via per since until before after into over off out"
 )
-"""A compound such as ``NewsByPlayerID`` or ``codes_of_conduct`` is named by its words before
-the first preposition; a segment that starts with one (``by-id``) is a qualifier, not a noun."""
+"""A compound such as ``NewsByPlayerID``, ``codes_of_conduct`` or ``timesOff`` is named by its
+words before the first preposition; a segment that starts with one (``by-id``) is a qualifier, not a noun."""
 
 ADJECTIVES = _vocabulary(
     """
@@ -350,7 +350,9 @@ def casing_style(text: str) -> str | None:
 
 def _strip_versions(core: str) -> str:
     """A version glued on with a separator is not a word of the name: ``search-v1`` is
-    ``search``, ``revisionData-v1`` is ``revisionData``, ``v2_users`` is ``users``."""
+    ``search``, ``revisionData-v1`` is ``revisionData``, ``v2_users`` is ``users``,
+    ``projectsV2`` is ``projects``."""
+    core = re.sub(r"(?<=[a-z])V[0-9]+\Z", "", core)  # projectsV2
     parts = re.split(r"([-_])", core)
     while len(parts) >= 3 and is_version(parts[-1]):
         parts = parts[:-2]

@@ -75,7 +75,8 @@ def test_words_and_templates() -> None:
     assert casing_style("Microsoft.Web") is None
     assert casing_style("$count") is None
     assert casing_style("check-runs") == "kebab"
-    assert casing_style("projectsV2") == "camel"
+    assert casing_style("projectsV2") is None  # a version glued on: one lower-case word
+    assert casing_style("teamProjectsV2") == "camel"
 
 
 # -- path-verb ------------------------------------------------------------------------------
@@ -416,6 +417,8 @@ def test_values_codes_and_unsure_plurals(lint: Lint) -> None:
         "/ports/{n}/timeout/{seconds}",
         "/skus/{sku}",
         "/erc20/{erc20Id}",
+        "/schedule/timesOff/{timeOffId}",  # times off: the plural is the first word
+        "/cache/{key}",  # an entry of a map, not an item of a collection of caches
     )
     assert lint(quiet, select=["path-plural-collection"]) == []
     # A singular whose plural is not sure is reported without a fix: never "buses"-style guesses.
@@ -499,6 +502,10 @@ def test_casing_skips_versions_bases_and_values(lint: Lint) -> None:
         "/rest-service-fe/rates/EUR_USD",
         "/rest-service-fe/zones/New-York",
         "/rest-service-fe/zones/{zone}",
+        "/rest-service-fe/fhir/{type}",
+        "/rest-service-fe/fhir/Observation",
+        "/rest-service-fe/projectsV2",
+        "/rest-service-fe/update_status#domain&repository",
     )
     assert lint(spec, select=["path-casing"]) == []
     # A segment in another style is still reported.

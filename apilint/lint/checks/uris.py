@@ -344,7 +344,8 @@ def _identifies_item(head: str, param: str) -> str | None:
         return None
     nouns = [w for w in words if w not in ID_WORDS]
     if not nouns:
-        return "generic"
+        # a bare {key} is an entry of a map (/cache/{key}, /config/{key}), not an item
+        return None if words == ("key",) else "generic"
     h = head.lower()
     hs = singular(h)
     for index, noun in enumerate(words):
@@ -489,6 +490,8 @@ def path_casing(
         if seg.is_param
     }
     for node, template in items:
+        if template.extra:
+            continue  # '/x/update_status#domain&...': path-query-string's; not a path
         seen: set[str] = set()
         for index, seg in enumerate(template.segments):
             literal = seg.base if seg.is_literal else None
@@ -546,10 +549,12 @@ def path_casing(
 
 def _looks_like_value(text: str) -> bool:
     """Written like data rather than a name: codes in capitals or digits (``EUR_USD``,
-    ``ISO-3166``), place names (``New_York``)."""
+    ``ISO-3166``), place names (``New_York``), a capitalized type name (``Observation``)."""
     words = split_words(text)
     if any((w.isupper() and len(w) > 1) or any(c.isdigit() for c in w) for w in words):
         return True
+    if len(words) == 1 and text[:1].isupper():
+        return True  # a type name as a value: FHIR's '/fhir/Observation' beside '/fhir/{type}'
     return casing_style(text) == "other"
 
 
