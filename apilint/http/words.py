@@ -530,6 +530,10 @@ def operation_verb(operation_id: str) -> tuple[str, Verb] | None:
     parts = [p for p in _NAMESPACE.split(operation_id) if p]
     if not parts:
         return None
+    if len(parts) > 1:
+        lead = lower_words(parts[0])
+        if len(lead) == 1 and lead[0] in VERB_KINDS:
+            return lead[0], VERB_KINDS[lead[0]]  # Get.Count.iosUpdateStatuses: 'get' leads
     for part in (parts[-1], operation_id) if len(parts) > 1 else (parts[-1],):
         found = _verb_of_part(part)
         if found is not None:

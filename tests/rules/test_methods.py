@@ -1433,6 +1433,10 @@ def test_the_verb_an_operation_id_leads_with(lint: Lint) -> None:
                       schema:
                         type: object
                         properties: {data: {type: object, properties: {secretKey: {type: string}}}}
+          /things/$count:
+            get:
+              operationId: Get.Count.thingUpdateStatuses-c734
+              responses: {"200": {description: OK}}
           /reports:
             post:
               operationId: getReport

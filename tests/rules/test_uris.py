@@ -551,6 +551,7 @@ def test_extension_precision(lint: Lint) -> None:
         "/api/{major}.{minor}/users",
         "/wmts/1.0.0/WMTSCapabilities.xml",
         "/ogc/WMSCapabilities.xml",
+        "/compare/{base}...{head}",  # a range
     )
     findings = lint(spec, select=["path-file-extension"])
     assert pointers(findings) == [ptr("/files/{name}.{content_type}")]

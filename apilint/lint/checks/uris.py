@@ -605,8 +605,8 @@ def _extension(seg: Segment) -> tuple[str, str] | None:
     if seg.method is not None or "." not in text or text.lower() in WELL_KNOWN_FILES:
         return None
     stem, _, ext = text.rpartition(".")
-    if not stem or not ext:
-        return None
+    if not stem or not ext or stem.endswith("."):
+        return None  # '{base}...{head}': a range, not a file name
     param = PARAM.fullmatch(ext)
     if param is not None:
         # '.{format}', '.{content_type}': any templated suffix picks a format, except the
@@ -697,7 +697,7 @@ def query_in_paths(
     by_name: dict[str, list[Template]] = defaultdict(list)
     for _, template in items:
         if template.extra.startswith("#"):
-            by_name[template.extra.split("=", 1)[0]].append(template)
+            by_name["#"].append(template)
     summarized: set[str] = set()
     paths_nodes = [n for n in targets if isinstance(n.value, dict)]
     for name, group in by_name.items():
@@ -706,7 +706,7 @@ def query_in_paths(
         summarized.update(t.raw for t in group)
         shown = ", ".join(f"'{t.raw}'" for t in group[:2])
         yield paths_nodes[0].finding(
-            f"{len(group)} path keys have a fragment ('{name}...': {shown}, ...), which clients "
+            f"{len(group)} path keys have a fragment ('{name}...', e.g. {shown}), which clients "
             "never send; describe what tells the operations apart as a query parameter or a header"
         )
     for node, template in items:
