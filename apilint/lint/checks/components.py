@@ -343,9 +343,9 @@ def _has_discriminator(
                 parent = lookup(target[0].data, target[1]) if target else None
             except (ApilintError, KeyError):
                 continue
-            if isinstance(parent, dict) and _has_discriminator(
-                api, parent, target[0], memo, depth + 1
-            ):
+            if target is None or not isinstance(parent, dict):
+                continue
+            if _has_discriminator(api, parent, target[0], memo, depth + 1):
                 found = True
                 break
     memo[key] = found

@@ -642,9 +642,9 @@ def path_file_extensions(
             if found is not None:
                 key = tuple(s.text for s in template.segments[: index + 1])
                 once.add(key, node, template, (index, found))
-    found = list(once)
+    entries = list(once)
     by_ext: dict[str, list[int]] = defaultdict(list)
-    for position, (_, _, (_, (_, ext)), _) in enumerate(found):
+    for position, (_, _, (_, (_, ext)), _) in enumerate(entries):
         by_ext[ext.lower()].append(position)
     paths_nodes = [n for n in targets if isinstance(n.value, dict)]
     summarized: set[int] = set()
@@ -653,12 +653,12 @@ def path_file_extensions(
             continue
         # The whole API does it (Twilio's '.json' on every path): one finding, one decision.
         summarized.update(positions)
-        examples = ", ".join(f"'{found[p][1].raw}'" for p in positions[:2])
+        examples = ", ".join(f"'{entries[p][1].raw}'" for p in positions[:2])
         yield paths_nodes[0].finding(
             f"{len(positions)} paths end in the format extension '.{ext}' "
             f"({examples}, ...); let clients choose the format with the Accept header"
         )
-    for position, (node, template, (index, (stem, ext)), count) in enumerate(found):
+    for position, (node, template, (index, (stem, ext)), count) in enumerate(entries):
         if position in summarized:
             continue
         media = _MEDIA_TYPES.get(ext.lower())
