@@ -190,8 +190,9 @@ has no method for acting on many resources at once, so a named batch action is t
 PREPOSITIONS = _vocabulary(
     "by for from of in on at to with within via per since until before after into over off out"
 )
-"""A compound such as ``NewsByPlayerID``, ``codes_of_conduct`` or ``timesOff`` is named by its
-words before the first preposition; a segment that starts with one (``by-id``) is a qualifier, not a noun."""
+"""A compound such as ``NewsByPlayerID``, ``codes_of_conduct`` or ``timesOff`` is named by
+its words before the first preposition; a segment that starts with one (``by-id``) is a
+qualifier, not a noun."""
 
 ADJECTIVES = _vocabulary(
     """

@@ -587,6 +587,14 @@ def test_a_shared_201_is_reported_once_where_it_is_written(lint: Lint) -> None:
     findings = lint(
         """
         paths:
+          /users/{id}:
+            delete:
+              parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+              responses: {"204": {description: Deleted}}
+          /teams/{id}:
+            delete:
+              parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+              responses: {"204": {description: Deleted}}
           /users:
             post:
               responses:
@@ -609,6 +617,10 @@ def test_a_201_borrowed_from_another_operation_is_reported_at_the_post(lint: Lin
     findings = lint(
         """
         paths:
+          /v2/registries/{id}:
+            delete:
+              parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+              responses: {"204": {description: Deleted}}
           /v2/registry:
             get:
               responses:
@@ -631,6 +643,10 @@ def test_created_location_header_in_swagger2(lint: Lint) -> None:
         swagger: "2.0"
         info: {title: T, version: "1"}
         paths:
+          /a/{id}:
+            delete:
+              parameters: [{name: id, in: path, required: true, type: integer}]
+              responses: {"204": {description: Deleted}}
           /a:
             post:
               responses:

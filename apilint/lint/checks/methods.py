@@ -411,6 +411,8 @@ def created_location_header(
             continue
         if _creates_at_request_url(op, api, index):
             continue
+        if not index.has_items(op.path):
+            continue  # nothing the description can address (a token, a review, seats added)
         node, shared = _response_at(op, "201", api)
         target = "the request's own URL" if shared else f"the request's own URL ({op.path})"
         yield node.finding(
