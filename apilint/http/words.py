@@ -532,6 +532,9 @@ def operation_verb(operation_id: str) -> tuple[str, Verb] | None:
     if not parts:
         return None
     if len(parts) > 1:
+        found = _phrase_verb(lower_words(parts[-1]), noun_first=False)
+        if found is not None:
+            return found  # search.searchEntity.UpdateSearchEntity: the last part leads
         lead = lower_words(parts[0])
         if len(lead) == 1 and lead[0] in VERB_KINDS:
             return lead[0], VERB_KINDS[lead[0]]  # Get.Count.iosUpdateStatuses: 'get' leads

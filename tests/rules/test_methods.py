@@ -1453,6 +1453,12 @@ def test_the_verb_an_operation_id_leads_with(lint: Lint) -> None:
             get:
               operationId: Get.Count.thingUpdateStatuses-c734
               responses: {"200": {description: OK}}
+          /search:
+            patch:
+              operationId: search.searchEntity.UpdateSearchEntity
+              requestBody:
+                content: {application/json: {schema: {type: object}}}
+              responses: {"200": {description: OK}}
           /reports:
             post:
               operationId: getReport
