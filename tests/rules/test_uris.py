@@ -302,6 +302,30 @@ def test_advice_only_when_the_rest_is_a_noun(lint: Lint) -> None:
         assert "/devices/ids" not in finding.message
 
 
+def test_resource_manager_actions_are_the_platforms(lint: Lint) -> None:
+    # Azure Resource Manager names its actions (listKeys, checkNameAvailability, restart) in the
+    # provider's namespace: the platform's contract, like AIP-136's ':cancel'.
+    spec = path_spec(
+        "/subscriptions/{s}/providers/Microsoft.Web/checkNameAvailability",
+        "/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Web/sites/{n}/listKeys",
+        "/things",
+        "/things/{id}",
+        "/others",
+        method="post",
+    )
+    assert lint(spec, select=["path-verb"]) == []
+    strict = {"path-verb": {"customMethods": False}}
+    assert len(lint(spec, select=["path-verb"], options=strict)) == 2
+
+
+def test_no_guessed_resource_for_other_verbs(lint: Lint) -> None:
+    spec = path_spec(
+        "/text/recognize-language", "/recipes/visualizeRecipe", "/things/{id}/parts", "/a", "/b"
+    )
+    for finding in lint(spec, select=["path-verb"]):
+        assert "POST" not in finding.message
+
+
 def test_no_advice_to_act_on_the_root(lint: Lint) -> None:
     (finding,) = lint(path_spec("/delete", method="post"), select=["path-verb"])
     assert "DELETE /" not in finding.message

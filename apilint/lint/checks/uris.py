@@ -185,9 +185,7 @@ def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: lis
         return f"; e.g. POST {_child(base, ACTION_NOUNS[verb])}"
     if verb in STATE_VERBS:
         return f"; e.g. PATCH {target} with the new state"
-    if target != base:
-        return f"; e.g. POST {target}"
-    return ""
+    return ""  # 'recognize-language' is no 'POST /languages': no advice beats a wrong one
 
 
 def _names_resource(text: str) -> bool:
@@ -236,6 +234,10 @@ def path_verbs(
     for node, template in items:
         if template.extra:
             continue  # '/#Action=DeleteX': path-query-string's; the path is not what it says
+        if custom_methods and _after_namespace(template):
+            # Azure Resource Manager's '.../providers/Microsoft.Web/sites/{name}/restart',
+            # 'listKeys', 'checkNameAvailability': actions the platform's contract names so
+            continue
         segs = template.segments
         texts = tuple(s.text for s in segs)
         for index, seg in enumerate(segs):
