@@ -112,6 +112,9 @@ def _match_case(word: str, like: str) -> str:
 # -- path-verb ----------------------------------------------------------------------------
 
 
+_PHRASAL_PLURALS = frozenset({"ins", "ups", "outs", "offs", "downs", "overs", "backs"})
+
+
 def _verb_in(unit: str, allowed: frozenset[str]) -> tuple[str, bool, list[str]] | None:
     """(verb, is it also a noun, the words after it) when ``unit`` names an action."""
     words = list(lower_words(unit))
@@ -129,6 +132,8 @@ def _verb_in(unit: str, allowed: frozenset[str]) -> tuple[str, bool, list[str]] 
     first = rest[0]
     if first in allowed or "".join(rest) in CONVENTIONAL:
         return None
+    if len(rest) == 2 and rest[1] in _PHRASAL_PLURALS:
+        return None  # signIns, checkIns, pickUps: plural nouns of phrasal verbs
     if len(rest) > 1 and rest[1] in THING_HEADS:
         return None  # downloadUrl, remove-token: a thing the client fetches
     noun_like = (first in NOUN_VERBS or first in NOUNS_TOO) and first not in LEADING_VERBS
@@ -1172,11 +1177,8 @@ def path_nesting(
         once.add(tuple(s.text for s in segs[:cut]), node, template, levels)
     for node, template, levels, count in once:
         names = ", ".join(template.segments[i].text for i in levels)
-        last = template.segments[levels[-1]].text
-        item = template.segments[levels[-1] + 1].text
         prefix = _prefix_text(template, levels[limit] + 2)
         yield node.finding(
             f"'{template.raw}' nests {len(levels)} collections ({names}), more than {limit}"
             + _others(count, prefix)
-            + f"; a shorter path of its own ('/{last}/{item}') would need no parents"
         )
