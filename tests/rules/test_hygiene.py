@@ -1077,3 +1077,26 @@ def test_malformed_schemas_do_not_crash(lint: Lint) -> None:
         select=["hygiene"],
     )
     assert [f.rule for f in findings] == []
+
+
+def test_a_long_enum_is_truncated_in_the_message(lint: Lint) -> None:
+    values = ", ".join(f"value_{i}" for i in range(12))
+    findings = lint(
+        f"""
+        paths:
+          /a:
+            get:
+              responses:
+                "200":
+                  description: A
+                  content:
+                    application/json:
+                      schema: {{type: string, enum: [{values}]}}
+                      example: other
+        """,
+        select=["example-invalid"],
+    )
+    [finding] = findings
+    assert '"other" is not one of "value_0"' in finding.message
+    assert "and 7 more" in finding.message
+    assert "value_11" not in finding.message
