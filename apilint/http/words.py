@@ -61,29 +61,30 @@ def _vocabulary(text: str) -> frozenset[str]:
 VERBS = _vocabulary(
     """
     abort accept activate add analyse analyze annotate append apply approve assign attach
-    authorise authorize calculate cancel capture classify clone collect confirm convert
-    copy create deactivate decline decrement delete demote deny deploy deprovision deregister
-    destroy detach detect disable disconnect dismiss do downgrade duplicate edit enable enqueue
-    erase evaluate execute extend extract fetch finalise finalize find forward generate get
-    increment insert invalidate invite kick make mark merge migrate modify move mute notify
+    authorise authorize calculate cancel capture change classify clear clone collect confirm
+    convert copy create deactivate decline decrement delete demote deny deploy deprovision
+    deregister destroy detach detect disable disconnect dismiss do downgrade duplicate edit
+    enable enqueue erase evaluate execute extend extract fetch finalise finalize find flush
+    forward generate get increment insert invalidate invite kick list make mark merge migrate
+    modify move mute notify
     parse pause perform predict promote provision publish purge put reactivate reboot rebuild
     recalculate recognize redeem refund regenerate register reindex reject remove rename render
     renew reopen reorder replace rerun resend reset resize restart restore resume resync
     retrieve retry revert revoke rollback rotate save send set sign start stop submit subscribe
     summarise summarize suspend terminate toggle transcribe translate unarchive unassign unban
     unblock undelete undeploy undo unfollow unlike unlink unlock unmute unpin unpublish
-    unregister unset unsign unstar unsubscribe unsuspend unwatch update upgrade upsert validate
-    verify visualise visualize write
+    unregister unset unshare unsign unstar unsubscribe unsuspend unwatch update upgrade upsert
+    validate verify visualise visualize write
     """
 )
 """Action verbs: a segment that is, or starts with, one of these names an action."""
 
 NOUN_VERBS = _vocabulary(
     """
-    answer archive ban block change check close commit compare complete connect count download
-    echo export filter follow handle import like list load lock lookup open pin ping preview
+    answer archive ban block check close commit compare complete connect count download
+    echo export filter follow handle import like load lock lookup open pin ping preview
     print process query read record release reply report return review run scan schedule search
-    select share show sort star test track transfer trigger upload view void wait watch
+    select share show sort star sync test track transfer trigger upload view void wait watch
     """
 )
 """Words that are verbs and nouns alike (``/lock``, ``/check-runs``, ``/exports``): reported only
@@ -92,8 +93,8 @@ or a camelCase phrase starting with it (``exportTemplate``, ``checkNameAvailabil
 
 NOUNS_TOO = _vocabulary(
     """
-    copy duplicate edit invite mark merge move pause refund request reset rollback save set
-    sign start stop update upgrade
+    change copy duplicate edit invite list mark merge move pause refund request reset rollback
+    save set sign start stop update upgrade
     """
 )
 """Verbs that are also countable nouns: alone and followed by a ``{param}`` they name a
@@ -114,12 +115,21 @@ COMPOUND_HEADS = _vocabulary(
     definitions history hook hooks job jobs limit limits link links log logs mode modes operation
     operations option options plan plans policies policy profile profiles queue queues quota
     quotas record records request requests result results rule rules run runs schedule schedules
-    session sessions setting settings state states task tasks token tokens
-    trigger triggers url urls window windows
+    session sessions set sets setting settings state states task tasks trigger triggers window
+    windows
     """
 )
-"""Nouns that make a compound noun of the verb before them: ``upgradeProfiles`` and
-``refund_requests`` are kinds of things, ``downloadUrl`` is a URL."""
+"""Nouns that make a compound noun of a word that is a noun as well as a verb (``NOUN_VERBS``,
+``NOUNS_TOO``): ``upgradeProfiles`` and ``refund_requests`` are kinds of things. After a verb
+that is only a verb they are its object: ``cancelJob``, ``terminate_sessions``, ``list-rules``."""
+
+LEADING_VERBS = _vocabulary("list")
+"""Words in ``NOUNS_TOO`` (``/list/{id}`` is a collection) that lead a compound only as its verb:
+``list-rules`` and ``listJobs`` list things."""
+
+THING_HEADS = _vocabulary("token tokens url urls uri uris link links")
+"""Nouns that make a thing of any verb before them: ``downloadUrl``, ``remove-token`` (a token
+for removing a runner) and ``upload-link`` are things a client fetches, not actions."""
 
 ACTION_NOUNS = {
     "approve": "approvals",
@@ -178,10 +188,11 @@ has no method for acting on many resources at once, so a named batch action is t
 # -- nouns and their number -------------------------------------------------------------------
 
 PREPOSITIONS = _vocabulary(
-    "by for from of in on at to with within via per since until before after into over"
+    "by for from of in on at to with within via per since until before after into over off out"
 )
-"""A compound such as ``NewsByPlayerID`` or ``codes_of_conduct`` is named by its words before
-the first preposition; a segment that starts with one (``by-id``) is a qualifier, not a noun."""
+"""A compound such as ``NewsByPlayerID``, ``codes_of_conduct`` or ``timesOff`` is named by
+its words before the first preposition; a segment that starts with one (``by-id``) is a
+qualifier, not a noun."""
 
 ADJECTIVES = _vocabulary(
     """
@@ -233,6 +244,10 @@ children of ``uuid``, it is not a collection of children keyed by it."""
 NAMESPACES = _vocabulary("api apis rest admin internal public private static v")
 """Segments that group an API rather than name a resource."""
 
+NAMESPACE_PARENTS = _vocabulary("providers")
+"""Segments whose value is a namespace of resource types (Azure Resource Manager's
+``/providers/Microsoft.Compute``): what comes after starts a hierarchy of its own."""
+
 
 @cache
 def pluralizer() -> Any:
@@ -274,9 +289,13 @@ def is_uncountable(word: str) -> bool:
 
 
 def names_many(word: str) -> bool:
-    """A fit name for a collection: plural, or a noun without a plural."""
+    """A fit name for a collection: plural, or a noun without a plural. A word that is the
+    plural of its stem without the final s counts too, whatever the library says of it:
+    ``skus`` (of sku, never "skuses"), ``cpus``."""
     lower = word.lower()
-    return is_uncountable(lower) or bool(pluralizer().is_plural(lower))
+    if is_uncountable(lower) or bool(pluralizer().is_plural(lower)):
+        return True
+    return len(lower) > 3 and lower.endswith("s") and plural(lower[:-1]) == lower
 
 
 WELL_KNOWN_FILES = _vocabulary(
@@ -312,6 +331,9 @@ def casing_style(text: str) -> str | None:
     core = text.strip("_-")
     if not core or not _NAME.fullmatch(core) or is_version(core):
         return None
+    core = _strip_versions(core)
+    if not core:
+        return None
     if not any(c.isalpha() for c in core):
         return None
     has_dash, has_underscore = "-" in core, "_" in core
@@ -325,6 +347,19 @@ def casing_style(text: str) -> str | None:
     if _LOWER.match(core) or _UPPER.match(core):
         return None
     return "camel" if core[0].islower() else "pascal"
+
+
+def _strip_versions(core: str) -> str:
+    """A version glued on with a separator is not a word of the name: ``search-v1`` is
+    ``search``, ``revisionData-v1`` is ``revisionData``, ``v2_users`` is ``users``,
+    ``projectsV2`` is ``projects``."""
+    core = re.sub(r"(?<=[a-z])V[0-9]+\Z", "", core)  # projectsV2
+    parts = re.split(r"([-_])", core)
+    while len(parts) >= 3 and is_version(parts[-1]):
+        parts = parts[:-2]
+    while len(parts) >= 3 and is_version(parts[0]):
+        parts = parts[2:]
+    return "".join(parts)
 
 
 def restyle(text: str, style: str) -> str:
@@ -485,13 +520,24 @@ _TRAILING_VERBS = frozenset(
 def operation_verb(operation_id: str) -> tuple[str, Verb] | None:
     """The verb an operationId leads with, and its kind; None when it names no known verb.
 
-    Namespaces are skipped (``repos/get-content``, ``drive.files.list``); in ``Noun_Verb`` ids
+    Namespaces are skipped (``repos/get-content``, ``drive.files.list``), a ``#suffix`` is
+    dropped (``createUser#deleteOld``); in ``Noun_Verb`` ids
     (``VirtualMachines_CreateOrUpdate``, ``UsersController_findAll``) the verb is the first word
     of the last underscore-separated phrase that starts with one.
     """
+    # 'createUser#v2', 'listItems#paged': what follows a '#' qualifies the operation the id
+    # leads with; it is not the operation.
+    operation_id = operation_id.split("#", 1)[0] or operation_id
     parts = [p for p in _NAMESPACE.split(operation_id) if p]
     if not parts:
         return None
+    if len(parts) > 1:
+        found = _phrase_verb(lower_words(parts[-1]), noun_first=False)
+        if found is not None:
+            return found  # search.searchEntity.UpdateSearchEntity: the last part leads
+        lead = lower_words(parts[0])
+        if len(lead) == 1 and lead[0] in VERB_KINDS:
+            return lead[0], VERB_KINDS[lead[0]]  # Get.Count.iosUpdateStatuses: 'get' leads
     for part in (parts[-1], operation_id) if len(parts) > 1 else (parts[-1],):
         found = _verb_of_part(part)
         if found is not None:

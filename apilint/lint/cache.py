@@ -14,6 +14,7 @@ cannot be written turns the cache off for the run with one note, never a wrong r
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ from apilint.core.findings import Finding, Severity
 if TYPE_CHECKING:
     from apilint.lint.engine import Linter
 
-FORMAT = 1
+FORMAT = 2
 """The entry layout; a change makes old entries misses."""
 
 DEFAULT_DIR = ".apilint_cache"
@@ -179,28 +180,14 @@ class Cache:
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "severity": finding.severity.label,
-        "message": finding.message,
-        "file": finding.file,
-        "line": finding.line,
-        "column": finding.column,
-        "pointer": finding.pointer,
-        "operation": finding.operation,
-        "extra": finding.extra,
-    }
+    """Every field of a Finding (the severity by its label), so that a cached finding is the
+    finding, whatever fields it gains."""
+    out = {f.name: getattr(finding, f.name) for f in dataclasses.fields(Finding)}
+    out["severity"] = finding.severity.label
+    return out
 
 
 def _finding(item: dict[str, Any]) -> Finding:
-    return Finding(
-        rule=str(item["rule"]),
-        severity=Severity.parse(item["severity"]),
-        message=str(item["message"]),
-        file=str(item["file"]),
-        line=int(item["line"]),
-        column=int(item["column"]),
-        pointer=str(item["pointer"]),
-        operation=None if item["operation"] is None else str(item["operation"]),
-        extra=dict(item["extra"]),
-    )
+    values = {f.name: item[f.name] for f in dataclasses.fields(Finding) if f.name in item}
+    values["severity"] = Severity.parse(item["severity"])
+    return Finding(**values)

@@ -479,7 +479,10 @@ def _describe(error: Any, depth: int = 0) -> list[Problem]:
             return [Problem(path, f"null is not allowed here: the schema says {types}", "Type")]
         return [Problem(path, f"{_short(instance)} is {_json_type(instance)}, not {types}", "Type")]
     if kind == "Enum":
-        options = ", ".join(_short(o, 30) for o in (getattr(error.kind, "options", None) or []))
+        values = list(getattr(error.kind, "options", None) or [])
+        options = ", ".join(_short(o, 30) for o in values[:5])
+        if len(values) > 5:
+            options += f" and {len(values) - 5} more"
         return [Problem(path, f"{_short(instance)} is not one of {options}")]
     if kind == "Constant":
         expected = _short(getattr(error.kind, "expected_value", None), 30)

@@ -576,6 +576,41 @@ def test_discriminators_use_their_schemas(lint: Lint) -> None:
     assert findings == []
 
 
+def test_subtypes_two_allof_levels_below_a_discriminator_are_used(lint: Lint) -> None:
+    # Pet (discriminator) <- Dog <- Puppy <- Newborn: the discriminator picks each of them.
+    findings = lint(
+        """
+        paths:
+          /pets:
+            get:
+              responses:
+                "200":
+                  description: Pets
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Pet"}
+        components:
+          schemas:
+            Pet:
+              type: object
+              required: [kind]
+              properties: {kind: {type: string}}
+              discriminator: {propertyName: kind}
+            Dog:
+              allOf: [{$ref: "#/components/schemas/Pet"}]
+            Puppy:
+              allOf: [{$ref: "#/components/schemas/Dog"}, {type: object}]
+            Newborn:
+              allOf: [{$ref: "#/components/schemas/Puppy"}]
+            Plain: {type: object}
+            PlainChild:
+              allOf: [{$ref: "#/components/schemas/Plain"}]
+        """,
+        select=["unused-component"],
+    )
+    assert pointers(findings, "unused-component") == ["/components/schemas/PlainChild"]
+
+
 def test_refs_written_in_examples_and_extensions_count(lint: Lint) -> None:
     # GitHub writes $refs inside example values; Azure names filter schemas in x-ms-odata.
     findings = lint(
@@ -819,6 +854,33 @@ def test_documents_without_tags_or_a_tag_list_are_a_choice(lint: Lint) -> None:
     assert lint(undeclared, select=["operation-tags"]) == []
 
 
+def test_a_mostly_untagged_api_is_one_finding(lint: Lint) -> None:
+    spec = "paths:\n" + "".join(
+        f"  /p{i}: {{get: {{responses: {{'200': {{description: OK}}}}}}}}\n" for i in range(5)
+    )
+    spec += "  /tagged: {get: {tags: [x], responses: {'200': {description: OK}}}}\n"
+    findings = lint(spec, select=["operation-tags"])
+    assert pointers(findings, "operation-tags") == ["/paths/~1p0/get"]
+    assert findings[0].message.startswith(
+        "5 of the 6 operations have no tags (GET /p0, GET /p1, ...)"
+    )
+
+
+def test_no_unrelated_tag_is_suggested(lint: Lint) -> None:
+    spec = """
+        tags: [{name: Users}, {name: Use cases}, {name: Billing}]
+        paths:
+          /a: {get: {tags: [User], responses: {"200": {description: A}}}}
+          /b: {get: {tags: [Usage], responses: {"200": {description: B}}}}
+          /c: {get: {tags: [billing], responses: {"200": {description: C}}}}
+    """
+    messages = [f.message for f in lint(spec, select=["operation-tags"])]
+    assert len(messages) == 3
+    assert "did you mean 'Users'?" in messages[0]  # one letter away
+    assert "did you mean" not in messages[1]  # 'Usage' is neither 'Users' nor 'Use cases'
+    assert "did you mean 'Billing'?" in messages[2]  # case only
+
+
 # -- required-property-undefined ----------------------------------------------------------------
 
 
@@ -1015,3 +1077,26 @@ def test_malformed_schemas_do_not_crash(lint: Lint) -> None:
         select=["hygiene"],
     )
     assert [f.rule for f in findings] == []
+
+
+def test_a_long_enum_is_truncated_in_the_message(lint: Lint) -> None:
+    values = ", ".join(f"value_{i}" for i in range(12))
+    findings = lint(
+        f"""
+        paths:
+          /a:
+            get:
+              responses:
+                "200":
+                  description: A
+                  content:
+                    application/json:
+                      schema: {{type: string, enum: [{values}]}}
+                      example: other
+        """,
+        select=["example-invalid"],
+    )
+    [finding] = findings
+    assert '"other" is not one of "value_0"' in finding.message
+    assert "and 7 more" in finding.message
+    assert "value_11" not in finding.message

@@ -41,16 +41,17 @@ def test_the_odd_path_with_a_slash(lint: Lint) -> None:
     message = finding.message
     assert "unlike 2 of the 3 paths" in message
     assert "'/users'" in message
-    assert "308 PERMANENT REDIRECT" in message
-    assert "301" in message
-    assert "307" in message
+    assert "gets a redirect" in message
+    assert "308" not in message  # which framework answers what is in the rule's docs
 
 
 def test_the_odd_path_without_a_slash(lint: Lint) -> None:
     findings = lint(paths("/users/", "/thoughts/", "/tags"), select=["trailing-slash-consistency"])
     assert pointers(findings) == [ptr("/tags")]
-    assert "'/tags/'" in findings[0].message
-    assert "404" in findings[0].message
+    assert (
+        findings[0].message
+        == "'/tags' has no trailing '/', unlike 2 of the 3 paths; end it with '/'"
+    )
 
 
 def test_a_tie_reports_the_slashes(lint: Lint) -> None:
@@ -105,7 +106,7 @@ def test_twins_are_an_error(lint: Lint) -> None:
     assert pointers(findings) == [ptr("/users/")]
     assert findings[0].severity is Severity.ERROR
     assert "'/users/' and '/users'" in findings[0].message
-    assert "unreachable" in findings[0].message
+    assert "merge them into one path" in findings[0].message
 
 
 def test_twins_with_other_parameter_names(lint: Lint) -> None:
@@ -141,7 +142,7 @@ def test_server_url_with_a_slash(lint: Lint) -> None:
     finding = findings[0]
     assert (finding.line, finding.column) == (6, 5)
     assert "'http://127.0.0.1:5000//api/login'" in finding.message
-    assert "Starlette answers 404" in finding.message
+    assert "with '//' in the path" in finding.message
 
 
 def test_server_variables_and_nested_servers(lint: Lint) -> None:

@@ -125,11 +125,33 @@ def check(
 
 
 def did_you_mean(name: str, options: Sequence[str]) -> str:
-    """``"; did you mean 'x'?"`` for the one option closest to ``name``, or ``""``."""
+    """``"; did you mean 'x'?"`` for the one option that is surely what ``name`` meant: the
+    same but for case and separators, or a typo away (at most two edits, and most of the name
+    the same); else ``""``: an unrelated name ("Users" for "Use cases") is no help."""
     import difflib
 
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    def squash(text: str) -> str:
+        return "".join(c for c in text.lower() if c.isalnum())
+
+    same = [o for o in options if squash(o) == squash(name) and o != name]
+    if same:
+        return f"; did you mean '{same[0]}'?"
+    close = difflib.get_close_matches(name, list(options), n=3, cutoff=0.8)
+    for option in close:
+        if _edits(squash(name), squash(option)) <= min(2, len(squash(name)) // 4):
+            return f"; did you mean '{option}'?"
+    return ""
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short names only: the callers pass identifiers)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def _load_builtins() -> None:

@@ -247,9 +247,7 @@ def unused_components(
             more = f" and {len(through) - 3} more" if len(through) > 3 else ""
             also = f" (and it refers to {len(through)} other unused components: {others}{more})"
         yield api.node(*root_ptr).finding(
-            f"{kinds[kind]} '{name}' is defined but nothing refers to it{also}: no $ref from "
-            "the paths, from components in use or from the files they reach; remove it, or "
-            "refer to it where it was meant to be used"
+            f"{kinds[kind]} '{name}' is defined but nothing refers to it{also}"
         )
 
 
@@ -290,6 +288,7 @@ def _discriminator_children(
     schemas = api.node(*schemas_ptr)
     if not isinstance(schemas.value, dict):
         return
+    memo: dict[int, bool] = {}
     changed = True
     while changed:
         changed = False
@@ -312,10 +311,42 @@ def _discriminator_children(
                 if (
                     found is not None
                     and isinstance(base, dict)
-                    and "discriminator" in base
+                    and _has_discriminator(api, base, found[0], memo, 0)
                     and usage.used(found[0], found[1])
                 ):
                     usage.mark(api.root, ptr)
                     usage.walk_from(schema, api.root, None)
                     changed = True
                     break
+
+
+def _has_discriminator(
+    api: OpenAPI, schema: dict[str, Any], doc: Any, memo: dict[int, bool], depth: int
+) -> bool:
+    """The schema has a discriminator, or inherits one through ``allOf`` (Pet -> Dog -> Puppy:
+    Puppy is picked by Pet's discriminator as much as Dog is)."""
+    if "discriminator" in schema:
+        return True
+    key = id(schema)
+    if key in memo:
+        return memo[key]
+    memo[key] = False  # a cycle inherits nothing
+    found = False
+    branches = schema.get("allOf")
+    if isinstance(branches, list) and depth < 8:
+        for branch in branches:
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            if not isinstance(ref, str):
+                continue
+            try:
+                target = api.resolver.target(ref, doc)
+                parent = lookup(target[0].data, target[1]) if target else None
+            except (ApilintError, KeyError):
+                continue
+            if target is None or not isinstance(parent, dict):
+                continue
+            if _has_discriminator(api, parent, target[0], memo, depth + 1):
+                found = True
+                break
+    memo[key] = found
+    return found

@@ -186,21 +186,10 @@ def _codes_text(codes: Sequence[str]) -> str:
 
 # -- get-request-body ---------------------------------------------------------------------------
 
-_BODY_WHY = {
-    "get": (
-        "a GET body has no defined meaning in HTTP (RFC 9110): browsers' fetch refuses to send "
-        "one, and proxies, CDNs and caches drop it or reject the request; send these values as "
-        "query parameters, or use POST"
-    ),
-    "head": (
-        "a HEAD body has no defined meaning in HTTP (RFC 9110) and clients and proxies drop it; "
-        "send these values as query parameters"
-    ),
-    "delete": (
-        "a DELETE body has no defined meaning in HTTP (RFC 9110) and some proxies, gateways and "
-        "client libraries drop it; name what to delete in the path or query, or use a POST "
-        "action for bulk deletes"
-    ),
+_BODY_FIX = {
+    "get": "send these values as query parameters, or use POST",
+    "head": "send these values as query parameters",
+    "delete": "name what to delete in the path or query",
 }
 
 
@@ -223,11 +212,11 @@ def get_request_body(
                 value = ctx.api.resolve(site).value
                 where = value.get("in") if isinstance(value, dict) else "body"
                 what = f"an 'in: {where}' parameter"
-            why = _BODY_WHY[op.method]
+            fix = _BODY_FIX[op.method]
             if op.method == "get" and ctx.api.minor == "3.2":
-                why = why.replace("or use POST", "or make it a QUERY, the safe method with a body")
+                fix = fix.replace("or use POST", "or make it a QUERY, the safe method with a body")
             yield site.finding(
-                f"{op.wire_method} {op.path} declares {what}: {why}",
+                f"{op.wire_method} {op.path} declares {what}, which HTTP gives no meaning; {fix}",
                 severity=severity,
             )
 
@@ -249,9 +238,8 @@ def get_success_response(
         if any(status_class(c) == 2 for c in codes) or any(c in _REDIRECTS for c in codes):
             continue
         yield op.node.finding(
-            f"GET {op.path} documents no 2xx response (only {_codes_text(codes)}): what a "
-            "successful read returns is the one thing clients, generated SDKs and mock "
-            "servers need from it; add the 200 response and its content",
+            f"GET {op.path} documents no 2xx response (only {_codes_text(codes)}); add the 200 "
+            "response and its content",
             "responses",
         )
 
@@ -268,13 +256,7 @@ def operation_success_response(
         codes = list(op.responses)
         if any(status_class(c) in (2, 3) for c in codes):
             continue
-        if codes == ["default"]:
-            detail = (
-                "only a 'default' response: clients and SDK generators cannot tell which "
-                "status means success"
-            )
-        else:
-            detail = f"only {_codes_text(codes)}: clients cannot know what success looks like"
+        detail = "only 'default'" if codes == ["default"] else f"only {_codes_text(codes)}"
         yield op.node.finding(
             f"{op.label} documents no 2xx or 3xx response ({detail}); add the success "
             "response (200, 201, 202 or 204)",
@@ -309,14 +291,18 @@ _QUERY_MARKERS = frozenset({"search", "query", "filter", "find", "lookup", "list
 _CREATED_SUCCESS = frozenset({"201", "202", "2XX", "2xx"})
 
 
+_ADD_WORDS = frozenset({"add", "insert", "append", "register", "put"})
+
+
 def _intent(op: Operation) -> str | None:
-    """'create', 'other' or None (the names don't say) from the operationId and summary."""
+    """'create', 'add' (to a set: it may make nothing addressable), 'other' or None (the names
+    don't say) from the operationId and summary."""
     op_id = op.operation_id
     if op_id:
         found = operation_verb(op_id)
         if found is not None:
             if found[1] is Verb.CREATE:
-                return "create"
+                return "add" if found[0] in _ADD_WORDS else "create"
             return "other"
         first = lower_words(op_id)[:1]
         if first and first[0] in _NOT_CREATE_WORDS:
@@ -326,6 +312,8 @@ def _intent(op: Operation) -> str | None:
         summary = op.value.get("description")
     if isinstance(summary, str):
         verb = summary_verb(summary)
+        if verb in _ADD_WORDS:
+            return "add"
         if verb in _CREATE_WORDS:
             return "create"
         if verb in _NOT_CREATE_WORDS:
@@ -378,7 +366,9 @@ def post_create_status(
             continue  # nothing to create from, or many things: adding to a set, bulk work
         if shape.shape is Shape.COLLECTION and not shape.starts_with_verb:
             has_items = index.has_items(op.path)
-            if intent is None and (not has_items or _looks_like_query(op, api)):
+            if not has_items and intent != "create":
+                continue  # adding to a set or allow-list (POST /allowed-ips): no item to make
+            if intent is None and _looks_like_query(op, api):
                 continue
             if not has_items and "200" not in success:
                 continue  # an event or trigger (POST /dispatches -> 204): nothing to address
@@ -393,9 +383,8 @@ def post_create_status(
         else:
             continue
         yield op.node.finding(
-            f"{what} but documents only {_codes_text(success)} as success{convention}: answer "
-            "201 Created with a Location header (or 202 Accepted when the resource is made "
-            "later), so clients and SDKs can tell that something new exists and where",
+            f"{what} but documents only {_codes_text(success)} as success{convention}; answer "
+            "201 Created (or 202 Accepted when the resource is made later)",
             "responses",
             success[0],
         )
@@ -414,19 +403,41 @@ def created_location_header(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
 ) -> Iterator[Result]:
     """A 201 response to a POST declares a Location header."""
+    api = ctx.api
+    index = _path_index(api)
     for op in _operations(targets, ctx):
         if op.method != "post":
             continue
         response = op.responses.get("201")
         if response is None or _has_header(response, "location"):
             continue
-        node, shared = _response_at(op, "201", ctx.api)
+        if _creates_at_request_url(op, api, index):
+            continue
+        if not index.has_items(op.path):
+            continue  # nothing the description can address (a token, a review, seats added)
+        node, shared = _response_at(op, "201", api)
         target = "the request's own URL" if shared else f"the request's own URL ({op.path})"
         yield node.finding(
-            "201 Created without a Location header: HTTP then takes the new resource to be "
-            f"{target}, so clients and SDKs that follow Location cannot find what was "
-            "created; declare `Location` in the response's headers"
+            f"201 Created without a Location header (HTTP then takes {target} to be the new "
+            "resource); declare `Location` in the response's headers"
         )
+
+
+def _creates_at_request_url(op: Operation, api: OpenAPI, index: PathIndex) -> bool:
+    """A POST to an item (``/users/{id}``) or to a singleton that a GET on the same path reads
+    (``/v2/registry``): what it creates is at the request URL, as RFC 9110 assumes when a 201
+    has no Location."""
+    shape = classify(op.path)
+    if shape.shape is Shape.ITEM:
+        return True
+    get = op.path_item.value.get("get")
+    if not isinstance(get, dict) or index.has_items(op.path):
+        return False
+    get_op = Operation(
+        Node(get, op.path_item.doc, (*op.path_item.ptr, "get"), op.path, "get"), op.path_item, api
+    )
+    schema = _success_schema(get_op, api)
+    return not (schema is not None and _is_array(schema))
 
 
 # -- put-on-collection ----------------------------------------------------------------------------
@@ -494,10 +505,9 @@ def put_on_collection(
             continue  # replaces the set on purpose (PUT /issues/{n}/labels with a list)
         item = op.path.rstrip("/") + "/{id}"
         yield op.node.finding(
-            f"PUT on the collection {op.path} means 'replace the whole collection with this "
-            "body', and the body is not a list: to create one item use POST "
-            f"{op.path.rstrip('/') or '/'} (or PUT {item} with a client-chosen id); to change "
-            "many, use PATCH or a named action"
+            f"PUT on the collection {op.path} replaces the whole collection, but its body is "
+            f"not a list; to create one item use POST {op.path.rstrip('/') or '/'} (or PUT "
+            f"{item})"
         )
 
 
@@ -531,9 +541,8 @@ def put_patch_request_body(
             continue  # a pass-through (Kubernetes' .../proxy): the body is the proxied one's
         if op.method == "patch":
             yield op.node.finding(
-                f"PATCH {op.path} has no request body: a PATCH sends the changes to apply, so "
-                "clients and SDKs have nothing to send; declare the patch document (e.g. "
-                "application/merge-patch+json), or use a POST action if nothing is sent"
+                f"PATCH {op.path} has no request body; declare the patch document (e.g. "
+                "application/merge-patch+json)"
             )
             continue
         if _leading_verb_kind(op) is not Verb.UPDATE:
@@ -549,9 +558,8 @@ def put_patch_request_body(
         if _success_schema(get_op, api) is None:
             continue  # an empty resource (PUT /user/following/{name}): the URL says it all
         yield op.node.finding(
-            f"PUT {op.path} has no request body, but GET {op.path} returns a representation: "
-            "a PUT replaces that representation with the one it sends; declare the request "
-            "body (the same schema GET returns)"
+            f"PUT {op.path} has no request body, but GET {op.path} returns a representation; "
+            "declare the request body (the schema GET returns)"
         )
 
 
@@ -597,8 +605,7 @@ def no_content_body(
             else:
                 subject = f"this response, used as a {code} response,"
             yield node.finding(
-                f"{subject} declares {what}, but {why}; clients and generated SDKs will wait "
-                f"for or parse a body that never comes; {fix}",
+                f"{subject} declares {what}, but {why}; {fix}",
                 key,
                 severity=Severity.WARNING if op.method == "head" else None,
             )
@@ -617,13 +624,13 @@ _SECRET_WORDS = frozenset(
      "password", "passwords", "sas", "connection", "certificate", "certificates"}
 )  # fmt: skip
 _METHOD_SAYS = {
-    "get": "a GET must not change anything",
-    "head": "a HEAD must not change anything",
-    "query": "a QUERY must not change anything",
-    "delete": "a DELETE only removes",
-    "put": "a PUT stores the representation it sends",
-    "patch": "a PATCH changes part of a resource",
-    "post": "a read without a body belongs in a GET, which can be cached and retried",
+    "get": "GET",
+    "head": "HEAD",
+    "query": "QUERY",
+    "delete": "DELETE",
+    "put": "PUT",
+    "patch": "PATCH",
+    "post": "POST without a request body",
 }
 
 
@@ -645,8 +652,44 @@ def _contradicts(method: str, word: str, kind: Verb, op: Operation, api: OpenAPI
             return False  # the same read is offered as a GET (AWS query APIs) or QUERY too
         if classify(op.path).shape is Shape.ACTION:
             return False  # POST /sites/{name}/config/list: an RPC-style action endpoint
-        # POST keeps secrets out of URLs, logs and caches (listKeys, getToken)
-        return not (set(lower_words(op.operation_id or "")) & _SECRET_WORDS)
+        # POST keeps secrets out of URLs, logs and caches (listKeys, getToken, a response with
+        # a password or a key in it)
+        if set(lower_words(op.operation_id or "")) & _SECRET_WORDS:
+            return False
+        return not _returns_secrets(op, api)
+    return False
+
+
+def _returns_secrets(op: Operation, api: OpenAPI) -> bool:
+    """A property of a success response's schema (up to two levels down) names a secret."""
+    stack: list[tuple[Node, int]] = []
+    for code, response in op.responses.items():
+        if status_class(code) != 2:
+            continue
+        if api.is_v2:
+            stack.append((response.child("schema"), 0))
+        elif isinstance(response.get("content"), dict):
+            content = response.child("content")
+            stack.extend((content.child(m, "schema"), 0) for m in content.value)
+    visited = 0
+    while stack and visited < 200:
+        site, depth = stack.pop()
+        visited += 1
+        node = api.resolve(site)
+        if not isinstance(node.value, dict) or depth > 2:
+            continue
+        props = node.value.get("properties")
+        if isinstance(props, dict):
+            for name in props:
+                if set(lower_words(str(name))) & _SECRET_WORDS:
+                    return True
+                stack.append((node.child("properties", name), depth + 1))
+        for keyword in ("allOf", "oneOf", "anyOf"):
+            parts = node.value.get(keyword)
+            if isinstance(parts, list):
+                stack.extend((node.child(keyword, i), depth + 1) for i in range(len(parts)))
+        if isinstance(node.value.get("items"), dict):
+            stack.append((node.child("items"), depth + 1))
     return False
 
 
@@ -666,10 +709,13 @@ def operation_id_method_mismatch(
         word, kind = found
         if not _contradicts(op.method, word, kind, op, api):
             continue
+        shape = classify(op.path)
+        if op.method in ("get", "head") and shape.shape is Shape.ACTION and word in shape.words:
+            continue  # GET /#Action=DeleteUser: one problem, safe-method-action's finding
+
         yield op.node.finding(
-            f"operationId '{op_id}' says '{word}', but the operation is "
-            f"{op.wire_method} {op.path}: {_METHOD_SAYS[op.method]}; SDK methods and docs "
-            "named after this id will mislead; rename it (or fix the method)",
+            f"operationId '{op_id}' says '{word}', but the operation is a "
+            f"{_METHOD_SAYS[op.method]} ({op.wire_method} {op.path})",
             "operationId",
         )
 
@@ -746,10 +792,8 @@ def safe_method_action(
         if not _changes_state(op, shape.words, ctx.api):
             continue
         yield op.node.finding(
-            f"{op.wire_method} {op.path}: the path names an action ('{shape.literal}') but "
-            f"{op.wire_method} is a safe method: crawlers, link prefetchers, caches and "
-            "retrying clients call it without anyone asking; make the action a POST (or "
-            "DELETE/PUT/PATCH for what it does)"
+            f"{op.wire_method} {op.path} names an action ('{shape.literal}'), but "
+            f"{op.wire_method} is a safe method that clients and crawlers may call unasked"
         )
 
 
@@ -863,9 +907,7 @@ def operation_id_unique(
         for index, (node, _) in enumerate(sites):
             others = [label for i, (_, label) in enumerate(sites) if i != index]
             yield node.finding(
-                f"operationId '{op_id}' is also used by {_list_labels(others)}: it must be "
-                "unique, or code generators overwrite one method with the other and "
-                "documentation links point to the wrong operation",
+                f"operationId '{op_id}' is also used by {_list_labels(others)}",
                 "operationId",
             )
     if not options["normalize"]:

@@ -179,15 +179,13 @@ def required_property_undefined(
         known = sorted(known_names)
         shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
         consequence = (
-            "with additionalProperties: false no valid object can exist"
-            if closed
-            else "validators demand a property the schema never describes, and SDK models lack it"
+            "; with additionalProperties: false no valid object can exist" if closed else ""
         )
         for index, name in enumerate(required):
             if name in missing:
                 yield schema.finding(
                     f"'{name}' is required but no property '{name}' is defined (properties: "
-                    f"{shown}){did_you_mean(name, known)}: {consequence}",
+                    f"{shown}){did_you_mean(name, known)}{consequence}",
                     "required",
                     index,
                 )

@@ -47,7 +47,9 @@ def security_scheme_undefined(
                 value = None
             schemes[str(name)] = value if isinstance(value, dict) else {}
     where = "securityDefinitions" if api.is_v2 else "components.securitySchemes"
-    defined = ", ".join(sorted(schemes)) or "none"
+    names = sorted(schemes)
+    defined = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    defined = defined or "none"
     sites = [api.node("security")] + [op.node.child("security") for op in api.operations]
     for site in sites:
         if not isinstance(site.value, list):
@@ -60,8 +62,7 @@ def security_scheme_undefined(
                 if scheme is None:
                     yield site.finding(
                         f"security scheme '{name}' is not defined in {where} (defined: "
-                        f"{defined}){did_you_mean(str(name), list(schemes))}: clients and "
-                        "generated SDKs cannot know how to authenticate",
+                        f"{defined}){did_you_mean(str(name), list(schemes))}",
                         index,
                         name,
                     )
@@ -71,7 +72,10 @@ def security_scheme_undefined(
                     continue
                 for position, scope in enumerate(scopes):
                     if isinstance(scope, str) and scope not in declared:
-                        listed = ", ".join(sorted(declared)) or "none"
+                        scopes_all = sorted(declared)
+                        listed = ", ".join(scopes_all[:5]) or "none"
+                        if len(scopes_all) > 5:
+                            listed += f" and {len(scopes_all) - 5} more"
                         yield site.finding(
                             f"scope '{scope}' is not declared by the OAuth2 scheme '{name}' "
                             f"(it declares: {listed}){did_you_mean(scope, sorted(declared))}",

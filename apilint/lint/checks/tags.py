@@ -33,13 +33,20 @@ def operation_tags(
     ops = list(api.operations)
     tagged = [op for op in ops if isinstance(op.value.get("tags"), list) and op.value["tags"]]
     if options["requireTags"] and tagged:
-        for op in ops:
-            tags = op.value.get("tags")
-            if not isinstance(tags, list) or not tags:
+        untagged = [
+            op for op in ops if not (isinstance(op.value.get("tags"), list) and op.value["tags"])
+        ]
+        if len(untagged) > len(tagged):
+            # Nearly the whole API is untagged: one decision to take, one finding.
+            shown = ", ".join(op.label for op in untagged[:2])
+            yield untagged[0].node.finding(
+                f"{len(untagged)} of the {len(ops)} operations have no tags ({shown}, ...), "
+                f"while {len(tagged)} have"
+            )
+        else:
+            for op in untagged:
                 yield op.node.finding(
-                    f"{op.label} has no tags, while {len(tagged)} of the {len(ops)} operations "
-                    "have: documentation tools list it apart from its group (under 'default'), "
-                    "and SDK generators put it in a catch-all client"
+                    f"{op.label} has no tags, while {len(tagged)} of the {len(ops)} operations have"
                 )
     declared_node = api.node("tags")
     if not options["requireDeclared"] or not isinstance(declared_node.value, list):
@@ -57,6 +64,5 @@ def operation_tags(
         count = f"used by {len(sites)} operations" if len(sites) > 1 else "used here"
         yield sites[0].finding(
             f"tag '{tag}' ({count}) is not in the top-level tags list"
-            f"{did_you_mean(tag, names)}: it gets no description and no place in the order "
-            "that list gives the documentation; declare it there (or fix the spelling)"
+            f"{did_you_mean(tag, names)}; declare it there"
         )

@@ -22,12 +22,6 @@ from apilint.documents.openapi import Node, Result, path_keys, server_urls
 from apilint.http.paths import Template
 from apilint.lint.checks import Context, Option, check
 
-_FRAMEWORKS_TO_SLASH = (
-    "Flask answers 308 PERMANENT REDIRECT, Django's APPEND_SLASH 301, after which most clients "
-    "resend a POST as a GET, FastAPI/Starlette's redirect_slashes 307"
-)
-_FRAMEWORKS_FROM_SLASH = "Flask and Django answer 404, FastAPI/Starlette redirects with 307"
-
 
 def _by_bare_shape(
     items: list[tuple[Node, Template]],
@@ -74,15 +68,13 @@ def trailing_slash(
         for node, template in with_slash:
             bare = _without(template)
             yield node.finding(
-                f"'{template.raw}' ends with '/'{why_with}: a client that calls '{bare}' gets a "
-                f"redirect, not an answer ({_FRAMEWORKS_TO_SLASH}); remove the trailing slash"
+                f"'{template.raw}' ends with '/'{why_with}; remove the trailing slash (a client "
+                f"that calls '{bare}' gets a redirect)"
             )
     else:
         for node, template in without:
             yield node.finding(
-                f"'{template.raw}' has no trailing '/'{why_without}: served by the same router "
-                f"as the others, a request to '{template.path}/' fails ({_FRAMEWORKS_FROM_SLASH});"
-                " end it with '/'"
+                f"'{template.raw}' has no trailing '/'{why_without}; end it with '/'"
             )
 
 
@@ -100,11 +92,8 @@ def trailing_slash_twins(
             if template.trailing_slash:
                 twin = bare[0].raw
                 yield node.finding(
-                    f"'{template.raw}' and '{twin}' differ only by the trailing slash: Express "
-                    "and ASP.NET Core route both to one handler, Flask, Django and Starlette "
-                    "redirect between them when one is missing, and caches and proxies may "
-                    "treat them as one URL, so one of the two operations is unreachable or "
-                    "answered by the other; merge them into one path"
+                    f"'{template.raw}' and '{twin}' differ only by the trailing slash, which "
+                    "routers and caches treat as one URL; merge them into one path"
                 )
 
 
@@ -131,9 +120,7 @@ def server_url_slash(
         path = server.path or example
         yield server.finding(
             f"server URL '{url}' ends with '/'{where}: joined with '{path}' it gives "
-            f"'{full}{path}', with '//' in the path, which servers "
-            "answer differently (Werkzeug and nginx merge the slashes, Starlette answers 404, "
-            "some clients send '//' as is); remove the trailing '/'",
+            f"'{full}{path}', with '//' in the path; remove the trailing '/'",
             "url",
         )
     if api.is_v2:
@@ -141,7 +128,5 @@ def server_url_slash(
         if isinstance(base, str) and base != "/" and base.endswith("/"):
             yield api.node("basePath").finding(
                 f"basePath '{base}' ends with '/': joined with '{example}' it gives "
-                f"'{base}{example}', with '//' in the path, which "
-                "servers answer differently (Werkzeug and nginx merge the slashes, Starlette "
-                "answers 404); remove the trailing '/'"
+                f"'{base}{example}', with '//' in the path; remove the trailing '/'"
             )

@@ -31,7 +31,9 @@ from apilint.http.words import (
     CONVENTIONAL,
     CRUD_METHODS,
     ID_WORDS,
+    LEADING_VERBS,
     MODIFIERS,
+    NAMESPACE_PARENTS,
     NAMESPACES,
     NOUN_VERBS,
     NOUNS_TOO,
@@ -40,6 +42,7 @@ from apilint.http.words import (
     STATE_VERBS,
     STYLE_NAMES,
     STYLES,
+    THING_HEADS,
     VERBS,
     WELL_KNOWN_FILES,
     casing_style,
@@ -49,6 +52,7 @@ from apilint.http.words import (
     plural,
     restyle,
     singular,
+    split_words,
     word_spans,
 )
 from apilint.lint.checks import Context, Option, check
@@ -109,6 +113,9 @@ def _match_case(word: str, like: str) -> str:
 # -- path-verb ----------------------------------------------------------------------------
 
 
+_PHRASAL_PLURALS = frozenset({"ins", "ups", "outs", "offs", "downs", "overs", "backs"})
+
+
 def _verb_in(unit: str, allowed: frozenset[str]) -> tuple[str, bool, list[str]] | None:
     """(verb, is it also a noun, the words after it) when ``unit`` names an action."""
     words = list(lower_words(unit))
@@ -118,16 +125,21 @@ def _verb_in(unit: str, allowed: frozenset[str]) -> tuple[str, bool, list[str]] 
         return None
     if unit.lower() in allowed:
         return None
-    if words[0] in BATCH_WORDS:
-        return None  # batch and bulk endpoints: HTTP has no method for "many at once"
+    if BATCH_WORDS.intersection(words):
+        return None  # batch and bulk endpoints (bulk-delete, deleteBatch): no HTTP method for many
     rest = words
     while len(rest) > 1 and rest[0] in MODIFIERS:
         rest = rest[1:]
     first = rest[0]
     if first in allowed or "".join(rest) in CONVENTIONAL:
         return None
-    if len(rest) > 1 and rest[1] in COMPOUND_HEADS:
-        return None  # upgradeProfiles, refund_requests, downloadUrl: a kind of thing
+    if len(rest) == 2 and rest[1] in _PHRASAL_PLURALS:
+        return None  # signIns, checkIns, pickUps: plural nouns of phrasal verbs
+    if len(rest) > 1 and rest[1] in THING_HEADS:
+        return None  # downloadUrl, remove-token: a thing the client fetches
+    noun_like = (first in NOUN_VERBS or first in NOUNS_TOO) and first not in LEADING_VERBS
+    if len(rest) > 1 and noun_like and rest[1] in COMPOUND_HEADS:
+        return None  # upgradeProfiles, refund_requests: a kind of thing
     if first in VERBS:
         return first, False, rest[1:]
     # "exportTemplate" is a phrase; "check-runs" and "test_clocks" are compound nouns.
@@ -145,13 +157,23 @@ def _child(path: str, segment: str) -> str:
 
 
 _PARTICLES = frozenset({"up", "down", "out", "off", "now", "back", "away"})
+_CONJUNCTIONS = frozenset({"and", "or", "then"})
 
 
 def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: list[str]) -> str:
-    """How to say the same without a verb, with the path rewritten as an example."""
+    """How to say the same without a verb, with the path rewritten as an example; "" when the
+    path without the verb names no resource to act on (``POST /delete``: ``DELETE /`` would be
+    wrong advice)."""
     segs = [s.text for s in template.segments]
-    base = _join(segs[:index] + segs[index + 1 :])
+    remaining = segs[:index] + segs[index + 1 :]
+    base = _join(remaining)
     words = [w for w in rest if w not in PREPOSITIONS and w not in MODIFIERS]
+    phrase = bool(rest) and (
+        rest[0] in PREPOSITIONS  # getByIds: a qualifier, not the thing
+        or any(w in VERBS or w in _CONJUNCTIONS for w in rest)  # createOrGet: two actions
+    )
+    if phrase:
+        words = []
     if words and words[-1] not in ADJECTIVES and words[-1] not in _PARTICLES:
         last = words[-1]
         noun_words = [*words[:-1], last if names_many(last) else plural(last)]
@@ -160,22 +182,23 @@ def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: lis
         target = _join(segs)
     else:
         target = base
+    if target == base and not any(_names_resource(text) for text in remaining):
+        return ""
     method = CRUD_METHODS.get(verb)
     if method is not None:
-        return f"say it with the method: {method} {target}"
+        return f"; use {method} {target}"
     if verb in ACTION_NOUNS:
-        return f"create a resource that records the action: POST {_child(base, ACTION_NOUNS[verb])}"
+        return f"; e.g. POST {_child(base, ACTION_NOUNS[verb])}"
     if verb in STATE_VERBS:
-        return (
-            f"change the resource's state: PATCH {target} with the new state, or PUT and "
-            "DELETE a sub-resource that holds it"
-        )
-    if target != base:
-        return f"create the resource instead: POST {target}"
-    return (
-        f"model the action as a resource the client creates (POST {_child(base, '<noun>')}) "
-        f"or as a state change (PATCH {base})"
-    )
+        return f"; e.g. PATCH {target} with the new state"
+    return ""  # 'recognize-language' is no 'POST /languages': no advice beats a wrong one
+
+
+def _names_resource(text: str) -> bool:
+    """A literal segment that names something (not a version, namespace or parameter)."""
+    if not text or "{" in text or is_version(text):
+        return False
+    return text.lower() not in NAMESPACES
 
 
 @check(
@@ -188,9 +211,15 @@ def _verb_advice(template: Template, index: int, unit: str, verb: str, rest: lis
     ),
     customMethods=Option(
         bool,
-        False,
+        True,
         "Accept Google-style custom methods ('/v1/{name}:cancel', AIP-136): a verb after ':' is "
-        "the API's convention, not a mistake.",
+        "the API's convention, not a mistake. Set to false to report them.",
+    ),
+    actionSummary=Option(
+        int,
+        3,
+        "When at least this many paths end in an action sub-resource ('POST .../restart'), the "
+        "API does so by design: one finding for the document instead of one per path (0: never).",
     ),
 )
 def path_verbs(
@@ -209,6 +238,12 @@ def path_verbs(
     methods = _methods(ctx.api)
     once = _Once()
     for node, template in items:
+        if template.extra:
+            continue  # '/#Action=DeleteX': path-query-string's; the path is not what it says
+        if custom_methods and _after_namespace(template):
+            # Azure Resource Manager's '.../providers/Microsoft.Web/sites/{name}/restart',
+            # 'listKeys', 'checkNameAvailability': actions the platform's contract names so
+            continue
         segs = template.segments
         texts = tuple(s.text for s in segs)
         for index, seg in enumerate(segs):
@@ -216,12 +251,18 @@ def path_verbs(
                 once.add((texts[: index + 1], ":"), node, template, (index, seg, "", None))
             if not seg.is_literal or seg.text.startswith("$"):
                 continue  # $-operations ($validate, $count) are named by FHIR and OData
+            if index + 1 < len(segs) and is_version(segs[index + 1].text):
+                continue  # /publish/v2/...: a namespace in front of a version
             collection = index + 1 < len(segs) and segs[index + 1].is_param
             leaf = index == len(segs) - 1 and texts not in parents
             units = seg.base.split(".")
             for position, unit in enumerate(units):
                 if position and len(lower_words(unit)) < 2:
                     continue  # Microsoft.Compute is a namespace; rest_services.get_map a call
+                if position >= 2 and custom_methods:
+                    # microsoft.graph.createUploadSession: an OData action, named the way the
+                    # protocol names them (custom methods, like AIP-136's ':cancel')
+                    continue
                 found = _verb_in(unit, allowed)
                 if found is None:
                     continue
@@ -232,22 +273,55 @@ def path_verbs(
                     continue
                 once.add((texts[: index + 1], unit), node, template, (index, seg, unit, found))
                 break
-    for node, template, (index, seg, unit, found), count in once:
+    found_all = list(once)
+    # Actions modelled as sub-resources of an item (POST /machines/{id}/restart), many times
+    # over: a design the API chose, said once for the document.
+    sub_actions = {
+        position
+        for position, (_, template, (index, _, _, found), _) in enumerate(found_all)
+        if found is not None
+        and index == len(template.segments) - 1
+        and index > 0
+        and template.segments[index - 1].is_param
+    }
+    threshold = options["actionSummary"]
+    paths_nodes = [n for n in targets if isinstance(n.value, dict)]
+    verb_paths = sum(entry[3] for entry in found_all if entry[2][3] is not None)
+    if threshold and paths_nodes and len(found_all) >= 5 and 2 * verb_paths > len(items):
+        # An RPC-style API (/getChat, /sendMessage, /admin.users.setOwner): every path is a
+        # method, by design; one finding says so.
+        verbs = sorted({entry[2][2] for entry in found_all if entry[2][3] is not None})
+        shown = ", ".join(f"'{v}'" for v in verbs[:5]) + (", ..." if len(verbs) > 5 else "")
+        yield paths_nodes[0].finding(
+            f"{verb_paths} of the {len(items)} paths name an action ({shown}): the API is "
+            "RPC-style, with verbs in its URLs instead of resources and HTTP methods"
+        )
+        return
+    if threshold and len(sub_actions) >= threshold and paths_nodes:
+        picked = [found_all[p] for p in sorted(sub_actions)]
+        verbs = sorted({entry[2][2] for entry in picked})
+        shown = ", ".join(f"'{v}'" for v in verbs[:5]) + (", ..." if len(verbs) > 5 else "")
+        yield paths_nodes[0].finding(
+            f"{len(picked)} paths end in an action on an item ({shown}; e.g. "
+            f"'{picked[0][1].raw}'): the API names actions in its URLs; if that is its "
+            "convention, add the verbs to this rule's 'allowed' option"
+        )
+        found_all = [e for p, e in enumerate(found_all) if p not in sub_actions]
+    for node, template, (index, seg, unit, found), count in found_all:
         prefix = _prefix_text(template, index + 1)
         if found is None:
             yield node.finding(
-                f"':{seg.method}' in '{template.raw}' is a custom method, a verb in the URL "
-                "(Google's AIP-136 style): if the API follows AIP-136, set this rule's "
-                "'customMethods' option to true; otherwise model the action as a resource"
-                + _others(count, prefix)
+                f"':{seg.method}' in '{template.raw}' is a custom method (a verb in the URL, "
+                "AIP-136 style)" + _others(count, prefix)
             )
             continue
         verb, _, rest = found
         what = "is a verb" if unit.lower() == verb else f"starts with the verb '{verb}'"
         yield node.finding(
-            f"'{unit}' in '{template.raw}' {what}: the path should name a resource and the "
-            f"HTTP method the action; {_verb_advice(template, index, unit, verb, rest)}"
+            f"'{unit}' in '{template.raw}' {what}"
             + _others(count, prefix)
+            + ": the path should name a resource, the HTTP method the action"
+            + _verb_advice(template, index, unit, verb, rest)
         )
 
 
@@ -278,12 +352,17 @@ def _identifies_item(head: str, param: str) -> str | None:
         return None
     nouns = [w for w in words if w not in ID_WORDS]
     if not nouns:
-        return "generic"
+        # a bare {key} is an entry of a map (/cache/{key}, /config/{key}), not an item
+        return None if words == ("key",) else "generic"
     h = head.lower()
     hs = singular(h)
-    for noun in nouns:
+    for index, noun in enumerate(words):
+        if noun in ID_WORDS:
+            continue
         if noun in (h, hs) or singular(noun) == hs or (len(noun) >= 4 and h.endswith(noun)):
-            return "named"
+            # {userId}, {user}: an id of the item; {collectorIP}, {userEmail}: a value of it
+            after = words[index + 1 :]
+            return "named" if all(w in ID_WORDS for w in after) else None
     return None
 
 
@@ -311,8 +390,8 @@ def _collection_head(seg: Segment) -> tuple[str, int, int] | None:
         return None
     word = head[0]
     lower = word.lower()
-    if len(lower) <= 2 or len(lower) > 20 or not _VOWEL.search(lower):
-        return None  # abbreviations, acronyms and unreadable run-on words
+    if len(lower) <= 2 or len(lower) > 20 or not _VOWEL.search(lower) or not lower.isalpha():
+        return None  # abbreviations, acronyms, codes (erc20) and unreadable run-on words
     if word.isupper() or lower in ADJECTIVES or lower in CONVENTIONAL or lower in VERBS:
         return None
     if lower in RELATIONS or lower in NAMESPACES:
@@ -368,13 +447,20 @@ def plural_collections(
     for node, template, (index, (word, start, end)), count in once:
         seg = template.segments[index]
         param = template.segments[index + 1].text
-        better = seg.base[:start] + _match_case(plural(word.lower()), word) + seg.base[end:]
+        suggested = plural(word.lower())
+        lower = word.lower()
+        unsure = lower.endswith("s") and not lower.endswith("ss") and suggested == lower + "es"
+        if singular(suggested) != lower or unsure:
+            # No sure plural (bus -> buses? skus -> skuses?): say what is wrong, not the fix.
+            better = None
+        else:
+            better = seg.base[:start] + _match_case(suggested, word) + seg.base[end:]
         prefix = _prefix_text(template, index + 1)
         parent = _prefix_text(template, index)
+        fix = f"; write '{parent.rstrip('/')}/{better}/{param}'" if better else ""
         yield node.finding(
-            f"'{seg.base}' in '{template.raw}' names a collection (it is followed by '{param}') "
-            f"but is singular: collections are plural, '{parent.rstrip('/')}/{better}/{param}'"
-            + _others(count, prefix)
+            f"'{seg.base}' in '{template.raw}' is singular but names a collection (it is "
+            f"followed by '{param}')" + _others(count, prefix) + fix
         )
 
 
@@ -400,10 +486,30 @@ def path_casing(
     first: dict[str, tuple[Node, Template]] = {}
     paths_with: dict[str, int] = defaultdict(int)
     paths_nodes = [n for n in targets if isinstance(n.value, dict)]
-    for node, template in path_keys(targets):
+    items = list(path_keys(targets))
+    # A base every path shares ('/rest-service-fe/...') was chosen once, not per path; and a
+    # literal where another path has a parameter ('/rates/EUR_USD' beside '/rates/{pair}') is
+    # a value of that parameter, not a name.
+    shared = _shared_prefix([t for _, t in items])
+    with_param = {
+        tuple(s.pattern for s in t.segments[:i])
+        for _, t in items
+        for i, seg in enumerate(t.segments)
+        if seg.is_param
+    }
+    for node, template in items:
+        if template.extra:
+            continue  # '/x/update_status#domain&...': path-query-string's; not a path
         seen: set[str] = set()
-        for seg in template.segments:
-            for unit in (seg.base if seg.is_literal else None, seg.method):
+        for index, seg in enumerate(template.segments):
+            literal = seg.base if seg.is_literal else None
+            if index < shared or (
+                literal
+                and _looks_like_value(literal)
+                and tuple(s.pattern for s in template.segments[:index]) in with_param
+            ):
+                literal = None
+            for unit in (literal, seg.method):
                 if unit and unit not in seen:
                     seen.add(unit)
                     paths_with[unit] += 1
@@ -445,9 +551,19 @@ def path_casing(
         described = STYLE_NAMES[style]
         yield node.finding(
             f"'{unit}' in '{template.raw}'{where} is {described}, but {reason} "
-            f"{STYLE_NAMES[expected]}: write '{restyle(unit, expected)}' (URLs must match "
-            "exactly, so clients have to remember the odd one out)"
+            f"{STYLE_NAMES[expected]}; write '{restyle(unit, expected)}'"
         )
+
+
+def _looks_like_value(text: str) -> bool:
+    """Written like data rather than a name: codes in capitals or digits (``EUR_USD``,
+    ``ISO-3166``), place names (``New_York``), a capitalized type name (``Observation``)."""
+    words = split_words(text)
+    if any((w.isupper() and len(w) > 1) or any(c.isdigit() for c in w) for w in words):
+        return True
+    if len(words) == 1 and text[:1].isupper():
+        return True  # a type name as a value: FHIR's '/fhir/Observation' beside '/fhir/{type}'
+    return casing_style(text) == "other"
 
 
 # -- path-file-extension ------------------------------------------------------------------
@@ -485,7 +601,10 @@ _MEDIA_TYPES = {
     "protobuf": "application/x-protobuf",
     "msgpack": "application/msgpack",
 }
-_FORMAT_PARAMS = frozenset({"format", "ext", "extension", "type", "output", "fmt"})
+
+
+_EXTENSION_SUMMARY = 5
+"""From this many paths with one extension, the API does it by design: one finding."""
 
 
 def _extension(seg: Segment) -> tuple[str, str] | None:
@@ -494,16 +613,27 @@ def _extension(seg: Segment) -> tuple[str, str] | None:
     if seg.method is not None or "." not in text or text.lower() in WELL_KNOWN_FILES:
         return None
     stem, _, ext = text.rpartition(".")
-    if not stem or not ext:
-        return None
+    if not stem or not ext or stem.endswith("."):
+        return None  # '{base}...{head}': a range, not a file name
     param = PARAM.fullmatch(ext)
     if param is not None:
-        if param.group(1).lower() in _FORMAT_PARAMS:
-            return stem, ext
-        return None
-    if ext.lower() in _MEDIA_TYPES:
+        # '.{format}', '.{content_type}': any templated suffix picks a format, except the
+        # parts of a version or number ('{major}.{minor}')
+        if PARAM.fullmatch(stem) and set(lower_words(param.group(1))) & _NUMBER_WORDS:
+            return None
+        return stem, ext
+    if ext.lower() in _MEDIA_TYPES and not _standard_document(stem):
         return stem, ext
     return None
+
+
+_NUMBER_WORDS = frozenset({"minor", "patch", "version", "revision", "build", "fraction", "decimal"})
+
+
+def _standard_document(stem: str) -> bool:
+    """A document whose file name a standard fixes: OGC's capabilities documents
+    (``WMTSCapabilities.xml``, ``WMSCapabilities.xml``), whatever service names them."""
+    return not PARAM.search(stem) and lower_words(stem)[-1:] == ("capabilities",)
 
 
 @check("path_file_extensions")
@@ -520,15 +650,32 @@ def path_file_extensions(
             if found is not None:
                 key = tuple(s.text for s in template.segments[: index + 1])
                 once.add(key, node, template, (index, found))
-    for node, template, (index, (stem, ext)), count in once:
+    entries = list(once)
+    by_ext: dict[str, list[int]] = defaultdict(list)
+    for position, (_, _, (_, (_, ext)), _) in enumerate(entries):
+        by_ext[ext.lower()].append(position)
+    paths_nodes = [n for n in targets if isinstance(n.value, dict)]
+    summarized: set[int] = set()
+    for ext, positions in by_ext.items():
+        if len(positions) < _EXTENSION_SUMMARY or not paths_nodes:
+            continue
+        # The whole API does it (Twilio's '.json' on every path): one finding, one decision.
+        summarized.update(positions)
+        examples = ", ".join(f"'{entries[p][1].raw}'" for p in positions[:2])
+        yield paths_nodes[0].finding(
+            f"{len(positions)} paths end in the format extension '.{ext}' "
+            f"({examples}, ...); let clients choose the format with the Accept header"
+        )
+    for position, (node, template, (index, (stem, ext)), count) in enumerate(entries):
+        if position in summarized:
+            continue
         media = _MEDIA_TYPES.get(ext.lower())
         accept = f"'Accept: {media}'" if media else "the Accept header"
         yield node.finding(
             f"'{template.segments[index].text}' in '{template.raw}' puts the format in the URL "
-            f"('.{ext}'): each format gets its own URL and clients cannot ask for another one; "
-            f"serve '{stem}' and let clients choose with {accept} (the server answers "
-            "406 Not Acceptable for a format it lacks)"
+            f"('.{ext}')"
             + _others(count, _prefix_text(template, index + 1))
+            + f"; serve '{stem}' and let clients choose with {accept}"
         )
 
 
@@ -543,10 +690,7 @@ def empty_path_segments(
     for node, template in path_keys(targets):
         if "//" in template.path:
             yield node.finding(
-                f"'{template.raw}' has an empty segment ('//'): clients send the '//' as written, "
-                "and servers disagree on it (Werkzeug and nginx merge the slashes, Starlette "
-                "answers 404), so the path works behind one server and not another; remove the "
-                "extra '/'"
+                f"'{template.raw}' has an empty segment ('//'); remove the extra '/'"
             )
 
 
@@ -555,28 +699,45 @@ def query_in_paths(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
 ) -> Iterator[Result]:
     """A path key has no query string ('?', '&') and no fragment ('#')."""
-    for node, template in path_keys(targets):
+    items = list(path_keys(targets))
+    # '/#Action=CreateUser', '/#Action=DeleteUser'...: one convention of a converted description,
+    # one finding for the document.
+    by_name: dict[str, list[Template]] = defaultdict(list)
+    for _, template in items:
+        if template.extra.startswith("#"):
+            by_name["#"].append(template)
+    summarized: set[str] = set()
+    paths_nodes = [n for n in targets if isinstance(n.value, dict)]
+    for name, group in by_name.items():
+        if len(group) < _EXTENSION_SUMMARY or not paths_nodes:
+            continue
+        summarized.update(t.raw for t in group)
+        shown = ", ".join(f"'{t.raw}'" for t in group[:2])
+        yield paths_nodes[0].finding(
+            f"{len(group)} path keys have a fragment ('{name}...', e.g. {shown}), which clients "
+            "never send; describe what tells the operations apart as a query parameter or a header"
+        )
+    for node, template in items:
         extra = template.extra
+        if template.raw in summarized:
+            continue
         if extra.startswith("?"):
             names = [p.split("=")[0] for p in extra[1:].split("&") if p.split("=")[0]]
             shown = ", ".join(f"'{n}'" for n in names[:4]) or "the query values"
             yield node.finding(
-                f"'{template.raw}' has a query string in the path key: generated clients "
-                f"percent-encode the '?' as '%3F' or add their own query after it, so requests "
-                f"miss the route; describe {shown} as 'in: query' parameters of the operations "
-                f"and keep the key '{template.path}'"
+                f"'{template.raw}' has a query string in the path key; describe {shown} as "
+                f"'in: query' parameters and keep the key '{template.path}'"
             )
         elif extra.startswith("#"):
             yield node.finding(
-                f"'{template.raw}' has a fragment ('#...') in the path key: clients never send "
-                f"a fragment, so the server only sees '{template.path}'; describe what tells the "
-                "operations apart as a query parameter or a header (and give each its own path "
-                "if they truly differ)"
+                f"'{template.raw}' has a fragment ('#...') in the path key, which clients never "
+                f"send (the server sees '{template.path}'); describe what tells the operations "
+                "apart as a query parameter or a header"
             )
         elif "&" in template.path:
             yield node.finding(
-                f"'{template.raw}' has a '&' in the path: it reads as a query string written into "
-                "the path key; describe the values as 'in: query' parameters instead"
+                f"'{template.raw}' has a '&' in the path, a query string written into the path "
+                "key; describe the values as 'in: query' parameters"
             )
 
 
@@ -624,6 +785,15 @@ def _can_take(schema: dict[str, Any], literal: str) -> bool:
     return not (isinstance(high, int) and len(literal) > high)
 
 
+_RESERVED_SEGMENT = re.compile(
+    r"\$[A-Za-z]"  # system segments: OData's $count, $value, $ref; FHIR's $validate
+    r"|[A-Za-z_][\w.]*\(.*\)\Z"  # OData functions: microsoft.graph.delta(), itemAt(index=1)
+    r"|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}\Z"  # OData type casts: microsoft.graph.user
+)
+"""Segments whose syntax a protocol reserves: no id of an item takes that form, so a parameter
+beside them does not make the path ambiguous."""
+
+
 class _Overlap:
     """Compares templates segment by segment, knowing what each path parameter can be."""
 
@@ -654,8 +824,36 @@ class _Overlap:
         return found
 
     def takes(self, template: Template, seg: Segment, literal: str) -> bool:
+        if _RESERVED_SEGMENT.match(literal):
+            return False
         schema = self._schemas(template.raw).get(seg.params[0])
         return schema is None or _can_take(schema, literal)
+
+    def _fits(self, template: Template, param: Segment, other: Segment) -> bool:
+        """Whether the parameter segment can take a value that ``other`` matches: a literal
+        itself, or for a segment mixing literals and parameters ('{lat},{lng}') its literal
+        characters (an integer id never holds a ',')."""
+        if other.is_literal:
+            return self.takes(template, param, other.text)
+        if _RESERVED_SEGMENT.match(PARAM.sub("x", other.text)):
+            return False  # microsoft.graph.itemAt(index={index})
+        schema = self._schemas(template.raw).get(param.params[0])
+        if schema is None:
+            return True
+        fixed = PARAM.sub("", other.text)
+        kind = schema.get("type")
+        kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+        kinds = [k for k in kinds if k != "null"]
+        if kinds and all(k in ("integer", "number") for k in kinds):
+            return all(c in "0123456789.-+eE" for c in fixed)
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            regex = segment_regex(other.pattern)
+            return any(regex.fullmatch(str(v)) for v in enum)
+        fmt = schema.get("format")
+        if isinstance(fmt, str) and fmt in ("uuid", "int32", "int64"):
+            return all(c in "0123456789abcdefABCDEF-" for c in fixed)
+        return True
 
     def compare(self, a: Template, sa: Segment, b: Template, sb: Segment) -> int | None:
         """0: same pattern; 1: ``sa`` is more specific; -1: ``sb`` is; None: never alike."""
@@ -663,9 +861,9 @@ class _Overlap:
         if pa == pb:
             return 0
         if sb.is_param and not sa.is_param:
-            return 1 if not sa.is_literal or self.takes(b, sb, sa.text) else None
+            return 1 if self._fits(b, sb, sa) else None
         if sa.is_param and not sb.is_param:
-            return -1 if not sb.is_literal or self.takes(a, sa, sb.text) else None
+            return -1 if self._fits(a, sa, sb) else None
         if sa.is_literal and sb.params and segment_regex(pb).fullmatch(sa.text):
             return 1
         if sb.is_literal and sa.params and segment_regex(pa).fullmatch(sb.text):
@@ -708,8 +906,7 @@ def ambiguous_paths(
             others = ", ".join(f"'{items[i][1].raw}'" for i in group if i != index)
             yield node.finding(
                 f"'{template.raw}' and {others} differ only in parameter names, so they match "
-                "the same URLs: OpenAPI forbids this, code generators emit clashing routes, and "
-                "a router sends every request to just one of them; merge them into one path"
+                "the same URLs; merge them into one path"
             )
     overlap = _Overlap(ctx.api)
     for group in by_length.values():
@@ -802,10 +999,8 @@ def _overlaps(
         if len(wider) > 3:
             names += " and others"
         yield node.finding(
-            f"'{template.raw}' is also matched by {names}: OpenAPI and most routers prefer the "
-            "more literal path, but a router that tries routes in declaration order (Express, "
-            "for one) takes whichever comes first; declare this one first, and constrain the "
-            "parameter (type, pattern or enum) so that it cannot take this literal value",
+            f"'{template.raw}' is also matched by {names}; declare this one first and "
+            "constrain the parameter (type, pattern or enum) so that it cannot take this value",
             severity=Severity.INFO,
         )
     for i in sorted(crossing):
@@ -815,10 +1010,7 @@ def _overlaps(
             names += " and others"
         yield node.finding(
             f"'{template.raw}' and {names} match some of the same URLs and neither is more "
-            "specific (each has a literal where the other has a parameter that can take it): "
-            "which operation answers depends on the router, and Go's ServeMux refuses to "
-            "register both; constrain the parameters or rename a literal segment so that they "
-            "cannot overlap",
+            "specific; constrain the parameters or rename a literal segment",
             severity=Severity.WARNING,
         )
 
@@ -893,8 +1085,7 @@ def path_params_declared(
                 labels = ", ".join(op.wire_method for op in ops)
                 yield key_node.finding(
                     f"'{{{name}}}' in '{item.path}' is not declared as a path parameter "
-                    f"(name: {name}, in: path, required: true) by {labels}{hint}: clients "
-                    "and generated code cannot fill it in, and validators reject the description"
+                    f"(name: {name}, in: path, required: true) by {labels}{hint}"
                 )
             else:
                 declaring = ", ".join(
@@ -903,8 +1094,7 @@ def path_params_declared(
                 for op in lacking:
                     yield op.node.finding(
                         f"{op.label} does not declare the path parameter '{name}' that its "
-                        f"template needs ({declaring} does){hint}; declare it on the path item "
-                        "so that every operation shares it"
+                        f"template needs ({declaring} does){hint}; declare it on the path item"
                     )
         # Declared but absent from the template: reported where it is written.
         declared = {n for names in declared_by.values() for n in names}
@@ -922,8 +1112,7 @@ def path_params_declared(
             hint = _similar(name, in_template)
             yield Result(
                 f"path parameter '{name}' is declared but '{item.path}' has no '{{{name}}}'"
-                f"{hint}: clients send it nowhere and tools reject the description; remove it "
-                "or add it to the template",
+                f"{hint}; remove it or add it to the template",
                 site.doc,
                 site.ptr,
                 site.operation,
@@ -931,6 +1120,45 @@ def path_params_declared(
 
 
 # -- path-nesting-depth -------------------------------------------------------------------
+
+
+def _shared_prefix(templates: Sequence[Template]) -> int:
+    """How many leading segments every path of the document shares (its base or scope, such as
+    '/tenants/{tenantId}'): 0 for fewer than two paths."""
+    if len(templates) < 2:
+        return 0
+    first = templates[0].segments
+    count = len(first)
+    for template in templates[1:]:
+        segs = template.segments
+        count = min(count, len(segs))
+        for i in range(count):
+            if segs[i].pattern != first[i].pattern:
+                count = i
+                break
+        if not count:
+            return 0
+    return count
+
+
+_DOTTED_NAMESPACE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+\Z")
+
+
+def _after_namespace(template: Template) -> int:
+    """The index after the last namespace segment of a path: a dotted name such as
+    'Microsoft.Compute' or the value after 'providers' (Azure Resource Manager's
+    '/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Web/sites/{name}'): the
+    hierarchy before it is the platform's scope, not the API's own nesting."""
+    after = 0
+    segs = template.segments
+    for index, seg in enumerate(segs):
+        if (seg.is_literal and _DOTTED_NAMESPACE.match(seg.text) and not _extension(seg)) or (
+            index
+            and segs[index - 1].is_literal
+            and segs[index - 1].text.lower() in NAMESPACE_PARENTS
+        ):
+            after = index + 1
+    return after
 
 
 @check(
@@ -943,20 +1171,24 @@ def path_nesting(
     """Paths nest at most ``max`` collections."""
     limit = options["max"]
     once = _Once()
-    for node, template in path_keys(targets):
+    items = list(path_keys(targets))
+    shared = _shared_prefix([t for _, t in items])
+    for node, template in items:
         segs = template.segments
-        levels = [i for i in template.literal_before_param() if not is_version(segs[i].text)]
+        start = max(shared, _after_namespace(template))
+        levels = [
+            i
+            for i in template.literal_before_param()
+            if i >= start and not is_version(segs[i].text)
+        ]
         if len(levels) <= limit:
             continue
         cut = levels[limit] + 2
         once.add(tuple(s.text for s in segs[:cut]), node, template, levels)
     for node, template, levels, count in once:
         names = ", ".join(template.segments[i].text for i in levels)
-        last = template.segments[levels[-1]].text
-        item = template.segments[levels[-1] + 1].text
         prefix = _prefix_text(template, levels[limit] + 2)
         yield node.finding(
-            f"'{template.raw}' nests {len(levels)} collections ({names}), more than {limit}: a "
-            f"client must know every parent to reach one '{last}' item; give it a shorter "
-            f"path of its own (e.g. '/{last}/{item}') and link the parents" + _others(count, prefix)
+            f"'{template.raw}' nests {len(levels)} collections ({names}), more than {limit}"
+            + _others(count, prefix)
         )
