@@ -298,9 +298,23 @@ def lint(
         ref_root=ref_root,
         cache_dir=None if no_cache else _cache_dir(cache_dir, config, quiet),
     )
-    linter = settings.build()
+    # Settings the cache has seen built (so they are valid): when every file is unchanged too,
+    # the report comes from the cache, without building the linter.
+    remembered = settings.remembered() if baseline_path is None and write_baseline is None else None
+    linter: Any = None if remembered is not None else settings.build()
     files = _files_to_lint(specs, config.exclude, changed_since, skip_non_openapi, quiet)
-    result, stopped = _lint_all(linter, settings, files, jobs, stdin_filename)
+    answered = (
+        settings.cached(files, remembered) if remembered is not None and "-" not in files else None
+    )
+    stopped: Stopped | None = None
+    if answered is not None:
+        result, rules = answered
+    else:
+        from apilint.lint.cache import rule_infos
+
+        linter = linter or settings.build()
+        result, stopped = _lint_all(linter, settings, files, jobs, stdin_filename)
+        rules = rule_infos(linter)
     for error in result.errors:
         fail(str(error))
     if not quiet:
@@ -312,7 +326,7 @@ def lint(
     stale = 0
     if baseline_path is not None:
         stale = _apply_baseline(baseline_path, linter, result, extra, report_stale_baseline, quiet)
-    _write_lint_report(linter, result, extra, stopped, outputs, color, quiet)
+    _write_lint_report(rules, result, extra, stopped, outputs, color, quiet)
     if stopped is not None:
         click.echo(
             f"apilint: {stopped.reason}; the report covers the files linted before", err=True
@@ -356,8 +370,9 @@ def _lint_all(
     """Every file's outcome (files on disk in parallel when worthwhile, then standard input),
     with a progress line on a terminal; Ctrl-C or SIGTERM stops the run with what is done."""
     from apilint.cli.progress import Progress
-    from apilint.lint.engine import collect, lint_one
+    from apilint.lint.engine import lint_one
     from apilint.lint.parallel import Interrupted, default_jobs, lint_files
+    from apilint.lint.results import collect
 
     on_disk_names = [f for f in files if f != "-"]
     progress = Progress(len(on_disk_names))
@@ -454,7 +469,7 @@ def _apply_baseline(
 
 
 def _write_lint_report(
-    linter: Any,
+    rules: dict[str, Any],
     result: Any,
     extra: dict[str, Any],
     stopped: Stopped | None,
@@ -468,7 +483,7 @@ def _write_lint_report(
         command="lint",
         findings=result.findings,
         files=result.files,
-        rules={r.id: r.rule.info(r.severity.label) for r in linter.rules},
+        rules=rules,
         extra=extra,
         failed_files=len(result.errors),
         errors=[stopped.reason] if stopped is not None else [],
