@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from apilint.documents.discovery import expand
-from apilint.lint.engine import Linter, LintResult, collect, lint_one
+from apilint.lint.engine import Linter, lint_one
+from apilint.lint.results import LintResult, collect
 from apilint.settings.config import Config, load_config
 
 __all__ = ["LintResult", "config_defaults", "lint", "lint_text"]

@@ -2,16 +2,20 @@
 
 Each tool is run as a whole process (what a pre-commit hook or CI step pays), alternating tools
 run by run so that machine noise hits them alike; the table shows the median wall time, the peak
-resident memory, and each peer's time divided by apilint's.
+resident memory, and each peer's time divided by apilint's (cold). apilint is measured twice:
+cold (``--no-cache``: everything linted) and warm (the same files again, answered from its cache,
+as on a pre-commit run where nothing changed). The median CPU time (user + system) of each cell
+follows the table: on a loaded machine it moves less than wall time.
 
     python bench/bench.py --install-peers       # once: Spectral and Redocly into bench/.peers
     python bench/bench.py                                 # default targets, 5 runs each
-    python bench/bench.py --targets github,stripe --runs 5 --tools apilint,spectral,redocly
+    python bench/bench.py --targets github,stripe --runs 5 --tools apilint,apilint-warm,redocly
     python bench/bench.py --tools apilint --per-operation \
         --targets example,small,medium,stripe,github,scale
 
 Peers use their default recommended rulesets: Spectral `spectral:oas`, Redocly `recommended`;
-apilint runs every built-in rule with locations, writing its report to a file.
+apilint runs every built-in rule with locations, writing its report to a file. Peers installed
+with --install-peers are used first, else those on PATH.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ TARGETS: dict[str, list[str]] = {
 @dataclass
 class Sample:
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     peak_kb: list[int] = field(default_factory=list)
     failed: str = ""
 
@@ -73,8 +78,16 @@ def install_peers() -> None:
     )
 
 
+def peer(tool: str) -> str | None:
+    """The peer's executable: bench/.peers first, else PATH."""
+    local = PEERS / "node_modules" / ".bin" / tool
+    return str(local) if local.exists() else shutil.which(tool)
+
+
 def command(tool: str, files: list[str], workdir: Path) -> list[str]:
-    if tool == "apilint":
+    if tool in ("apilint", "apilint-warm"):
+        # Cold lints everything; warm reads the cache its unmeasured first run filled.
+        cache = ["--no-cache"] if tool == "apilint" else ["--cache-dir", str(workdir / "cache")]
         return [
             sys.executable,
             "-m",
@@ -83,8 +96,9 @@ def command(tool: str, files: list[str], workdir: Path) -> list[str]:
             "--no-config",
             "--select",
             "all",
+            *cache,
             "-f",
-            f"json:{workdir / 'apilint.json'}",
+            f"json:{workdir / (tool + '.json')}",
             "-q",
             *files,
         ]
@@ -92,7 +106,7 @@ def command(tool: str, files: list[str], workdir: Path) -> list[str]:
         ruleset = workdir / ".spectral.yaml"
         ruleset.write_text('extends: ["spectral:oas"]\n')
         return [
-            str(PEERS / "node_modules" / ".bin" / "spectral"),
+            str(peer("spectral")),
             "lint",
             "--quiet",
             "--ruleset",
@@ -105,7 +119,7 @@ def command(tool: str, files: list[str], workdir: Path) -> list[str]:
         ]
     if tool == "redocly":
         return [
-            str(PEERS / "node_modules" / ".bin" / "redocly"),
+            str(peer("redocly")),
             "lint",
             "--extends",
             "recommended",
@@ -116,7 +130,8 @@ def command(tool: str, files: list[str], workdir: Path) -> list[str]:
     raise SystemExit(f"unknown tool {tool}")
 
 
-def run_once(cmd: list[str], timeout: float) -> tuple[float, int, int]:
+def run_once(cmd: list[str], timeout: float) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds (user + system), peak RSS in KB and the exit code."""
     env = {
         **os.environ,
         "REDOCLY_TELEMETRY": "off",
@@ -137,14 +152,14 @@ def run_once(cmd: list[str], timeout: float) -> tuple[float, int, int]:
             if time.perf_counter() > deadline:
                 process.kill()
                 pid, status, usage = os.wait4(process.pid, 0)
-                return float("inf"), usage.ru_maxrss, -9
+                return float("inf"), float("inf"), usage.ru_maxrss, -9
             time.sleep(0.005)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     process.returncode = code
     if process.stderr is not None:
         process.stderr.close()
-    return elapsed, usage.ru_maxrss, code
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code
 
 
 def measure(
@@ -170,24 +185,26 @@ def measure(
                     sample = results.setdefault((tool, target), Sample())
                     if sample.failed:
                         continue
-                    elapsed, peak, code = run_once(command(tool, files, workdir), timeout)
+                    elapsed, cpu, peak, code = run_once(command(tool, files, workdir), timeout)
                     # Every linter exits 1 when it reports errors; 2 or more is a failure to run.
                     if code not in (0, 1):
                         sample.failed = "timeout" if code == -9 else f"exit {code}"
                         continue
                     sample.seconds.append(elapsed)
+                    sample.cpu.append(cpu)
                     sample.peak_kb.append(peak)
                     print(
-                        f"  {target:<12} {tool:<9} run {run + 1}: "
-                        f"{elapsed:7.2f} s {peak / 1024:7.0f} MB",
+                        f"  {target:<12} {tool:<12} run {run + 1}: "
+                        f"{elapsed:7.2f} s (cpu {cpu:.2f} s) {peak / 1024:7.0f} MB",
                         file=sys.stderr,
                     )
     return results
 
 
 def table(tools: list[str], targets: list[str], results: dict[tuple[str, str], Sample]) -> str:
-    header = ["description"] + [f"{tool}" for tool in tools]
-    header += [f"{tool}/apilint" for tool in tools if tool != "apilint"]
+    names = {"apilint": "apilint cold", "apilint-warm": "apilint warm"}
+    header = ["description"] + [names.get(tool, tool) for tool in tools]
+    header += [f"{tool} / apilint cold" for tool in tools if tool not in names]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for target in targets:
         cells = [target]
@@ -200,13 +217,22 @@ def table(tools: list[str], targets: list[str], results: dict[tuple[str, str], S
             medians[tool] = statistics.median(sample.seconds)
             cells.append(f"{medians[tool]:.2f} s, {max(sample.peak_kb) / 1024:.0f} MB")
         for tool in tools:
-            if tool == "apilint":
+            if tool in names:
                 continue
             if tool in medians and "apilint" in medians:
                 cells.append(f"{medians[tool] / medians['apilint']:.1f}x")
             else:
                 cells.append("-")
         lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Median CPU seconds (user + system):")
+    for target in targets:
+        cpu = [
+            f"{names.get(tool, tool)} {statistics.median(sample.cpu):.2f}"
+            for tool in tools
+            if (sample := results.get((tool, target))) is not None and sample.cpu
+        ]
+        lines.append(f"- {target}: " + ", ".join(cpu))
     return "\n".join(lines)
 
 
@@ -229,7 +255,7 @@ def main() -> int:
         action="store_true",
         help="npm-install Spectral and Redocly into bench/.peers",
     )
-    parser.add_argument("--tools", default="apilint,spectral,redocly")
+    parser.add_argument("--tools", default="apilint,apilint-warm,spectral,redocly")
     parser.add_argument("--targets", default="example,stripe,github,bulk")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=900)
@@ -242,7 +268,7 @@ def main() -> int:
         install_peers()
     tools = args.tools.split(",")
     for tool in tools:
-        if tool != "apilint" and not (PEERS / "node_modules" / ".bin" / tool).exists():
+        if tool not in ("apilint", "apilint-warm") and peer(tool) is None:
             sys.exit(f"{tool} is not installed: run python bench/bench.py --install-peers")
     targets = args.targets.split(",")
     results = measure(tools, targets, args.runs, args.timeout)
@@ -267,6 +293,7 @@ def main() -> int:
                 {
                     f"{tool}:{target}": {
                         "seconds": s.seconds,
+                        "cpu": s.cpu,
                         "peak_kb": s.peak_kb,
                         "failed": s.failed,
                     }

@@ -78,13 +78,15 @@ def run_cli(
     stdin: str | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 120,
+    python_args: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``apilint ARGS`` as a real process (python -m apilint) of this checkout, wherever
-    ``cwd`` is (an installed apilint elsewhere on the machine must not answer instead)."""
+    ``cwd`` is (an installed apilint elsewhere on the machine must not answer instead);
+    ``python_args``: ARGS are the Python interpreter's (``-c CODE ...``), not apilint's."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     full_env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": path, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "apilint", *args],
+        [sys.executable, *args] if python_args else [sys.executable, "-m", "apilint", *args],
         cwd=cwd,
         input=stdin,
         capture_output=True,

@@ -139,3 +139,56 @@ def test_no_cache_writes_nothing(tmp_path: Path) -> None:
     cwd = _project(tmp_path)
     _lint(cwd, "--no-cache")
     assert not (cwd / ".apilint_cache").exists()
+
+
+_IMPORTS_AFTER_LINT = """\
+import sys
+from apilint.cli.main import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(" ".join(m for m in ("apilint.lint.engine", "apilint.lint.rulesets", "yaml") if m in sys.modules), file=sys.stderr)
+"""
+
+
+def test_an_unchanged_run_answers_without_building_the_linter(tmp_path: Path) -> None:
+    cwd = _project(tmp_path)
+    args = ("lint", "--no-config", "-f", "sarif", "api.yaml")
+    expected = run_cli(*args, "--no-cache", cwd=cwd).stdout
+    first = run_cli("-c", _IMPORTS_AFTER_LINT, *args, cwd=cwd, python_args=True)
+    assert "apilint.lint.engine" in first.stderr.split()
+    second = run_cli("-c", _IMPORTS_AFTER_LINT, *args, cwd=cwd, python_args=True)
+    # The same report (rule metadata included), without the engine, the rulesets or YAML.
+    assert second.stdout == first.stdout == expected
+    assert second.stderr.strip() == "", second.stderr
+
+
+def test_every_ruleset_file_read_is_part_of_the_key(tmp_path: Path) -> None:
+    """A ruleset that only sets severities, two `extends` away, still decides the findings."""
+    cwd = _project(tmp_path)
+    (cwd / "apilint.yaml").write_text("extends: [./ours.yaml]\n", encoding="utf-8")
+    (cwd / "ours.yaml").write_text("extends: [./base.yaml]\nrules: {}\n", encoding="utf-8")
+    base = cwd / "base.yaml"
+
+    def severities() -> dict[str, str]:
+        result = run_cli("lint", "-f", "json", "api.yaml", cwd=cwd)
+        return {f["rule"]: f["severity"] for f in json.loads(result.stdout)["findings"]}
+
+    base.write_text("rules: {path-verb: error}\n", encoding="utf-8")
+    assert severities()["path-verb"] == "error"
+    assert severities()["path-verb"] == "error"
+    base.write_text("rules: {path-verb: info}\n", encoding="utf-8")
+    assert severities()["path-verb"] == "info"
+    base.write_text("rules: {path-verb: 'off'}\n", encoding="utf-8")
+    assert "path-verb" not in severities()
+
+
+def test_a_damaged_settings_entry_is_a_miss(tmp_path: Path) -> None:
+    cwd = _project(tmp_path)
+    first = _lint(cwd)
+    settings = sorted((cwd / ".apilint_cache").glob("settings-*.json"))
+    assert len(settings) == 1
+    for damage in (b"\x00\xffnot json", b'{"key": "x", "sources": 3, "rules": {}}', b"[]"):
+        settings[0].write_bytes(damage)
+        assert _lint(cwd) == first

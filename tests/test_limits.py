@@ -15,8 +15,7 @@ import pytest
 from conftest import run_cli
 
 from apilint.core.errors import ApilintError, ConfigError, LoadError
-from apilint.documents.loader import LoadOptions, load_document
-from apilint.documents.yaml_source import DEFAULT_MAX_DEPTH
+from apilint.documents.loader import DEFAULT_MAX_DEPTH, LoadOptions, load_document
 from apilint.lint.engine import Linter
 from apilint.settings.config import Config, limits, load_config
 

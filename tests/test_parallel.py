@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from apilint.lint.engine import collect
 from apilint.lint.parallel import LinterSettings, lint_files
+from apilint.lint.results import collect
 from apilint.settings.config import Config
 
 SPEC = """\

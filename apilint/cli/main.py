@@ -366,7 +366,6 @@ def lint(
         ref_root=ref_root,
         cache_dir=None if no_cache else _cache_dir(cache_dir, config, quiet),
     )
-    linter = settings.build()
     if show_settings:
         flags = {
             "fail-on": fail_on,
@@ -381,15 +380,30 @@ def lint(
             "max-ref-hops": max_ref_hops,
             "force-exclude": force_exclude,
         }
-        click.echo(_settings_text(config, linter, flags), nl=False)
+        click.echo(_settings_text(config, settings.build(), flags), nl=False)
         return
-    if not quiet:
+    # Settings the cache has seen built (so they are valid): when every file is unchanged too,
+    # the report comes from the cache, without building the linter.
+    remembered = settings.remembered() if baseline_path is None and write_baseline is None else None
+    linter: Any = None if remembered is not None else settings.build()
+    if linter is not None and not quiet:
         for note in linter.notes:
             click.echo(f"apilint: note: {note}", err=True)
     files = _files_to_lint(
         specs, config, changed_since, skip_non_openapi, bool(force_exclude), quiet, verbose
     )
-    result, stopped = _lint_all(linter, settings, files, jobs, stdin_filename)
+    answered = (
+        settings.cached(files, remembered) if remembered is not None and "-" not in files else None
+    )
+    stopped: Stopped | None = None
+    if answered is not None:
+        result, rules = answered
+    else:
+        from apilint.lint.cache import rule_infos
+
+        linter = linter or settings.build()
+        result, stopped = _lint_all(linter, settings, files, jobs, stdin_filename)
+        rules = rule_infos(linter)
     for error in result.errors:
         fail(str(error))
     if not quiet:
@@ -403,7 +417,7 @@ def lint(
         stale = _apply_baseline(baseline_path, linter, result, extra, report_stale_baseline, quiet)
     effective_fail_on = fail_on or config.fail_on
     _write_lint_report(
-        linter, result, extra, stopped, outputs, color, quiet, effective_fail_on, sarif_category
+        rules, result, extra, stopped, outputs, color, quiet, effective_fail_on, sarif_category
     )
     if stopped is not None:
         click.echo(
@@ -448,8 +462,9 @@ def _lint_all(
     """Every file's outcome (files on disk in parallel when worthwhile, then standard input),
     with a progress line on a terminal; Ctrl-C or SIGTERM stops the run with what is done."""
     from apilint.cli.progress import Progress
-    from apilint.lint.engine import collect, lint_one
+    from apilint.lint.engine import lint_one
     from apilint.lint.parallel import Interrupted, default_jobs, lint_files
+    from apilint.lint.results import collect
 
     on_disk_names = [f for f in files if f != "-"]
     progress = Progress(len(on_disk_names))
@@ -546,7 +561,7 @@ def _apply_baseline(
 
 
 def _write_lint_report(
-    linter: Any,
+    rules: dict[str, Any],
     result: Any,
     extra: dict[str, Any],
     stopped: Stopped | None,
@@ -563,7 +578,7 @@ def _write_lint_report(
         command="lint",
         findings=result.findings,
         files=result.files,
-        rules={r.id: r.rule.info(r.severity.label) for r in linter.rules},
+        rules=rules,
         extra=extra,
         failed_files=len(result.errors),
         errors=[stopped.reason] if stopped is not None else [],
@@ -712,13 +727,13 @@ def _spectral_rulesets(
 ) -> None:
     """--ruleset files, or the working directory's .spectral.yaml when nothing else configures
     apilint (said once on stderr)."""
-    from apilint.lint.spectral import SPECTRAL_NAMES
-
     if rulesets:
         config.spectral_rulesets.extend(rulesets)
         return
     if config.source is not None or no_config:
         return
+    from apilint.settings.config import SPECTRAL_NAMES
+
     for name in SPECTRAL_NAMES:
         candidate = Path(name)
         if candidate.is_file():

@@ -11,18 +11,20 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from apilint.core.errors import LoadError, limit_hint
 from apilint.core.pointer import Pointer
-from apilint.documents.json_source import JsonPositions, parse_json
-from apilint.documents.yaml_source import (
-    DEFAULT_MAX_DEPTH,
-    DEFAULT_MAX_NODES,
-    Limits,
-    YamlData,
-    parse_yaml,
-)
+
+if TYPE_CHECKING:
+    from apilint.documents.json_source import JsonPositions
+    from apilint.documents.yaml_source import YamlData
+
+DEFAULT_MAX_NODES = 5_000_000
+"""Nodes after alias expansion (what a consumer walking the data would visit)."""
+DEFAULT_MAX_DEPTH = 250
+"""Nesting of mappings and sequences. Real descriptions stay under 32 (GitHub's: 21); the Rust
+schema validator behind spec-invalid cannot hand back values nested deeper than 255."""
 
 DEFAULT_MAX_REF_HOPS = 64
 """$refs followed in a row to reach one value (a ref to a ref to ...)."""
@@ -86,6 +88,8 @@ class Document:
                 out[pointer] = (line + 1, column + 1)
             return out
         if self._json_positions is None:
+            from apilint.documents.json_source import JsonPositions
+
             self._json_positions = JsonPositions(self.text)
         return self._json_positions.locate_many(pointers)
 
@@ -231,6 +235,8 @@ def parse_text(text: str, name: str, suffix: str, options: LoadOptions) -> tuple
     stripped = text.lstrip(" \t\r\n")
     if not stripped:
         raise LoadError("the file is empty", file=name)
+    from apilint.documents.json_source import parse_json
+
     if suffix in JSON_SUFFIXES:
         data, dupes = parse_json(text, name, options.max_depth)
         return data, "json", dupes
@@ -242,6 +248,9 @@ def parse_text(text: str, name: str, suffix: str, options: LoadOptions) -> tuple
             return data, "json", dupes
         except LoadError:
             pass
+    # The YAML parser is imported only for YAML: a JSON description never loads it.
+    from apilint.documents.yaml_source import Limits, parse_yaml
+
     yaml_data = parse_yaml(
         text, name, Limits(max_nodes=options.max_nodes, max_depth=options.max_depth)
     )

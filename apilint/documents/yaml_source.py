@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from apilint.core.errors import LoadError, limit_hint
+from apilint.documents.loader import DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES
 
 try:  # pragma: no cover - which branch runs depends on how PyYAML was built
     from yaml import CSafeLoader as _EventParser
@@ -47,13 +48,6 @@ _NULL = {"null", "Null", "NULL", "~", ""}
 
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _MERGE = "<<"
-
-
-DEFAULT_MAX_NODES = 5_000_000
-"""Nodes after alias expansion (what a consumer walking the data would visit)."""
-DEFAULT_MAX_DEPTH = 250
-"""Nesting of mappings and sequences. Real descriptions stay under 32 (GitHub's: 21); the Rust
-schema validator behind spec-invalid cannot hand back values nested deeper than 255."""
 
 
 @dataclass(frozen=True, slots=True)

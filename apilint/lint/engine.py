@@ -28,6 +28,7 @@ from apilint.lint import checks
 from apilint.lint.cache import Cache
 from apilint.lint.checks import CheckFunction, Context
 from apilint.lint.jsonpath import evaluate
+from apilint.lint.results import FileOutcome, LintResult, collect
 from apilint.lint.rulesets import (
     Rule,
     builtin_ruleset,
@@ -67,36 +68,6 @@ class ActiveRule:
     @property
     def reads_suppressions(self) -> bool:
         return any(step.function.reads_suppressions for step in self.steps)
-
-
-@dataclass
-class LintResult:
-    """The outcome of linting some files: findings, per-file errors, and notes for humans."""
-
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[ApilintError] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def failed(self, fail_on: str = "error") -> bool:
-        """True when a finding is at or above ``fail_on`` (error, warning, info, never)."""
-        if fail_on == "never":
-            return False
-        threshold = Severity.parse(fail_on)
-        return any(f.severity >= threshold for f in self.findings)
-
-    def exit_code(self, fail_on: str = "error") -> int:
-        if self.errors:
-            return 2
-        return 1 if self.failed(fail_on) else 0
-
-    def raise_for_errors(self) -> None:
-        """Raise the first per-file error, if any (for callers that want all-or-nothing)."""
-        if self.errors:
-            raise self.errors[0]
-
-    def by_rule(self, rule: str) -> list[Finding]:
-        return [f for f in self.findings if f.rule == rule]
 
 
 @dataclass
@@ -586,10 +557,6 @@ def _templated(rule: Rule, result: Result, step: Step) -> Result:
     return Result(message, result.doc, result.ptr, result.operation, result.severity)
 
 
-FileOutcome = tuple[list[Finding], list[str], ApilintError | None]
-"""One file's findings and notes, or the error that stopped it."""
-
-
 def lint_one(
     linter: Linter, name: str, text: str | None = None, display: str | None = None
 ) -> FileOutcome:
@@ -612,17 +579,3 @@ def lint_one(
     except ApilintError as exc:
         return [], [], exc
     return findings, notes, None
-
-
-def collect(outcomes: list[tuple[str, FileOutcome]]) -> LintResult:
-    """Per-file outcomes, in order, as one LintResult with its findings sorted."""
-    result = LintResult()
-    for name, (findings, notes, error) in outcomes:
-        if error is not None:
-            result.errors.append(error)
-            continue
-        result.findings.extend(findings)
-        result.notes.extend(notes)
-        result.files.append(name)
-    result.findings.sort(key=Finding.sort_key)
-    return result

@@ -8,6 +8,7 @@ document across processes would cost more in copying than it saves.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import threading
@@ -16,11 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from apilint.documents.loader import LoadOptions
-from apilint.lint.engine import FileOutcome, Linter, lint_one
+from apilint.lint.results import FileOutcome, LintResult, collect
 from apilint.settings.config import Config
 
 if TYPE_CHECKING:
     import multiprocessing.context
+
+    from apilint.lint.engine import Linter
+    from apilint.reports import RuleInfo
 
 # Below this much input, starting worker processes costs more than it saves.
 MIN_PARALLEL_BYTES = 2 * 1024 * 1024
@@ -41,6 +45,8 @@ class LinterSettings:
     """Where unchanged files' results are kept (None: no cache)."""
 
     def build(self) -> Linter:
+        from apilint.lint.engine import Linter
+
         linter = Linter(
             self.config,
             select=self.select,
@@ -51,10 +57,49 @@ class LinterSettings:
             ref_root=self.ref_root,
         )
         if self.cache_dir is not None:
-            from apilint.lint.cache import Cache, settings_key
+            from apilint.lint.cache import Cache, remember_settings, settings_key
 
-            linter.cache = Cache(self.cache_dir, settings_key(linter))
+            key = settings_key(linter)
+            linter.cache = Cache(self.cache_dir, key)
+            remember_settings(self.cache_dir, self.fingerprint(), linter, key)
         return linter
+
+    def fingerprint(self) -> str:
+        """What the Linter these settings build depends on, besides the user's files."""
+        from apilint.lint.cache import settings_fingerprint
+
+        return settings_fingerprint(repr(dataclasses.replace(self, cache_dir=None)))
+
+    def remembered(self) -> tuple[str, dict[str, RuleInfo]] | None:
+        """The cache key and the report's rule descriptions of the Linter these settings build,
+        when the cache saw it built and none of the user's files it read changed since."""
+        if self.cache_dir is None:
+            return None
+        from apilint.lint.cache import remembered_settings
+
+        return remembered_settings(self.cache_dir, self.fingerprint())
+
+    def cached(
+        self, names: list[str], remembered: tuple[str, dict[str, RuleInfo]]
+    ) -> tuple[LintResult, dict[str, RuleInfo]] | None:
+        """The result of linting ``names`` (files on disk) and the report's rule descriptions,
+        when the cache holds every file's outcome under the ``remembered`` settings; None
+        otherwise. The Linter is not built: a run on unchanged files costs reading them."""
+        if self.cache_dir is None:
+            return None
+        from apilint.documents.loader import display_name
+        from apilint.lint.cache import Cache
+
+        key, rules = remembered
+        cache = Cache(self.cache_dir, key)
+        outcomes: list[tuple[str, FileOutcome]] = []
+        for name in names:
+            path = Path(os.path.abspath(name))
+            hit = cache.get(path, display_name(path))
+            if hit is None:
+                return None
+            outcomes.append((name, (hit[0], hit[1], None)))
+        return collect(outcomes), rules
 
 
 _worker_linter: Linter | None = None
@@ -69,6 +114,8 @@ def _init_worker(settings: LinterSettings) -> None:
 
 
 def _lint_in_worker(name: str) -> FileOutcome:
+    from apilint.lint.engine import lint_one
+
     assert _worker_linter is not None
     return lint_one(_worker_linter, name)
 
@@ -127,6 +174,8 @@ def lint_files(
     """Outcomes per file, in the order given. ``linter`` serves the sequential path;
     ``settings`` rebuilds it in workers. Ctrl-C raises :class:`Interrupted` with the files
     finished so far, after stopping the workers at once."""
+    from apilint.lint.engine import lint_one
+
     done: list[tuple[str, FileOutcome]] = []
     workers = min(jobs, len(names))
     try:

@@ -148,6 +148,8 @@ class Ruleset:
     rules: dict[str, Rule] = dataclasses.field(default_factory=dict)
     aliases: dict[str, str] = dataclasses.field(default_factory=dict)
     families: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    sources: list[Path] = dataclasses.field(default_factory=list)
+    """The user's files read to build it (ruleset files, check modules), for the lint cache."""
 
     def add(self, rule: Rule) -> None:
         existing = self.rules.get(rule.id)
@@ -180,7 +182,10 @@ class Ruleset:
 
     def copy(self) -> Ruleset:
         return Ruleset(
-            dict(self.rules), dict(self.aliases), {k: list(v) for k, v in self.families.items()}
+            dict(self.rules),
+            dict(self.aliases),
+            {k: list(v) for k, v in self.families.items()},
+            list(self.sources),
         )
 
 
@@ -422,11 +427,12 @@ def all_builtin_rules() -> list[Rule]:
     return list(_builtin_rules())
 
 
-def _load_functions(paths: Any, base: Path, where: str) -> None:
+def _load_functions(paths: Any, base: Path, where: str, read: list[Path]) -> None:
     for item in _string_list(paths, f"{where} functions"):
         module_path = (base / item).resolve()
         if not module_path.is_file():
             raise ConfigError(f"{where}: functions module not found: {module_path}")
+        read.append(module_path)
         name = f"apilint_user_checks_{abs(hash(str(module_path)))}"
         if name in sys.modules:
             continue
@@ -466,6 +472,7 @@ def extend_ruleset(
     path = path.resolve()
     if path in _seen:
         raise ConfigError(f"ruleset {path} extends itself (through {' -> '.join(map(str, _seen))})")
+    ruleset.sources.append(path)
     if spectral or path.suffix in (".json", ".js", ".mjs", ".cjs", ".ts"):
         data = None
     else:
@@ -501,7 +508,7 @@ def extend_ruleset(
     if not isinstance(documentation_base, str):
         raise ConfigError(f"{where}: 'documentationUrl' must be a string")
     if "functions" in data:
-        _load_functions(data["functions"], path.parent, where)
+        _load_functions(data["functions"], path.parent, where, ruleset.sources)
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
         raise ConfigError(f"{where}: 'rules' must be a mapping")

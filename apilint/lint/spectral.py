@@ -39,9 +39,7 @@ from apilint.core.pointer import decode, encode, from_fragment
 from apilint.documents.openapi import MISSING, Node, OpenAPI, Result
 from apilint.lint.checks.core import SPECTRAL_FUNCTIONS, SpectralCall
 from apilint.lint.jsonpath import Hit, compile_path, query
-
-SPECTRAL_NAMES = (".spectral.yaml", ".spectral.yml", ".spectral.json")
-"""What Spectral looks for in the working directory when no ruleset is named."""
+from apilint.settings.config import SPECTRAL_NAMES
 
 RULESET_KEYS = frozenset(
     {

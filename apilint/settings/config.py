@@ -28,17 +28,16 @@ never a silent no-op. Example::
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from apilint.core.errors import ConfigError, read_problem
 from apilint.documents.loader import LoadOptions
 
 CONFIG_NAMES = ("apilint.yaml", ".apilint.yaml", "apilint.yml", ".apilint.yml")
+SPECTRAL_NAMES = (".spectral.yaml", ".spectral.yml", ".spectral.json")
+"""What Spectral looks for in the working directory when no ruleset is named."""
 FAIL_ON = ("error", "warning", "info", "never")
 KEYS = frozenset(
     {
@@ -120,6 +119,8 @@ def _has_tool_section(pyproject: Path) -> bool:
         return False
     if "[tool.apilint" not in text:
         return False
+    import tomllib  # only when a pyproject.toml mentions apilint
+
     try:
         return "apilint" in tomllib.loads(text).get("tool", {})
     except tomllib.TOMLDecodeError as exc:
@@ -138,6 +139,8 @@ def load_config(path: Path | None = None, *, discover: bool = True) -> Config:
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     if path.name == "pyproject.toml":
+        import tomllib
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("apilint")
         except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
@@ -145,6 +148,8 @@ def load_config(path: Path | None = None, *, discover: bool = True) -> Config:
         if data is None:
             raise ConfigError(f"{path}: no [tool.apilint] section")
     else:
+        import yaml  # only for a YAML config: a run without one never loads the parser
+
         try:
             data = yaml.load(
                 path.read_text(encoding="utf-8"),
