@@ -171,7 +171,7 @@ def contract(
     config = read_config(config_path, no_config, verbose)
     settings = command_settings(config, "contract")
     if show_settings:
-        _show_settings(config, fail_on, exit_zero, select, ignore)
+        _show_settings(config, fail_on, exit_zero, select, ignore, settings.ignore)
         return
     if spec is None:
         raise click.UsageError("Missing argument 'SPEC'.")
@@ -209,11 +209,13 @@ def _show_settings(
     exit_zero: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    config_ignore: frozenset[str],
 ) -> None:
     """--show-settings: the config's ignore counts too; --select and --ignore on the command line
-    turn rules off."""
+    turn rules off. What a run would refuse (an unknown id, nothing left to check) is refused."""
     from apilint.contract.options import select_rules
 
+    select_rules(select, (*ignore, *config_ignore))
     flags = {"fail-on": fail_on, "exit-zero": exit_zero}
     selected = select_rules(select, ()) if select else None
     text = settings_text(
