@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from apilint.cli.options import fail_on_and_config_options
+from apilint.cli.options import (
+    config_origin,
+    effective_fail_on,
+    fail_on_and_config_options,
+    read_config,
+    run_options,
+    settings_text,
+)
 from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.contract.options import MODES
 from apilint.core.errors import ConfigError
@@ -26,7 +33,9 @@ EXIT_TERMINATED = 143
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "spec", type=click.Path(dir_okay=False, path_type=Path), required=False, metavar="SPEC"
+)
 @click.option(
     "--base-url",
     metavar="URL",
@@ -106,6 +115,7 @@ EXIT_TERMINATED = 143
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these finding ids.")
 @output_options
 @fail_on_and_config_options
+@run_options
 @click.option(
     "--progress/--no-progress",
     default=None,
@@ -113,7 +123,7 @@ EXIT_TERMINATED = 143
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only findings: no summary, no notes.")
 def contract(
-    spec: Path,
+    spec: Path | None,
     base_url: str | None,
     app: str | None,
     headers: tuple[str, ...],
@@ -136,6 +146,9 @@ def contract(
     fail_on: str | None,
     config_path: Path | None,
     no_config: bool,
+    verbose: bool,
+    exit_zero: bool,
+    show_settings: bool,
     progress: bool | None,
     quiet: bool,
 ) -> None:
@@ -152,6 +165,90 @@ def contract(
     --allow-writes; redirects are never followed to another host. Exit codes: 0 nothing at or
     above --fail-on, 1 findings, 2 could not run, 130 interrupted (the report is still written).
     """
+    from apilint.lint.command_settings import command_settings
+
+    outputs = parse_outputs(formats, output)
+    config = read_config(config_path, no_config, verbose)
+    settings = command_settings(config, "contract")
+    if show_settings:
+        _show_settings(config, fail_on, exit_zero, select, ignore, settings.ignore)
+        return
+    if spec is None:
+        raise click.UsageError("Missing argument 'SPEC'.")
+    options = _contract_options(
+        spec,
+        base_url,
+        app,
+        headers,
+        read_only,
+        allow_writes,
+        timeout,
+        max_examples,
+        seed,
+        rate_limit,
+        include_paths,
+        insecure,
+        workers,
+        phases,
+        mode,
+        select,
+        (*ignore, *settings.ignore),
+    )
+    outcome = _run(options, progress, quiet)
+    outcome.findings = settings.apply(outcome.findings)
+    effective = effective_fail_on(fail_on, exit_zero, settings.fail_on)
+    write_reports(_report(outcome, options, effective, quiet), outputs, color)
+    if not quiet:
+        _say_outcome(outcome)
+    sys.exit(_exit_code(outcome, effective))
+
+
+def _show_settings(
+    config: Any,
+    fail_on: str | None,
+    exit_zero: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_ignore: frozenset[str],
+) -> None:
+    """--show-settings: the config's ignore counts too; --select and --ignore on the command line
+    turn rules off. What a run would refuse (an unknown id, nothing left to check) is refused."""
+    from apilint.contract.options import select_rules
+
+    select_rules(select, (*ignore, *config_ignore))
+    flags = {"fail-on": fail_on, "exit-zero": exit_zero}
+    selected = select_rules(select, ()) if select else None
+    text = settings_text(
+        config,
+        "contract",
+        flags,
+        [("select", sorted(selected) if selected else "all", config_origin(config, selected, ""))],
+        select_rules(ignore, ()) if ignore else frozenset(),
+        selected,
+    )
+    click.echo(text, nl=False)
+
+
+def _contract_options(
+    spec: Path,
+    base_url: str | None,
+    app: str | None,
+    headers: tuple[str, ...],
+    read_only: bool,
+    allow_writes: bool,
+    timeout: float,
+    max_examples: int,
+    seed: int | None,
+    rate_limit: str | None,
+    include_paths: tuple[str, ...],
+    insecure: bool,
+    workers: int,
+    phases: str | None,
+    mode: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> Any:
+    """The command line checked and turned into the runner's ContractOptions."""
     from apilint.contract.options import (
         ContractOptions,
         check_base_url,
@@ -161,11 +258,7 @@ def contract(
         parse_rate_limit,
         select_rules,
     )
-    from apilint.lint.command_settings import command_settings
-    from apilint.settings.config import load_config
 
-    outputs = parse_outputs(formats, output)
-    settings = command_settings(load_config(config_path, discover=not no_config), "contract")
     if app is not None and base_url is not None:
         raise ConfigError(
             "--app and --base-url contradict each other: --app tests an app in-process, "
@@ -174,7 +267,7 @@ def contract(
     if read_only and allow_writes:
         raise ConfigError("--read-only and --allow-writes contradict each other")
     parsed_headers, secrets = parse_headers(headers)
-    options = ContractOptions(
+    return ContractOptions(
         spec=spec,
         base_url=check_base_url(base_url) if base_url is not None else None,
         app=app,
@@ -191,22 +284,27 @@ def contract(
         workers=workers,
         phases=parse_phases(phases),
         mode=mode,
-        rules=select_rules(select, (*ignore, *settings.ignore)),
+        rules=select_rules(select, ignore),
     )
 
-    from apilint.contract.rules import contract_rules
+
+def _run(options: Any, progress: bool | None, quiet: bool) -> Any:
+    """The probes and Schemathesis, stopped cleanly by Ctrl-C or SIGTERM."""
     from apilint.contract.session import Session
-    from apilint.core.findings import Severity
-    from apilint.reports import Report
 
     _keep_hypothesis_out_of_the_project()
     session = Session(
         options, progress=progress, announce=None if quiet else lambda t: click.echo(t, err=True)
     )
     with _interruptible(session):
-        outcome = session.run()
+        return session.run()
 
-    outcome.findings = settings.apply(outcome.findings)
+
+def _report(outcome: Any, options: Any, fail_on: str, quiet: bool) -> Any:
+    from apilint.contract.rules import contract_rules
+    from apilint.core.findings import Severity
+    from apilint.reports import Report
+
     report = Report(
         command="contract",
         findings=outcome.findings,
@@ -221,40 +319,48 @@ def contract(
         quiet=quiet,
         errors=outcome.incomplete,
     )
-    effective = fail_on or settings.fail_on
-    report.fail_on = None if effective == "never" else Severity.parse(effective)
-    write_reports(report, outputs, color)
-    if not quiet:
-        for note in outcome.notes:
-            click.echo(f"apilint: note: {note}", err=True)
-        untested = outcome.coverage.untested()
-        for line in untested[:MAX_UNTESTED_SHOWN]:
-            click.echo(f"apilint: not tested: {line}", err=True)
-        if len(untested) > MAX_UNTESTED_SHOWN:
-            click.echo(
-                f"apilint: not tested: ... and {len(untested) - MAX_UNTESTED_SHOWN} more "
-                "(every one is in the JSON report's run.coverage)",
-                err=True,
-            )
-        rate = outcome.requests / outcome.seconds if outcome.seconds > 0 else 0.0
+    report.fail_on = None if fail_on == "never" else Severity.parse(fail_on)
+    return report
+
+
+def _say_outcome(outcome: Any) -> None:
+    """Notes, what was not tested, and the one-line summary, on stderr."""
+    for note in outcome.notes:
+        click.echo(f"apilint: note: {note}", err=True)
+    untested = outcome.coverage.untested()
+    for line in untested[:MAX_UNTESTED_SHOWN]:
+        click.echo(f"apilint: not tested: {line}", err=True)
+    if len(untested) > MAX_UNTESTED_SHOWN:
         click.echo(
-            f"apilint: contract: {outcome.coverage.summary()}, {outcome.requests} requests "
-            f"in {outcome.seconds:.1f} s ({rate:.0f}/s), seed {outcome.seed}",
+            f"apilint: not tested: ... and {len(untested) - MAX_UNTESTED_SHOWN} more "
+            "(every one is in the JSON report's run.coverage)",
             err=True,
         )
+    rate = outcome.requests / outcome.seconds if outcome.seconds > 0 else 0.0
+    click.echo(
+        f"apilint: contract: {outcome.coverage.summary()}, {outcome.requests} requests "
+        f"in {outcome.seconds:.1f} s ({rate:.0f}/s), seed {outcome.seed}",
+        err=True,
+    )
+
+
+def _exit_code(outcome: Any, fail_on: str) -> int:
+    """130/143 interrupted, 2 could not run or test anything, 1 findings at or above
+    ``fail_on``, else 0 (each but the last said on stderr)."""
+    from apilint.core.findings import Severity
+
     if outcome.interrupted:
         click.echo("apilint: interrupted: the report covers what was tested so far", err=True)
-        sys.exit(EXIT_TERMINATED if outcome.signal == "SIGTERM" else EXIT_INTERRUPTED)
+        return EXIT_TERMINATED if outcome.signal == "SIGTERM" else EXIT_INTERRUPTED
     if outcome.error is not None:
         click.echo(f"apilint: error: {outcome.incomplete[0]}", err=True)
-        sys.exit(2)
+        return 2
     if not outcome.coverage.tested:
         click.echo("apilint: error: no operation could be tested (see above)", err=True)
-        sys.exit(2)
-    fail_on = fail_on or settings.fail_on
+        return 2
     threshold = None if fail_on == "never" else Severity.parse(fail_on)
     failed = threshold is not None and any(f.severity >= threshold for f in outcome.findings)
-    sys.exit(1 if failed else 0)
+    return 1 if failed else 0
 
 
 def _keep_hypothesis_out_of_the_project() -> None:

@@ -16,7 +16,15 @@ from typing import Any
 
 import click
 
-from apilint.cli.options import baseline_options, fail_on_and_config_options
+from apilint.cli.options import (
+    baseline_options,
+    config_origin,
+    effective_fail_on,
+    fail_on_and_config_options,
+    read_config,
+    run_options,
+    settings_text,
+)
 from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.diff.compare import FRAMEWORKS
 
@@ -79,6 +87,7 @@ def _framework(option: str | None, config: Any) -> str | None:
     metavar="RULES",
     help="Skip these diff rules (comma-separated; repeatable).",
 )
+@run_options
 @click.option("-q", "--quiet", is_flag=True, help="Only findings: no summary line, no notes.")
 @baseline_options
 @click.option(
@@ -103,6 +112,9 @@ def diff(
     config_path: Path | None,
     no_config: bool,
     ignore: tuple[str, ...],
+    verbose: bool,
+    exit_zero: bool,
+    show_settings: bool,
     quiet: bool,
     baseline_path: Path | None,
     write_baseline: Path | None,
@@ -113,43 +125,23 @@ def diff(
     """Report the changes between two versions of an OpenAPI description that break clients
     (errors), probably break them (warnings) or are worth a changelog line (info). OLD and NEW
     are files, directories or REV:PATH from git (origin/main:api.yaml)."""
-    from apilint.diff.run import DiffResult, DiffSettings
     from apilint.lint.command_settings import command_settings
-    from apilint.lint.rulesets import command_rules
-    from apilint.reports import Report
-    from apilint.settings.config import limits, load_config, parse_size
 
-    if base_rev is None and len(sides) != 2:
+    if base_rev is None and len(sides) != 2 and not show_settings:
         raise click.UsageError(
             "give two sides, OLD and NEW (files, directories or REV:PATH), or --base REV"
         )
     outputs = parse_outputs(formats, output, command="diff")
-    config = load_config(config_path, discover=not no_config)
+    config = read_config(config_path, no_config, verbose)
     settings_of_config = command_settings(config, "diff")
-    rules = command_rules("diff")
-    load_options = limits(
-        config,
-        max_file_size=None
-        if max_file_size is None
-        else parse_size(max_file_size, "--max-file-size"),
+    settings = _diff_settings(
+        config, settings_of_config, framework, ignore, allow_remote_refs, ref_root, max_file_size
     )
-    settings = DiffSettings(
-        load_options=load_options,
-        allow_remote_refs=allow_remote_refs or bool(config.allow_remote_refs),
-        ref_root=ref_root,
-        framework=_framework(framework, config),
-        ignore=_ignored(ignore, set(rules)) | settings_of_config.ignore,
-        severities=settings_of_config.severities,
-    )
-    result = DiffResult()
-    interrupted = False
-    try:
-        if base_rev is not None:
-            _against_base(base_rev, sides, config.exclude, settings, result)
-        else:
-            _two_sides(sides[0], sides[1], config.exclude, settings, result)
-    except KeyboardInterrupt:
-        interrupted = True
+    if show_settings:
+        flags = {"fail-on": fail_on, "exit-zero": exit_zero, "framework": framework}
+        _show_settings(config, flags, settings, ignore, allow_remote_refs, ref_root, max_file_size)
+        return
+    result, interrupted = _compare(base_rev, sides, config.exclude, settings)
     for error in result.errors:
         click.echo(f"apilint: error: {error}", err=True)
     if not quiet:
@@ -159,22 +151,125 @@ def diff(
         sys.exit(_write_baseline(write_baseline, result))
     extra: dict[str, Any] = {}
     if baseline_path is not None:
-        from apilint.lint.baseline import Baseline
+        _apply_baseline(baseline_path, result, extra, quiet)
+    write_reports(_report(result, settings, extra, quiet), outputs, color)
+    if interrupted:
+        click.echo("apilint: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(result.exit_code(effective_fail_on(fail_on, exit_zero, settings_of_config.fail_on)))
 
-        outcome = Baseline.load(baseline_path).apply(result.findings, result.files)
-        result.findings = outcome.new
-        extra["baseline"] = outcome.to_dict(baseline_path)
-        if not quiet and outcome.hidden:
-            click.echo(
-                f"apilint: note: {outcome.hidden} finding{'s' * (outcome.hidden != 1)} hidden "
-                f"by the baseline {baseline_path}",
-                err=True,
-            )
+
+def _diff_settings(
+    config: Any,
+    settings_of_config: Any,
+    framework: str | None,
+    ignore: tuple[str, ...],
+    allow_remote_refs: bool,
+    ref_root: Path | None,
+    max_file_size: str | None,
+) -> Any:
+    """The command line and the config as the comparison's DiffSettings."""
+    from apilint.diff.run import DiffSettings
+    from apilint.lint.rulesets import command_rules
+    from apilint.settings.config import limits, parse_size
+
+    load_options = limits(
+        config,
+        max_file_size=None
+        if max_file_size is None
+        else parse_size(max_file_size, "--max-file-size"),
+    )
+    return DiffSettings(
+        load_options=load_options,
+        allow_remote_refs=allow_remote_refs or bool(config.allow_remote_refs),
+        ref_root=ref_root,
+        framework=_framework(framework, config),
+        ignore=_ignored(ignore, set(command_rules("diff"))) | settings_of_config.ignore,
+        severities=settings_of_config.severities,
+    )
+
+
+def _show_settings(
+    config: Any,
+    flags: dict[str, Any],
+    settings: Any,
+    ignore: tuple[str, ...],
+    allow_remote_refs: bool,
+    ref_root: Path | None,
+    max_file_size: str | None,
+) -> None:
+    from apilint.lint.rulesets import command_rules
+
+    framework = settings.framework or "(all are listed)"
+    framework_origin = "command line" if flags.get("framework") else "default"
+    if settings.framework is not None and framework_origin == "default" and config.source:
+        framework_origin = str(config.source)
+    values = [
+        ("framework", framework, framework_origin),
+        (
+            "allow-remote-refs",
+            settings.allow_remote_refs,
+            config_origin(config, allow_remote_refs, "allow-remote-refs"),
+        ),
+        (
+            "ref-root",
+            ref_root or "(each description's directory)",
+            config_origin(config, ref_root, ""),
+        ),
+        (
+            "max-file-size",
+            settings.load_options.max_file_size,
+            config_origin(config, max_file_size, "max-file-size"),
+        ),
+        ("exclude", config.exclude, config_origin(config, None, "exclude")),
+    ]
+    cli_ignore = _ignored(ignore, set(command_rules("diff")))
+    click.echo(settings_text(config, "diff", flags, values, cli_ignore), nl=False)
+
+
+def _compare(
+    base_rev: str | None, sides: tuple[str, ...], exclude: list[str], settings: Any
+) -> tuple[Any, bool]:
+    """The findings of every pair (``--base``: every changed description against REV), and
+    whether Ctrl-C stopped the comparison."""
+    from apilint.diff.run import DiffResult
+
+    result = DiffResult()
+    interrupted = False
+    try:
+        if base_rev is not None:
+            _against_base(base_rev, sides, exclude, settings, result)
+        else:
+            _two_sides(sides[0], sides[1], exclude, settings, result)
+    except KeyboardInterrupt:
+        interrupted = True
+    return result, interrupted
+
+
+def _apply_baseline(path: Path, result: Any, extra: dict[str, Any], quiet: bool) -> None:
+    """--baseline: hide the findings it records (noted on stderr)."""
+    from apilint.lint.baseline import Baseline
+
+    outcome = Baseline.load(path).apply(result.findings, result.files)
+    result.findings = outcome.new
+    extra["baseline"] = outcome.to_dict(path)
+    if not quiet and outcome.hidden:
+        click.echo(
+            f"apilint: note: {outcome.hidden} finding{'s' * (outcome.hidden != 1)} hidden "
+            f"by the baseline {path}",
+            err=True,
+        )
+
+
+def _report(result: Any, settings: Any, extra: dict[str, Any], quiet: bool) -> Any:
+    from apilint.lint.rulesets import command_rules
+    from apilint.reports import Report
+
     infos = {}
-    for rule_id, rule in rules.items():
+    for rule_id, rule in command_rules("diff").items():
         severity = settings.severities.get(rule_id, rule.severity)
         infos[rule_id] = rule.info(severity.label if severity else "off")
-    report = Report(
+    return Report(
         command="diff",
         findings=result.findings,
         files=result.files,
@@ -183,11 +278,6 @@ def diff(
         failed_files=len(result.errors),
         quiet=quiet,
     )
-    write_reports(report, outputs, color)
-    if interrupted:
-        click.echo("apilint: interrupted", err=True)
-        sys.exit(130)
-    sys.exit(result.exit_code(fail_on or settings_of_config.fail_on))
 
 
 def _two_sides(old_arg: str, new_arg: str, exclude: list[str], settings: Any, result: Any) -> None:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from apilint import __version__
-from apilint.cli.options import baseline_options
+from apilint.cli.options import baseline_options, read_config
 from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.core.errors import ApilintError, ConfigError
 
@@ -327,7 +327,7 @@ def lint(
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
     from apilint.lint.parallel import LinterSettings
-    from apilint.settings.config import limits, load_config, parse_size
+    from apilint.settings.config import limits, parse_size
 
     if not specs and changed_since is None and not show_settings:
         raise click.UsageError("Missing argument 'SPECS...'.")
@@ -340,11 +340,8 @@ def lint(
     outputs = parse_outputs(formats, output)
     if statistics:
         outputs = _with_statistics(outputs)
-    config = load_config(config_path, discover=not no_config)
+    config = read_config(config_path, no_config, verbose)
     _spectral_rulesets(config, rulesets, no_config, quiet)
-    if verbose:
-        where = config.source if config.source is not None else "none (the defaults)"
-        click.echo(f"apilint: config: {where}", err=True)
     if exit_zero:
         fail_on = "never"
     load_options = limits(

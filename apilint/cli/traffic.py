@@ -13,7 +13,13 @@ from typing import Any
 
 import click
 
-from apilint.cli.options import fail_on_and_config_options
+from apilint.cli.options import (
+    effective_fail_on,
+    fail_on_and_config_options,
+    read_config,
+    run_options,
+    settings_text,
+)
 from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.traffic.logformats import TIME_UNITS
 
@@ -62,8 +68,8 @@ def _traffic_output_options(function: Any) -> Any:
 
 
 @click.command()
-@click.argument("spec", type=str)
-@click.argument("logs", nargs=-1, required=True)
+@click.argument("spec", type=str, required=False, metavar="SPEC")
+@click.argument("logs", nargs=-1, metavar="LOGS...")
 @_traffic_output_options
 @click.option(
     "--log-format",
@@ -140,6 +146,7 @@ def _traffic_output_options(function: Any) -> Any:
     help=f"Skip these rules ({', '.join(TRAFFIC_RULES)}; comma-separated; repeatable).",
 )
 @fail_on_and_config_options
+@run_options
 @click.option("-q", "--quiet", is_flag=True, help="Only findings: no tables, no notes.")
 def traffic(
     spec: str,
@@ -160,6 +167,9 @@ def traffic(
     fail_on: str | None,
     config_path: Path | None,
     no_config: bool,
+    verbose: bool,
+    exit_zero: bool,
+    show_settings: bool,
     quiet: bool,
 ) -> None:
     """Read access logs or HAR files (plain or .gz files, or - for standard input) against the
@@ -168,14 +178,18 @@ def traffic(
     trailing-slash redirects and server errors."""
     from apilint.core.findings import Severity
     from apilint.lint.command_settings import command_settings
-    from apilint.settings.config import load_config
     from apilint.traffic.analysis import AnalysisOptions, analyse
     from apilint.traffic.logformats import ParseOptions, parse_json_fields
     from apilint.traffic.matcher import Matcher, load_spec
     from apilint.traffic.report import Thresholds, build_report, hints
 
     outputs = parse_outputs(formats, output, command="traffic")
-    settings = command_settings(load_config(config_path, discover=not no_config), "traffic")
+    config = read_config(config_path, no_config, verbose)
+    settings = command_settings(config, "traffic")
+    if show_settings:
+        flags = {"fail-on": fail_on, "exit-zero": exit_zero}
+        click.echo(settings_text(config, "traffic", flags, [], _ignored(ignore)), nl=False)
+        return
     thresholds = Thresholds(
         max_error_share=max_error_share,
         min_requests=min_requests,
@@ -188,6 +202,8 @@ def traffic(
         log_format=log_format,
         parse=ParseOptions(time_unit=time_unit, json_fields=parse_json_fields(json_fields)),
     )
+    if spec is None or not logs:
+        raise click.UsageError(f"Missing argument '{'LOGS...' if spec else 'SPEC'}'.")
     api = load_spec(spec)
     matcher = Matcher(api, base_paths or None)
     notes: list[str] = []
@@ -197,11 +213,10 @@ def traffic(
         for note in [*notes, *hints(aggregator, matcher)]:
             click.echo(f"apilint: note: {note}", err=True)
     report.findings = settings.apply(report.findings)
-    effective = fail_on or settings.fail_on
+    effective = effective_fail_on(fail_on, exit_zero, settings.fail_on)
     report.fail_on = None if effective == "never" else Severity.parse(effective)
     write_reports(report, outputs, color)
-    fail_on = fail_on or settings.fail_on
-    if fail_on == "never":
+    if effective == "never":
         sys.exit(0)
-    threshold = Severity.parse(fail_on)
+    threshold = Severity.parse(effective)
     sys.exit(1 if any(f.severity >= threshold for f in report.findings) else 0)

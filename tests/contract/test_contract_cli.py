@@ -298,3 +298,53 @@ def test_progress_is_drawn_in_place_on_a_terminal(tmp_path: Path) -> None:
     assert "\rapilint contract: probes" in terminal  # redrawn in place with a carriage return
     assert "operations, 0 findings" in terminal
     assert json.loads(result.stdout)["findings"] == []  # the report itself is untouched
+
+
+def test_exit_zero_and_verbose_on_a_redirecting_service(tmp_path: Path) -> None:
+    """One real run (the collection answers 308) covers both: --exit-zero reports the finding
+    and exits 0; -v names the config file read."""
+    spec = write_spec(tmp_path, ITEMS_SPEC)
+    config = tmp_path / "apilint.yaml"
+    config.write_text("rules:\n  server-error: warning\n")
+    quick = ("--phases", "examples", "--max-examples", "1", "--seed", "1", "-f", "json")
+    with serve_wsgi(items_app(slash=True)) as url:
+        failing = run_cli("contract", str(spec), "--base-url", url, *quick, cwd=tmp_path)
+        passing = run_cli(
+            "contract", str(spec), "--base-url", url, *quick, "--exit-zero", "-v", cwd=tmp_path
+        )
+    assert failing.returncode == 1, failing.stderr
+    assert "apilint: config:" not in failing.stderr
+    assert passing.returncode == 0, passing.stderr
+    rules = {f["rule"] for f in json.loads(passing.stdout)["findings"]}
+    assert "unexpected-redirect" in rules
+    assert f"apilint: config: {config}" in passing.stderr.splitlines()
+    refused = run_cli(
+        "contract", str(spec), "--base-url", f"http://{HOST}:{_closed_port()}", "--exit-zero"
+    )
+    assert refused.returncode == 2  # apilint could not do its job: still 2
+
+
+def test_show_settings_says_where_each_came_from(tmp_path: Path) -> None:
+    config = tmp_path / "apilint.yaml"
+    config.write_text("fail-on: warning\nignore: [no-answer]\nrules:\n  server-error: info\n")
+    result = run_cli(
+        "contract", "--show-settings", "--select", "server-error,no-answer,content-type",
+        "--ignore", "content-type", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
+        f"config file: {config}",
+        f"fail-on  warning  ({config})",
+        f"ignore   content-type, no-answer  (command line + {config})",
+        "select   content-type, no-answer, server-error  (command line)",
+    ]
+    rules = dict(line.split() for line in lines if line.startswith("  "))
+    assert rules["server-error"] == "info"
+    assert rules["no-answer"] == rules["content-type"] == rules["unexpected-redirect"] == "off"
+    plain = run_cli("contract", "--show-settings", "--exit-zero", "--no-config", cwd=tmp_path)
+    assert plain.stdout.splitlines()[:2] == ["config file: none", "fail-on  never  (--exit-zero)"]
+    assert "unexpected-redirect        error" in plain.stdout
+    missing = run_cli("contract", "--no-config", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "Missing argument 'SPEC'" in missing.stderr

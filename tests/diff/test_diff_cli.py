@@ -143,3 +143,49 @@ def test_lint_offers_markdown_too(tmp_path: Path) -> None:
     # lint has the shared markdown report (a table per rule, then the findings); diff its own
     assert result.stdout.startswith("### apilint lint\n\nFound 1 problem (0 errors, 1 warning")
     assert "| `path-verb` | 🟡 warning | 1 |" in result.stdout
+
+
+def test_exit_zero_reports_breaking_changes_and_exits_0(repo: Path) -> None:
+    sides = ("HEAD:api/openapi.yaml", "api/openapi.yaml", "--no-config")
+    result = diff_cli(*sides, "--exit-zero", "-f", "json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "path-removed" in {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    missing = diff_cli("api/openapi.yaml", "api/missing.yaml", "--exit-zero", cwd=repo)
+    assert missing.returncode == 2  # apilint could not do its job: still 2
+
+
+def test_verbose_names_the_config_file_read(repo: Path) -> None:
+    (repo / "apilint.yaml").write_text("ignore: [path-removed]\n")
+    sides = ("HEAD:api/openapi.yaml", "api/openapi.yaml", "-q")
+    result = diff_cli(*sides, "-v", cwd=repo)
+    assert f"apilint: config: {repo / 'apilint.yaml'}" in result.stderr.splitlines()
+    assert "path-removed" not in result.stdout
+    none = diff_cli(*sides, "--verbose", "--no-config", cwd=repo)
+    assert "apilint: config: none (the defaults)" in none.stderr.splitlines()
+    assert "path-removed" in none.stdout
+    assert "apilint: config:" not in diff_cli(*sides, cwd=repo).stderr
+
+
+def test_show_settings_says_where_each_came_from(repo: Path) -> None:
+    config = repo / "apilint.yaml"
+    config.write_text(
+        "fail-on: warning\nexclude: ['vendor/**']\nignore: [path-removed]\n"
+        "rules:\n  trailing-slash-changed: {severity: info, options: {framework: django}}\n"
+    )
+    result = diff_cli("--show-settings", "--max-file-size", "1MB", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"config file: {config}"
+    settings = {line.split()[0]: line for line in lines[1:] if not line.startswith((" ", "rules"))}
+    assert settings["fail-on"].endswith(f"warning  ({config})")
+    assert settings["ignore"].endswith(f"path-removed  ({config})")
+    assert settings["framework"].endswith(f"django  ({config})")
+    assert settings["max-file-size"].endswith("1048576  (command line)")
+    assert settings["exclude"].endswith(f"vendor/**  ({config})")
+    assert settings["allow-remote-refs"].endswith("False  (default)")
+    rules = dict(line.split() for line in lines if line.startswith("  "))
+    assert rules["trailing-slash-changed"] == "info"
+    assert rules["path-removed"] == "off"
+    flask = diff_cli("--show-settings", "--framework", "flask", "--exit-zero", cwd=repo)
+    assert "fail-on            never  (--exit-zero)" in flask.stdout
+    assert "framework          flask  (command line)" in flask.stdout

@@ -449,3 +449,46 @@ def test_prefix_depth_divides_the_api_and_tags_group_it(tmp_path: Path) -> None:
     out = run_cli("traffic", str(spec), str(log), cwd=tmp_path).stdout
     assert "Usage by path prefix (2 segments, --group-depth)" in out
     assert "Usage by tag" in out
+
+
+def test_exit_zero_reports_the_findings_and_exits_0(tmp_path: Path) -> None:
+    log, spec = str(DATA / "combined.log"), str(SHOP)
+    result = run_cli("traffic", spec, log, "-q", "-f", "json", "--exit-zero", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "traffic-server-errors" in {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    missing = run_cli("traffic", spec, str(tmp_path / "missing.log"), "--exit-zero", cwd=tmp_path)
+    assert missing.returncode == 2  # apilint could not do its job: still 2
+
+
+def test_verbose_names_the_config_file_read(tmp_path: Path) -> None:
+    log, spec = str(DATA / "combined.log"), str(SHOP)
+    (tmp_path / "apilint.yaml").write_text("fail-on: never\n")
+    result = run_cli("traffic", spec, log, "-q", "-v", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"apilint: config: {tmp_path / 'apilint.yaml'}" in result.stderr.splitlines()
+    none = run_cli("traffic", spec, log, "-q", "--verbose", "--no-config", cwd=tmp_path)
+    assert "apilint: config: none (the defaults)" in none.stderr.splitlines()
+    assert "apilint: config:" not in run_cli("traffic", spec, log, "-q", cwd=tmp_path).stderr
+
+
+def test_show_settings_says_where_each_came_from(tmp_path: Path) -> None:
+    config = tmp_path / "apilint.yaml"
+    config.write_text(
+        "fail-on: warning\nignore: [traffic-unused]\nrules:\n  traffic-redirect: info\n"
+    )
+    result = run_cli(
+        "traffic", "--show-settings", "--ignore", "traffic-query-missing", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"config file: {config}"
+    assert lines[1] == f"fail-on  warning  ({config})"
+    assert lines[2] == (
+        f"ignore   traffic-query-missing, traffic-unused  (command line + {config})"
+    )
+    severities = dict(line.split() for line in lines[lines.index("rules (8):") + 1 :])
+    assert severities["traffic-redirect"] == "info"
+    assert severities["traffic-unused"] == severities["traffic-query-missing"] == "off"
+    assert severities["traffic-server-errors"] == "error"
+    flags = run_cli("traffic", "--show-settings", "--exit-zero", "--no-config", cwd=tmp_path)
+    assert flags.stdout.splitlines()[:2] == ["config file: none", "fail-on  never  (--exit-zero)"]
