@@ -472,14 +472,15 @@ VERB_KINDS: dict[str, Verb] = {
 
 # Words that name a thing when they follow one of the verbs above ("add-ons", "set-up" is a verb
 # but "setup" is not split; "get" never needs this).
-_NOUN_AFTER = {"add": frozenset({"on", "ons"}), "set": frozenset({"up"})}
+NOUN_AFTER = {"add": frozenset({"on", "ons"}), "set": frozenset({"up"})}
+"""Words that make a verb a noun when they follow it: add-on, set-up."""
 
 
 def _phrase_verb(words: tuple[str, ...], noun_first: bool) -> tuple[str, Verb] | None:
     if not words:
         return None
     first = words[0]
-    if first in VERB_KINDS and not (len(words) > 1 and words[1] in _NOUN_AFTER.get(first, ())):
+    if first in VERB_KINDS and not (len(words) > 1 and words[1] in NOUN_AFTER.get(first, ())):
         return first, VERB_KINDS[first]
     if noun_first and len(words) > 1:
         # userDelete, todoListDelete, users-list: the verb is the last word...

@@ -932,3 +932,17 @@ def test_real_apis(corpus: Path, name: str, bounds: dict[str, tuple[int, int]]) 
     summaries = [f for f in findings if f.rule == "path-verb" and f.pointer == "/paths"]
     assert len(summaries) == 1 and "paths end in an action on an item" in summaries[0].message
     assert elapsed < 10
+
+
+def test_a_plural_phrase_with_items_is_a_collection_not_a_verb(lint: Lint) -> None:
+    # Twilio's '/ConnectApps.json' and '/ConnectApps/{Sid}.json': a collection whose name
+    # starts with a word that reads as a verb; 'add-on' is a thing.
+    spec = path_spec(
+        "/accounts/{sid}/ConnectApps.json",
+        "/accounts/{sid}/ConnectApps/{appSid}.json",
+        "/recordings/{sid}/AddOnResults",
+    )
+    assert lint(spec, select=["path-verb"]) == []
+    # An action with an argument is still one: no '/move-reviews' collection exists.
+    spec = path_spec("/projects/{key}/move-reviews/{destinationKey}")
+    assert [f.rule for f in lint(spec, select=["path-verb"])] == ["path-verb"]

@@ -35,6 +35,7 @@ from apilint.http.words import (
     MODIFIERS,
     NAMESPACE_PARENTS,
     NAMESPACES,
+    NOUN_AFTER,
     NOUN_VERBS,
     NOUNS_TOO,
     PREPOSITIONS,
@@ -46,6 +47,7 @@ from apilint.http.words import (
     VERBS,
     WELL_KNOWN_FILES,
     casing_style,
+    is_plural,
     is_version,
     lower_words,
     names_many,
@@ -135,6 +137,8 @@ def _verb_in(unit: str, allowed: frozenset[str]) -> tuple[str, bool, list[str]] 
         return None
     if len(rest) == 2 and rest[1] in _PHRASAL_PLURALS:
         return None  # signIns, checkIns, pickUps: plural nouns of phrasal verbs
+    if len(rest) > 1 and rest[1] in NOUN_AFTER.get(first, ()):
+        return None  # AddOnResults, setupGuides: add-on and set-up are things
     if len(rest) > 1 and rest[1] in THING_HEADS:
         return None  # downloadUrl, remove-token: a thing the client fetches
     noun_like = (first in NOUN_VERBS or first in NOUNS_TOO) and first not in LEADING_VERBS
@@ -146,6 +150,11 @@ def _verb_in(unit: str, allowed: frozenset[str]) -> tuple[str, bool, list[str]] 
     if first in NOUN_VERBS and (len(rest) == 1 or not re.search(r"[-_]", unit)):
         return first, True, rest[1:]
     return None
+
+
+def _stem(text: str) -> str:
+    """A segment without a file extension: 'ConnectApps.json' -> 'ConnectApps'."""
+    return text.split(".", 1)[0] if "." in text else text
 
 
 def _join(segments: Sequence[str]) -> str:
@@ -235,6 +244,20 @@ def path_verbs(
         texts = tuple(s.text for s in template.segments)
         for end in range(1, len(texts)):
             parents.add(texts[:end])
+    # A plural phrase that is both a path and the parent of items ('/ConnectApps' and
+    # '/ConnectApps/{Sid}') names a collection, whatever word it starts with ('connect' reads
+    # as a verb); 'move-reviews/{destinationProjectKey}' alone is an action with an argument.
+    with_items: set[tuple[tuple[str, ...], str]] = set()
+    listed: set[tuple[tuple[str, ...], str]] = set()
+    for _, template in items:
+        segs = template.segments
+        if segs and segs[-1].is_literal:
+            listed.add((tuple(s.text for s in segs[:-1]), _stem(segs[-1].base)))
+        for index in range(len(segs) - 1):
+            if segs[index].is_literal and segs[index + 1].params:
+                texts = tuple(s.text for s in segs[:index])
+                with_items.add((texts, _stem(segs[index].base)))
+    collections = with_items & listed
     methods = _methods(ctx.api)
     once = _Once()
     for node, template in items:
@@ -267,6 +290,13 @@ def path_verbs(
                 if found is None:
                     continue
                 verb, noun_too, rest = found
+                if (
+                    rest
+                    and verb not in CRUD_METHODS  # getUsers/{id}: the method's verb, repeated
+                    and is_plural(rest[-1])
+                    and (texts[:index], _stem(seg.base)) in collections
+                ):
+                    continue
                 if noun_too and (not leaf or "delete" in methods.get(template.raw, ())):
                     continue
                 if collection and not rest and verb in NOUNS_TOO:
