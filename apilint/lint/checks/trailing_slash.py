@@ -68,8 +68,8 @@ def trailing_slash(
         for node, template in with_slash:
             bare = _without(template)
             yield node.finding(
-                f"'{template.raw}' ends with '/'{why_with}; remove the trailing slash (a client "
-                f"that calls '{bare}' gets a redirect)"
+                f"'{template.raw}' ends with '/'{why_with}; remove the trailing slash (served by "
+                f"Flask, Django or Starlette, a call to '{bare}' gets a redirect)"
             )
     else:
         for node, template in without:
