@@ -1,0 +1,243 @@
+"""Whole exchanges against the description: response bodies against their schema, required
+request headers, security requirements. The responses are a real Flask app's, captured by
+the test into a HAR file and NDJSON exchanges as a browser or a proxy would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, Response, jsonify, request
+from traffic_support import rules_of, traffic_json, write_log, write_spec
+
+SPEC = """
+    openapi: 3.0.3
+    info: {title: accounts, version: "1"}
+    paths:
+      /api/users/{id}:
+        get:
+          security: [{bearer: []}]
+          parameters:
+            - {name: id, in: path, required: true, schema: {type: integer}}
+            - {name: X-Request-Id, in: header, required: true, schema: {type: string}}
+          responses:
+            "200":
+              description: a user
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/User"}
+            "404":
+              description: no such user
+      /api/accounts/{id}:
+        get:
+          security: [{apiKey: []}, {}]
+          parameters:
+            - {name: id, in: path, required: true, schema: {type: integer}}
+          responses:
+            "200":
+              description: an account
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      name: {type: string}
+                      password: {type: string, format: password, writeOnly: true}
+            "204":
+              description: nothing
+    components:
+      securitySchemes:
+        bearer: {type: http, scheme: bearer}
+        apiKey: {type: apiKey, in: header, name: X-Api-Key}
+      schemas:
+        User:
+          type: object
+          required: [id, name]
+          properties:
+            id: {type: integer}
+            name: {type: string}
+"""
+
+TOKEN = "s3cr3t-t0ken-value"
+
+
+def _app() -> Flask:
+    app = Flask("accounts")
+
+    @app.get("/api/users/<int:user>")
+    def user(user: int) -> Any:
+        if user == 404:
+            return jsonify(error="no such user"), 404
+        if user % 2:
+            return jsonify(id=user, name=f"user {user}")
+        return jsonify(id=str(user))  # a string id, no name: what the schema refuses
+
+    @app.get("/api/accounts/<int:account>")
+    def account(account: int) -> Any:
+        if account == 0:
+            return Response(status=204)
+        return jsonify(name="acct", password=987654321)
+
+    @app.after_request
+    def echo(response: Response) -> Response:
+        response.headers["X-Seen-Auth"] = str("authorization" in request.headers)
+        return response
+
+    return app
+
+
+CALLS: list[tuple[str, dict[str, str]]] = [
+    ("/api/users/1", {"Authorization": f"Bearer {TOKEN}", "X-Request-Id": "a1"}),
+    ("/api/users/2", {"Authorization": f"Bearer {TOKEN}", "X-Request-Id": "a2"}),
+    ("/api/users/4", {"X-Request-Id": "a3"}),
+    ("/api/users/3", {"Authorization": f"Bearer {TOKEN}"}),
+    ("/api/users/404", {"Authorization": f"Bearer {TOKEN}", "X-Request-Id": "a4"}),
+    ("/api/accounts/7", {}),
+    ("/api/accounts/0", {}),
+]
+
+
+def _exchanges(calls: list[tuple[str, dict[str, str]]]) -> list[dict[str, Any]]:
+    """Each call made to the Flask app, as a HAR entry."""
+    client = _app().test_client()
+    entries = []
+    for path, headers in calls:
+        response = client.get(path, headers=headers)
+        text = response.get_data(as_text=True)
+        entries.append(
+            {
+                "startedDateTime": "2026-12-04T10:00:00.000Z",
+                "time": 3.5,
+                "request": {
+                    "method": "GET",
+                    "url": f"http://localhost{path}",
+                    "httpVersion": "HTTP/1.1",
+                    "headers": [{"name": k, "value": v} for k, v in headers.items()],
+                    "cookies": [],
+                    "queryString": [],
+                },
+                "response": {
+                    "status": response.status_code,
+                    "statusText": response.status,
+                    "headers": [{"name": k, "value": v} for k, v in response.headers.items()],
+                    "content": {
+                        "size": len(response.get_data()),
+                        "mimeType": response.mimetype or "",
+                        **({"text": text} if text else {}),
+                    },
+                },
+            }
+        )
+    return entries
+
+
+def _har(tmp_path: Path, entries: list[dict[str, Any]]) -> Path:
+    path = tmp_path / "capture.har"
+    path.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}), encoding="utf-8")
+    return path
+
+
+def _ndjson(tmp_path: Path, entries: list[dict[str, Any]]) -> Path:
+    lines = []
+    for entry in entries:
+        req, res = entry["request"], entry["response"]
+        lines.append(
+            json.dumps(
+                {
+                    "request": {
+                        "method": req["method"],
+                        "url": req["url"],
+                        "headers": {h["name"]: h["value"] for h in req["headers"]},
+                    },
+                    "response": {
+                        "status": res["status"],
+                        "headers": {h["name"]: h["value"] for h in res["headers"]},
+                        "body": res["content"].get("text", ""),
+                    },
+                }
+            )
+        )
+    return write_log(tmp_path, lines, "exchanges.ndjson")
+
+
+def _by_rule(report: dict[str, Any], rule: str) -> list[dict[str, Any]]:
+    return [f for f in report["findings"] if f["rule"] == rule]
+
+
+@pytest.mark.parametrize("capture", [_har, _ndjson])
+def test_exchanges_against_the_description(tmp_path: Path, capture: Any) -> None:
+    spec = write_spec(tmp_path, SPEC)
+    report = traffic_json(spec, [capture(tmp_path, _exchanges(CALLS))])
+    text = json.dumps(report)
+    assert TOKEN not in text
+    assert "987654321" not in text  # a password property's value is never shown
+
+    schema = {f["operation"]: f for f in _by_rule(report, "traffic-response-schema")}
+    assert set(schema) == {"GET /api/users/{id}", "GET /api/accounts/{id}"}
+    users = schema["GET /api/users/{id}"]
+    # users/1 and users/3 match; users/2 and users/4 send a string id and no name; the 404
+    # documents no content and the 204 has no body: neither is checked
+    assert users["message"].startswith("GET /api/users/{id}: 2 of 4 200 responses do not match")
+    assert users["message"].endswith("(e.g. at the root: missing required property 'name')")
+    assert users["pointer"] == (
+        "/paths/~1api~1users~1{id}/get/responses/200/content/application~1json/schema"
+    )
+    assert users["body_pointer"] == "" and users["count"] == 2 and users["responses"] == 4
+    assert "1 of 1 200 responses" in schema["GET /api/accounts/{id}"]["message"]
+    assert "/password" in schema["GET /api/accounts/{id}"]["message"]
+
+    headers = _by_rule(report, "traffic-header-missing")
+    assert [(f["operation"], f["message"]) for f in headers] == [
+        (
+            "GET /api/users/{id}",
+            "GET /api/users/{id}: required header 'x-request-id' is missing from 1 requests "
+            "(1 of them answered 2xx)",
+        )
+    ]
+    security = _by_rule(report, "traffic-security-missing")
+    # /api/accounts accepts anonymous calls ({}): only users/4 lacks its bearer token
+    assert [(f["operation"], f["message"]) for f in security] == [
+        (
+            "GET /api/users/{id}",
+            "GET /api/users/{id}: 1 requests carry none of the credentials its security "
+            "requirements name (1 of them answered 2xx)",
+        )
+    ]
+
+
+def test_cut_and_unlabelled_bodies_are_not_judged(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, SPEC)
+    entries = _exchanges([("/api/users/2", {"Authorization": f"Bearer {TOKEN}"})] * 3)
+    entries[0]["response"]["content"]["size"] += 100  # the capture kept only the start
+    for entry in entries[1:]:
+        entry["response"]["headers"] = []
+        entry["response"]["content"]["mimeType"] = "text/plain"
+    report = traffic_json(spec, [_har(tmp_path, entries)])
+    assert _by_rule(report, "traffic-response-schema") == []
+
+
+def test_no_security_finding_when_the_capture_keeps_no_credentials(tmp_path: Path) -> None:
+    """Browsers export HAR files without Authorization headers and cookies by default."""
+    spec = write_spec(tmp_path, SPEC)
+    entries = _exchanges([("/api/users/1", {"X-Request-Id": "a"})] * 2)
+    report = traffic_json(spec, [_har(tmp_path, entries)])
+    assert _by_rule(report, "traffic-security-missing") == []
+    assert ("traffic-response-schema", "GET /api/users/{id}") not in rules_of(report)
+
+
+def test_access_logs_without_exchanges_report_none_of_this(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, SPEC)
+    log = write_log(
+        tmp_path,
+        [json.dumps({"method": "GET", "path": "/api/users/2", "status": 200})],
+        "access.jsonl",
+    )
+    report = traffic_json(spec, [log])
+    rules = {rule for rule, _ in rules_of(report)}
+    assert not rules & {
+        "traffic-response-schema",
+        "traffic-header-missing",
+        "traffic-security-missing",
+    }
