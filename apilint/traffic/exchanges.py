@@ -200,7 +200,7 @@ def _hide(message: str, value: Any) -> str:
         shown.append(value)
     for piece in sorted(set(shown), key=len, reverse=True):
         if piece:
-            message = message.replace(piece, "(a value not shown)")
+            message = message.replace(piece, "the value")
     return message
 
 
@@ -210,8 +210,8 @@ class _Operation:
     """Response codes as written (``200``, ``2XX``, ``default``)."""
     schemas: dict[tuple[str, str], tuple[Any, Node, set[str]]] = field(default_factory=dict)
     """(response code as written, media type) -> (validator key, schema, secret names)."""
-    headers: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
-    """Required request headers (lower case) and the parameter's pointer."""
+    headers: dict[str, tuple[str, tuple[str | int, ...]]] = field(default_factory=dict)
+    """Required request headers (lower case): the name as documented, the parameter's pointer."""
     requirements: list[_Requirement] | None = None
     """None: no security, or some requirement apilint cannot judge."""
 
@@ -228,6 +228,8 @@ class ExchangeChecker:
         self.headers: dict[tuple[int, str], MissingTally] = {}
         self.security: dict[int, MissingTally] = {}
         self.exchanges = 0
+        self.listed: dict[int, int] = {}
+        """Per operation: requests whose headers the capture lists."""
         self.credentials = 0
         """Requests that met a security requirement apilint can see: the capture keeps them."""
 
@@ -267,7 +269,7 @@ class ExchangeChecker:
                     "content-type",
                     "authorization",
                 ):
-                    out.headers[name.lower()] = param.ptr
+                    out.headers[name.lower()] = (name, param.ptr)
         out.requirements = self._requirements(op.value)
         return out
 
@@ -344,6 +346,7 @@ class ExchangeChecker:
         self.exchanges += 1
         headers = _headers(request.get("headers"))
         if headers is not None:
+            self.listed[index] = self.listed.get(index, 0) + 1
             served = status.startswith("2")
             for name in prepared.headers:
                 if name not in headers:

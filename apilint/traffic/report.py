@@ -273,17 +273,20 @@ def _exchange_findings(
             body_pointer=body.pointer,
             example=body.message,
         )
-    for (index, name), missing in sorted(checker.headers.items()):
+    for (index, key), missing in sorted(checker.headers.items()):
         route = routes[index]
+        name, pointer = checker.operations[index].headers[key]
+        listed = checker.listed.get(index, 0)
         findings.add(
             HEADER_MISSING,
-            f"{route.label}: required header '{name}' is missing from {missing.count:,} "
-            f"requests ({missing.served:,} of them answered 2xx)",
+            f"{route.label}: required header '{name}' is missing from {missing.count:,} of "
+            f"{listed:,} captured requests ({missing.served:,} of them answered 2xx)",
             route.operation.node.doc,
-            checker.operations[index].headers[name],
+            pointer,
             route.label,
             header=name,
             count=missing.count,
+            requests=listed,
             served=missing.served,
         )
     if not checker.credentials:
@@ -295,12 +298,14 @@ def _exchange_findings(
         doc = op.node.doc if "security" in op.value else op.api.root
         findings.add(
             SECURITY_MISSING,
-            f"{route.label}: {missing.count:,} requests carry none of the credentials its "
-            f"security requirements name ({missing.served:,} of them answered 2xx)",
+            f"{route.label}: {missing.count:,} of {checker.listed.get(index, 0):,} captured "
+            "requests carry none of the credentials its security requirements name "
+            f"({missing.served:,} of them answered 2xx)",
             doc,
             place,
             route.label,
             count=missing.count,
+            requests=checker.listed.get(index, 0),
             served=missing.served,
         )
 

@@ -186,14 +186,16 @@ def test_exchanges_against_the_description(tmp_path: Path, capture: Any) -> None
     )
     assert users["body_pointer"] == "" and users["count"] == 2 and users["responses"] == 4
     assert "1 of 1 200 responses" in schema["GET /api/accounts/{id}"]["message"]
-    assert "/password" in schema["GET /api/accounts/{id}"]["message"]
+    assert schema["GET /api/accounts/{id}"]["message"].endswith(
+        "(e.g. at /password: the value is an integer, not string)"
+    )
 
     headers = _by_rule(report, "traffic-header-missing")
     assert [(f["operation"], f["message"]) for f in headers] == [
         (
             "GET /api/users/{id}",
-            "GET /api/users/{id}: required header 'x-request-id' is missing from 1 requests "
-            "(1 of them answered 2xx)",
+            "GET /api/users/{id}: required header 'X-Request-Id' is missing from 1 of 5 "
+            "captured requests (1 of them answered 2xx)",
         )
     ]
     security = _by_rule(report, "traffic-security-missing")
@@ -201,8 +203,8 @@ def test_exchanges_against_the_description(tmp_path: Path, capture: Any) -> None
     assert [(f["operation"], f["message"]) for f in security] == [
         (
             "GET /api/users/{id}",
-            "GET /api/users/{id}: 1 requests carry none of the credentials its security "
-            "requirements name (1 of them answered 2xx)",
+            "GET /api/users/{id}: 1 of 5 captured requests carry none of the credentials its "
+            "security requirements name (1 of them answered 2xx)",
         )
     ]
 
