@@ -243,3 +243,89 @@ def test_access_logs_without_exchanges_report_none_of_this(tmp_path: Path) -> No
         "traffic-header-missing",
         "traffic-security-missing",
     }
+
+
+SWAGGER = """
+    swagger: "2.0"
+    info: {title: items, version: "1"}
+    produces: [application/json]
+    securityDefinitions:
+      key: {type: apiKey, in: query, name: api_key}
+    security: [{key: []}]
+    paths:
+      /api/items/{id}:
+        get:
+          parameters:
+            - {name: id, in: path, required: true, type: integer}
+          responses:
+            "200":
+              description: an item
+              schema: {type: object, required: [id], properties: {id: {type: integer}}}
+            default:
+              description: an error
+              schema: {type: object, required: [code], properties: {code: {type: integer}}}
+      /api/things:
+        post:
+          security: []
+          responses:
+            "201":
+              description: created, no body documented
+"""
+
+
+def _items_app() -> Flask:
+    app = Flask("items")
+
+    @app.get("/api/items/<int:item>")
+    def item(item: int) -> Any:
+        if "api_key" not in request.args:
+            return jsonify(message="no key"), 401  # not the documented error shape
+        return jsonify(id=item)
+
+    @app.post("/api/things")
+    def things() -> Any:
+        return jsonify(anything=True), 201
+
+    return app
+
+
+def test_swagger_query_keys_and_the_default_response(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, SWAGGER)
+    client = _items_app().test_client()
+    lines = []
+    for method, target in [
+        ("GET", "/api/items/1?api_key=k-123"),
+        ("GET", "/api/items/2?api_key=k-123"),
+        ("GET", "/api/items/3"),
+        ("POST", "/api/things"),
+    ]:
+        response = client.open(target, method=method, headers={"Accept": "application/json"})
+        lines.append(
+            json.dumps(
+                {
+                    "request": {"method": method, "url": target, "headers": {"accept": "*/*"}},
+                    "response": {
+                        "status": response.status_code,
+                        "headers": dict(response.headers),
+                        "body": response.get_data(as_text=True),
+                    },
+                }
+            )
+        )
+    report = traffic_json(spec, [write_log(tmp_path, lines, "x.ndjson")])
+    assert "k-123" not in json.dumps(report)
+    found = [(f["rule"], f["message"]) for f in report["findings"] if "GET" in f["message"]]
+    assert sorted(found) == [
+        (
+            "traffic-response-schema",
+            "GET /api/items/{id}: 1 of 1 401 responses do not match the documented schema "
+            "(e.g. at the root: missing required property 'code')",
+        ),
+        (
+            "traffic-security-missing",
+            "GET /api/items/{id}: 1 of 3 captured requests carry none of the credentials its "
+            "security requirements name (0 of them answered 2xx)",
+        ),
+    ]
+    # POST /api/things documents 201 without a body and takes anonymous calls: nothing to say
+    assert not [f for f in report["findings"] if f["operation"] == "POST /api/things"]
