@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from apilint.core.errors import ConfigError
 from apilint.traffic.aggregate import Aggregator
-from apilint.traffic.exchanges import ExchangeChecker
+from apilint.traffic.exchanges import ExchangeChecker, captured
 from apilint.traffic.logformats import (
     EXCHANGE,
     FORMATS,
@@ -53,10 +53,6 @@ def _checking(aggregator: Aggregator, parse: Parser, key: str | None) -> Parser:
     """``parse``, also handing every exchange that carries headers or a body to the run's
     :class:`~apilint.traffic.exchanges.ExchangeChecker`: a HAR line's ``key``, or an NDJSON
     object's own ``request`` and ``response`` (``key`` None)."""
-    if aggregator.exchanges is None:
-        matcher = aggregator.matcher
-        aggregator.exchanges = ExchangeChecker(matcher.api, matcher)
-    checker = aggregator.exchanges
     marker = f'"{key}"' if key is not None else '"response"'
 
     def parse_and_check(line: str) -> Parsed | None:
@@ -67,7 +63,11 @@ def _checking(aggregator: Aggregator, parse: Parser, key: str | None) -> Parser:
             except (ValueError, RecursionError):
                 return record
             exchange = obj.get(key) if key is not None else obj
-            if isinstance(exchange, dict):
+            if isinstance(exchange, dict) and captured(exchange):
+                checker = aggregator.exchanges
+                if checker is None:  # prepared on the first exchange: most logs have none
+                    matcher = aggregator.matcher
+                    checker = aggregator.exchanges = ExchangeChecker(matcher.api, matcher)
                 checker.add(record[0], record[1], record[2], exchange)
         return record
 

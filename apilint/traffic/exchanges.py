@@ -108,6 +108,16 @@ def _body(response: dict[str, Any]) -> Any:
         return _UNREAD
 
 
+def captured(obj: dict[str, Any]) -> bool:
+    """``obj`` holds a captured exchange: ``request`` and ``response`` objects with the
+    request's headers or the response's body (not a log line with nested fields)."""
+    request = obj.get("request")
+    response = obj.get("response")
+    if not isinstance(request, dict) or not isinstance(response, dict):
+        return False
+    return "headers" in request or "body" in response or "content" in response
+
+
 @dataclass
 class ProblemTally:
     """Responses of one operation and status whose body its schema refuses."""
@@ -334,10 +344,8 @@ class ExchangeChecker:
         response = obj.get("response")
         if not isinstance(request, dict) or not isinstance(response, dict):
             return
-        if method.upper() == "HEAD":
+        if not captured(obj) or method.upper() == "HEAD":
             return
-        if "headers" not in request and not {"body", "content"} & response.keys():
-            return  # a log line with nested fields, not a captured exchange
         found = self.matcher.match(method, target)
         if found.kind != OPERATION or found.route is None:
             return
