@@ -57,11 +57,14 @@ def test_rule_ids_are_unique_across_commands() -> None:
 def test_traffic_rules_are_documented() -> None:
     from apilint.cli.traffic import TRAFFIC_RULES
     from apilint.traffic.report import (
+        HEADER_MISSING,
         QUERY_INVALID,
         QUERY_MISSING,
         QUERY_UNDOCUMENTED,
         REDIRECT,
+        RESPONSE_SCHEMA,
         RULES,
+        SECURITY_MISSING,
         SERVER_ERRORS,
         STATUS_UNDOCUMENTED,
         UNDOCUMENTED,
@@ -80,6 +83,9 @@ def test_traffic_rules_are_documented() -> None:
             QUERY_UNDOCUMENTED,
             QUERY_INVALID,
             QUERY_MISSING,
+            RESPONSE_SCHEMA,
+            HEADER_MISSING,
+            SECURITY_MISSING,
         }
     )
 

@@ -33,6 +33,9 @@ TRAFFIC_RULES: tuple[str, ...] = (
     "traffic-query-undocumented",
     "traffic-query-invalid",
     "traffic-query-missing",
+    "traffic-response-schema",
+    "traffic-header-missing",
+    "traffic-security-missing",
 )
 
 

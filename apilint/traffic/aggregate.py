@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from apilint.traffic.exchanges import ExchangeChecker
 from apilint.traffic.histogram import INV_LOG_GAMMA, MAX_MS, MIN_MS, Histogram, bucket
 from apilint.traffic.logformats import Parsed, Parser, shorten
 from apilint.traffic.matcher import IMPLICIT, INVALID, OPERATION, UNDOCUMENTED, VARIANT, Matcher
@@ -192,6 +193,8 @@ class Aggregator:
     """Calls to each operation's other trailing-slash form."""
     queries: list[QueryTally] = field(init=False)
     implicit: Tally = field(default_factory=Tally)
+    exchanges: ExchangeChecker | None = None
+    """What whole exchanges (HAR, NDJSON with headers and bodies) show, when a log has them."""
     undocumented: dict[tuple[str, str], EndpointTally] = field(default_factory=dict)
     dropped: Tally = field(default_factory=Tally)
     """Requests of undocumented templates dropped to keep memory bounded."""

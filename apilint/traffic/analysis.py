@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from apilint.core.errors import ConfigError
 from apilint.traffic.aggregate import Aggregator
+from apilint.traffic.exchanges import ExchangeChecker, captured
 from apilint.traffic.logformats import (
+    EXCHANGE,
     FORMATS,
     HAR_FIELDS,
     SAMPLE_LINES,
     LogFormat,
+    Parsed,
     ParseOptions,
     Parser,
     check_explicit,
@@ -45,6 +49,31 @@ class AnalysisOptions:
     parse: ParseOptions = field(default_factory=ParseOptions)
 
 
+def _checking(aggregator: Aggregator, parse: Parser, key: str | None) -> Parser:
+    """``parse``, also handing every exchange that carries headers or a body to the run's
+    :class:`~apilint.traffic.exchanges.ExchangeChecker`: a HAR line's ``key``, or an NDJSON
+    object's own ``request`` and ``response`` (``key`` None)."""
+    marker = f'"{key}"' if key is not None else '"response"'
+
+    def parse_and_check(line: str) -> Parsed | None:
+        record = parse(line)
+        if record is not None and marker in line:
+            try:
+                obj = json.loads(line)
+            except (ValueError, RecursionError):
+                return record
+            exchange = obj.get(key) if key is not None else obj
+            if isinstance(exchange, dict) and captured(exchange):
+                checker = aggregator.exchanges
+                if checker is None:  # prepared on the first exchange: most logs have none
+                    matcher = aggregator.matcher
+                    checker = aggregator.exchanges = ExchangeChecker(matcher.api, matcher)
+                checker.add(record[0], record[1], record[2], exchange)
+        return record
+
+    return parse_and_check
+
+
 def _feed_har(
     aggregator: Aggregator,
     name: str,
@@ -66,7 +95,7 @@ def _feed_har(
     entries = har_lines(text, shown)
     jsonl = FORMATS["jsonl"]
     options = replace(parse_options, json_fields=HAR_FIELDS)
-    parse = jsonl.parser(entries[:SAMPLE_LINES], options)
+    parse = _checking(aggregator, jsonl.parser(entries[:SAMPLE_LINES], options), EXCHANGE)
 
     def explain(line: str) -> str:
         return "a HAR entry without a response (status 0) or without method, URL or status"
@@ -141,6 +170,8 @@ def analyse(
                 fmt = FORMATS[options.log_format]
                 check_explicit(fmt, sample, options.parse, shown)
             parse = fmt.parser(sample, options.parse)
+            if fmt.name == "jsonl":
+                parse = _checking(aggregator, parse, None)
 
             def explain(line: str, fmt: LogFormat = fmt) -> str:
                 return fmt.explain(line, options.parse)

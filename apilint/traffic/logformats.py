@@ -814,6 +814,10 @@ HAR_FIELDS = {"method": "method", "path": "url", "status": "status", "duration_m
 """The fields of the JSON lines :func:`har_lines` writes, as ``--json-fields`` would name them."""
 
 
+EXCHANGE = "exchange"
+"""The field of a :func:`har_lines` line holding the entry's headers and response content."""
+
+
 def looks_like_har(sample: Sequence[str]) -> bool:
     """The file is one JSON document (a HAR file, pretty-printed or not), not JSON lines."""
     if not sample:
@@ -849,18 +853,21 @@ def har_lines(text: str, name: str) -> list[str]:
             out.append(json.dumps({"entry": "without request or response"}))
             continue
         status = response.get("status")
-        out.append(
-            json.dumps(
-                {
-                    "method": request.get("method"),
-                    "url": request.get("url"),
-                    # 0: the browser got no response (blocked, cancelled): not a request served
-                    "status": status if status != 0 else None,
-                    "time": entry.get("time"),
-                    "startedDateTime": entry.get("startedDateTime"),
-                }
-            )
-        )
+        line: dict[str, Any] = {
+            "method": request.get("method"),
+            "url": request.get("url"),
+            # 0: the browser got no response (blocked, cancelled): not a request served
+            "status": status if status != 0 else None,
+            "time": entry.get("time"),
+            "startedDateTime": entry.get("startedDateTime"),
+        }
+        if "headers" in request or "content" in response:
+            # what the exchange checks read (apilint.traffic.exchanges)
+            line[EXCHANGE] = {
+                "request": {k: request[k] for k in ("headers", "cookies") if k in request},
+                "response": {k: response[k] for k in ("headers", "content") if k in response},
+            }
+        out.append(json.dumps(line))
     return out
 
 

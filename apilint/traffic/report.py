@@ -34,7 +34,7 @@ The JSON report carries, beside ``findings`` and ``summary``:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,7 @@ from apilint.documents.openapi import OpenAPI
 from apilint.lint.rulesets import command_rules
 from apilint.reports import Report, RuleInfo
 from apilint.traffic.aggregate import Aggregator, EndpointTally, Tally
+from apilint.traffic.exchanges import ExchangeChecker
 from apilint.traffic.histogram import merge, percentiles
 from apilint.traffic.logformats import hour_iso
 from apilint.traffic.matcher import Matcher, Route
@@ -58,6 +59,9 @@ STATUS_UNDOCUMENTED = "traffic-status-undocumented"
 QUERY_UNDOCUMENTED = "traffic-query-undocumented"
 QUERY_INVALID = "traffic-query-invalid"
 QUERY_MISSING = "traffic-query-missing"
+RESPONSE_SCHEMA = "traffic-response-schema"
+HEADER_MISSING = "traffic-header-missing"
+SECURITY_MISSING = "traffic-security-missing"
 
 # Their documentation and default severities live with every other rule's, in rules/traffic.yaml.
 RULES: dict[str, RuleInfo] = {
@@ -245,6 +249,64 @@ def _status_findings(
             count=n,
             share=round(n / requests, 4),
             requests=requests,
+        )
+
+
+def _exchange_findings(
+    findings: _Findings, routes: Sequence[Route], checker: ExchangeChecker
+) -> None:
+    for (index, status), body in sorted(checker.bodies.items()):
+        if not body.count or body.schema is None:
+            continue
+        route = routes[index]
+        at = f" at {body.pointer}" if body.pointer else " at the root"
+        findings.add(
+            RESPONSE_SCHEMA,
+            f"{route.label}: {body.count:,} of {body.checked:,} {status} responses do not match "
+            f"the documented schema (e.g.{at}: {body.message})",
+            body.schema.doc,
+            body.schema.ptr,
+            route.label,
+            status=status,
+            count=body.count,
+            responses=body.checked,
+            body_pointer=body.pointer,
+            example=body.message,
+        )
+    for (index, key), missing in sorted(checker.headers.items()):
+        route = routes[index]
+        name, pointer = checker.operations[index].headers[key]
+        listed = checker.listed.get(index, 0)
+        findings.add(
+            HEADER_MISSING,
+            f"{route.label}: required header '{name}' is missing from {missing.count:,} of "
+            f"{listed:,} captured requests ({missing.served:,} of them answered 2xx)",
+            route.operation.node.doc,
+            pointer,
+            route.label,
+            header=name,
+            count=missing.count,
+            requests=listed,
+            served=missing.served,
+        )
+    if not checker.credentials:
+        return  # the capture keeps no credentials at all: likely stripped on export
+    for index, missing in sorted(checker.security.items()):
+        route = routes[index]
+        op = route.operation
+        place: Pointer = (*op.node.ptr, "security") if "security" in op.value else ("security",)
+        doc = op.node.doc if "security" in op.value else op.api.root
+        findings.add(
+            SECURITY_MISSING,
+            f"{route.label}: {missing.count:,} of {checker.listed.get(index, 0):,} captured "
+            "requests carry none of the credentials its security requirements name "
+            f"({missing.served:,} of them answered 2xx)",
+            doc,
+            place,
+            route.label,
+            count=missing.count,
+            requests=checker.listed.get(index, 0),
+            served=missing.served,
         )
 
 
@@ -659,6 +721,8 @@ def build_report(
         _query_findings(findings, route, agg.queries[index], exact.requests, thresholds)
     usage.sort(key=lambda row: (-row["calls"], row["operation"]))
     _undocumented_findings(findings, api, agg)
+    if agg.exchanges is not None:
+        _exchange_findings(findings, agg.matcher.routes, agg.exchanges)
     endpoints = sorted(agg.undocumented.values(), key=lambda e: (-e.requests, e.template, e.method))
     undocumented = [
         {"method": e.method, "template": e.template, "requests": e.requests, "status": _status(e)}
