@@ -115,7 +115,9 @@ def _tokens(text: str, where: str) -> list[tuple[str, Any]]:
     return out
 
 
-def _regex_literal(text: str, start: int, where: str) -> tuple[re.Pattern[str], int]:
+def regex_literal_end(text: str, start: int) -> int | None:
+    """The index of the ``/`` that closes a JavaScript regular expression literal whose body
+    starts at ``start`` (escapes and ``[...]`` classes skipped), or None when it is not closed."""
     pos, in_class = start, False
     while pos < len(text):
         char = text[pos]
@@ -127,9 +129,14 @@ def _regex_literal(text: str, start: int, where: str) -> tuple[re.Pattern[str], 
         elif char == "]":
             in_class = False
         elif char == "/" and not in_class:
-            break
+            return pos
         pos += 1
-    else:
+    return None
+
+
+def _regex_literal(text: str, start: int, where: str) -> tuple[re.Pattern[str], int]:
+    pos = regex_literal_end(text, start)
+    if pos is None:
         raise ConfigError(f"{where}: unterminated regular expression in {text!r}")
     body = text[start:pos]
     flags_match = re.match(r"[a-z]*", text[pos + 1 :])

@@ -146,20 +146,7 @@ def _regex_end(text: str, start: int) -> int | None:
     before = text[:start].rstrip()
     if before and before[-1] not in "(,!&|=:?[":
         return None
-    index, in_class = start + 1, False
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            in_class = True
-        elif char == "]":
-            in_class = False
-        elif char == "/" and not in_class:
-            return index
-        index += 1
-    return None
+    return jsfilter.regex_literal_end(text, start + 1)
 
 
 def _split_union(inner: str) -> list[str]:
