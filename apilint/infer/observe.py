@@ -25,6 +25,7 @@ from urllib.parse import unquote, unquote_plus
 from apilint.core.errors import ConfigError
 from apilint.infer.stamps import Stamp, stamp_reader
 from apilint.traffic.aggregate import LogSummary, Sample, mask
+from apilint.traffic.analysis import require_requests
 from apilint.traffic.histogram import INV_LOG_GAMMA, MAX_MS, MIN_MS, Histogram, bucket
 from apilint.traffic.logformats import (
     FORMATS,
@@ -36,7 +37,7 @@ from apilint.traffic.logformats import (
     head_lines,
 )
 from apilint.traffic.matcher import request_path
-from apilint.traffic.sources import STDIN, LogError, check_readable, display, open_log
+from apilint.traffic.sources import STDIN, check_readable, display, open_log
 from apilint.traffic.templating import is_value
 
 MAX_SHAPES = 100_000
@@ -498,19 +499,14 @@ def collect(
             raise
         collector.interrupted = True
         notes.append("interrupted: the description covers the requests read until then")
-    if not collector.logs:
-        if len(empty) == 1:
-            raise LogError(
-                "the log is empty: no requests to infer a description from", file=empty[0]
-            )
-        raise LogError(f"every log is empty ({', '.join(empty)}): no requests to infer from")
-    notes.extend(f"{shown}: the log is empty" for shown in empty)
-    if collector.requests == 0:
-        formats = ", ".join(sorted({log.format for log in collector.logs}))
-        raise LogError(
-            f"none of the {sum(log.lines for log in collector.logs)} lines could be read as a "
-            f"request ({formats} format); see --log-format"
-        )
+    require_requests(
+        collector.logs,
+        collector.requests,
+        empty,
+        notes,
+        "to infer a description from",
+        "to infer from",
+    )
     if collector.overflow:
         notes.append(
             f"{collector.overflow} requests of more than {MAX_SHAPES} distinct path shapes "

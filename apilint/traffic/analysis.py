@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from apilint.core.errors import ConfigError
-from apilint.traffic.aggregate import Aggregator
+from apilint.traffic.aggregate import Aggregator, LogSummary
 from apilint.traffic.exchanges import ExchangeChecker, captured
 from apilint.traffic.logformats import (
     EXCHANGE,
@@ -187,17 +187,35 @@ def analyse(
                 fmt.timestamp,
                 fmt.who_when,
             )
-    if not aggregator.logs:
+    require_requests(
+        aggregator.logs,
+        aggregator.requests,
+        empty,
+        notes,
+        "to compare with the description",
+        "to compare",
+    )
+    return aggregator
+
+
+def require_requests(
+    logs: Sequence[LogSummary],
+    requests: int,
+    empty: list[str],
+    notes: list[str],
+    purpose: str,
+    short: str,
+) -> None:
+    """One line and exit 2 when the logs held nothing to work with (``purpose``: "to compare
+    with the description", ``short``: "to compare"); a note for each empty log among others."""
+    if not logs:
         if len(empty) == 1:
-            raise LogError(
-                "the log is empty: no requests to compare with the description", file=empty[0]
-            )
-        raise LogError(f"every log is empty ({', '.join(empty)}): no requests to compare")
+            raise LogError(f"the log is empty: no requests {purpose}", file=empty[0])
+        raise LogError(f"every log is empty ({', '.join(empty)}): no requests {short}")
     notes.extend(f"{shown}: the log is empty" for shown in empty)
-    if aggregator.requests == 0:
-        formats = ", ".join(sorted({log.format for log in aggregator.logs}))
+    if requests == 0:
+        formats = ", ".join(sorted({log.format for log in logs}))
         raise LogError(
-            f"none of the {sum(log.lines for log in aggregator.logs)} lines could be read as a "
+            f"none of the {sum(log.lines for log in logs)} lines could be read as a "
             f"request ({formats} format); see --log-format"
         )
-    return aggregator
