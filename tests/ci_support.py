@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
+import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -186,3 +190,18 @@ def git(cwd: Path, *args: str) -> str:
         check=True,
     )
     return result.stdout
+
+
+def wait_for(port: int, process: subprocess.Popen[bytes], describe: Callable[[], str]) -> None:
+    """Wait until a server started as ``process`` listens on 127.0.0.1:``port``; fail the test
+    with ``describe()`` (its error log) if it exits first."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}: {describe()[-500:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail("the server did not start listening")

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ci_support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -83,20 +83,6 @@ http {{
 """
 
 
-def _wait_for(port: int, process: subprocess.Popen[bytes], folder: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log = (folder / "error.log").read_text(errors="replace")[-500:]
-            pytest.fail(f"nginx exited with {process.returncode}: {log}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail("nginx did not start listening")
-
-
 @dataclass(frozen=True)
 class Logs:
     combined: Path
@@ -156,7 +142,7 @@ def nginx_in_front_of(app: Any, folder: Path) -> Iterator[tuple[Client, Logs]]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(port, process, folder)
+        wait_for(port, process, lambda: (folder / "error.log").read_text(errors="replace"))
         yield Client(port), Logs(folder / "access.log", folder / "access.jsonl")
     finally:
         process.send_signal(signal.SIGQUIT)

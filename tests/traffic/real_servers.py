@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ci_support import wait_for
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 HAPROXY = shutil.which("haproxy") or (
@@ -53,19 +54,6 @@ def serve(app: Any) -> Iterator[int]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
-
-
-def wait_for(port: int, process: subprocess.Popen[bytes], describe: Any) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}: {describe()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail("the server did not start listening")
 
 
 def send(port: int, requests: Sequence[Request]) -> None:

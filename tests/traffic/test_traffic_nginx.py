@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ci_support import wait_for
 from conftest import run_cli
 from traffic_support import usage_of, write_spec
 
@@ -148,20 +149,6 @@ http {{
 """
 
 
-def _wait_for(port: int, process: subprocess.Popen[bytes], folder: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log = (folder / "error.log").read_text(errors="replace")[-500:]
-            pytest.fail(f"nginx exited with {process.returncode}: {log}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail("nginx did not start listening")
-
-
 @pytest.fixture(scope="module")
 def nginx_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from werkzeug.serving import make_server
@@ -189,7 +176,7 @@ def nginx_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(port, process, folder)
+        wait_for(port, process, lambda: (folder / "error.log").read_text(errors="replace"))
         for method, target in REQUESTS:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             try:
