@@ -94,6 +94,10 @@ class ExampleValidator:
         self._validators: dict[Any, Any] = {}
         self._inline: dict[Any, Any] = {}
         self._registry: Any = None
+        # One validator for every referenced schema at once (see prepare): property names of
+        # the wrapper schema by key.
+        self._batch: Any = None
+        self._batch_names: dict[Any, str] = {}
 
     # -- collecting the schemas ----------------------------------------------------------------
 
@@ -115,6 +119,31 @@ class ExampleValidator:
             return key
         self._need(direction, doc, ptr)
         return ("ref", direction, self._index(doc), ptr)
+
+    def surely_valid(self, schema: Node, value: Any) -> bool:
+        """``value`` (a scalar) satisfies ``schema`` for certain, decided without translating or
+        compiling it: the schema holds no $ref and only ``type``, ``enum``, a format that is not
+        checked (or cannot apply) and annotations. False means "ask the validator"."""
+        raw = schema.value
+        if (
+            not self.usable
+            or type(raw) is not dict
+            or type(value) not in _SCALARS
+            or not _QUICK_KEYWORDS.issuperset(k for k in raw if not str(k).startswith("x-"))
+        ):
+            return False
+        kind = raw.get("type")
+        if kind is not None and not _has_plain_type(kind, value):
+            return False
+        form = raw.get("format")
+        if type(value) is str and isinstance(form, str) and form in self.formats:
+            return False
+        if "enum" in raw:
+            options = raw["enum"]
+            return type(options) is list and any(
+                type(option) is type(value) and option == value for option in options
+            )
+        return True
 
     def _follow(self, value: Any, doc: Document, ptr: Pointer) -> tuple[Any, Document, Pointer]:
         try:
@@ -269,6 +298,24 @@ class ExampleValidator:
 
     # -- validating ------------------------------------------------------------------------------
 
+    def prepare(self, keys: Iterable[Any]) -> None:
+        """Compile the schemas that ``keys`` (from :meth:`schema_key`) name by reference as one
+        validator, ``{"properties": {"0": {"$ref": ...}, ...}}``: schemas they share are then
+        compiled once, not once per key. When that fails (one of them does not compile), each
+        is compiled on its own as it is needed."""
+        names: dict[Any, str] = {}
+        for key in keys:
+            if key is not None and key[0] == "ref" and key not in names:
+                names[key] = str(len(names))
+        if len(names) < 2:
+            return
+        wrapper = {"properties": {name: {"$ref": self._uri(key)} for key, name in names.items()}}
+        try:
+            self._batch = self._compile(wrapper, registry=self._get_registry())
+        except Exception:  # one schema jsonschema-rs refuses: keep to one validator per schema
+            return
+        self._batch_names = names
+
     def problems(self, key: Any, value: Any) -> list[Problem] | None:
         """What is wrong with ``value`` for the schema ``key`` names (from :meth:`schema_key`);
         None when that schema cannot be evaluated."""
@@ -280,45 +327,52 @@ class ExampleValidator:
             # needs no compiled validator (a mismatch still goes to jsonschema-rs, for its words).
             if len(schema) == 1 and _has_plain_type(schema.get("type"), value):
                 return []
-        validator = self._validator(key)
+        name = self._batch_names.get(key)
+        if name is not None:
+            # Validated as the wrapper's property: paths lose their first element.
+            validator, instance, skip = self._batch, {name: value}, 1
+        else:
+            validator, instance, skip = self._validator(key), value, 0
         if validator is None:
             return None
         try:
-            errors = list(validator.iter_errors(value))
+            errors = list(validator.iter_errors(instance))
         except Exception:  # a regex engine limit, a reference jsonschema-rs cannot resolve
             return None
-        return _merge_missing(_type_first([p for error in errors for p in _describe(error)]))
+        problems = [p for error in errors for p in _describe(error, skip=skip)]
+        return _merge_missing(_type_first(problems))
 
     def _validator(self, key: Any) -> Any:
         if key in self._validators:
             return self._validators[key]
+        try:
+            if key[0] == "inline":
+                validator = self._compile(self._inline[key])
+            else:
+                validator = self._compile({"$ref": self._uri(key)}, registry=self._get_registry())
+        except Exception:  # the schema itself is invalid: spec-invalid's business, not ours
+            validator = None
+        self._validators[key] = validator
+        return validator
+
+    def _compile(self, schema: Any, registry: Any = None) -> Any:
         import jsonschema_rs
 
         cls = jsonschema_rs.Draft4Validator if self.draft4 else jsonschema_rs.Draft202012Validator
         # Draft 4 predates "uuid"; OpenAPI 3.0 descriptions use it everywhere.
         formats = {"uuid": _is_uuid} if self.draft4 and "uuid" in self.formats else None
-        try:
-            if key[0] == "inline":
-                validator = cls(
-                    self._inline[key],
-                    validate_formats=bool(self.formats),
-                    formats=formats,
-                    offline=True,  # a remote $ref inside a schema is never fetched
-                )
-            else:
-                _, direction, index, ptr = key
-                uri = f"urn:apilint:{direction.value}:{index}#{quote(encode(ptr), safe='/~')}"
-                validator = cls(
-                    {"$ref": uri},
-                    registry=self._get_registry(),
-                    validate_formats=bool(self.formats),
-                    formats=formats,
-                    offline=True,
-                )
-        except Exception:  # the schema itself is invalid: spec-invalid's business, not ours
-            validator = None
-        self._validators[key] = validator
-        return validator
+        return cls(
+            schema,
+            registry=registry,
+            validate_formats=bool(self.formats),
+            formats=formats,
+            offline=True,  # a remote $ref inside a schema is never fetched
+        )
+
+    @staticmethod
+    def _uri(key: Any) -> str:
+        _, direction, index, ptr = key
+        return f"urn:apilint:{direction.value}:{index}#{quote(encode(ptr), safe='/~')}"
 
     def _get_registry(self) -> Any:
         if self._registry is None:
@@ -332,6 +386,10 @@ class ExampleValidator:
             self._registry = jsonschema_rs.Registry(resources, draft=draft)
         return self._registry
 
+
+_SCALARS = (str, int, float, bool)
+# Keywords :meth:`ExampleValidator.surely_valid` decides on its own; x- extensions are ignored.
+_QUICK_KEYWORDS = frozenset({"type", "enum", "format"} | _ANNOTATIONS)
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 
@@ -465,8 +523,8 @@ def _merge_missing(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _describe(error: Any, depth: int = 0) -> list[Problem]:
-    path = tuple(error.instance_path)
+def _describe(error: Any, depth: int = 0, skip: int = 0) -> list[Problem]:
+    path = tuple(error.instance_path)[skip:]
     kind = type(error.kind).__name__
     instance = error.instance
     if kind == "OneOfMultipleValid":
@@ -505,7 +563,7 @@ def _describe(error: Any, depth: int = 0) -> list[Problem]:
             return [
                 p if p.message.endswith("alternatives)") else Problem(p.path, p.message + note)
                 for sub in branch
-                for p in _describe(sub, depth + 1)
+                for p in _describe(sub, depth + 1, skip)
             ] or [Problem(path, f"{_short(instance)} matches none of the {which} alternatives")]
         return [Problem(path, f"{_short(instance)} matches none of the {which} alternatives")]
     message = str(error.message)

@@ -251,6 +251,56 @@ def test_unreadable_parts_of_a_schema_accept_anything(lint: Lint) -> None:
     assert check_example(lint, "{type: string, pattern: '(unclosed'}", "anything") == []
 
 
+@pytest.mark.parametrize(
+    ("schema", "example"),
+    [
+        ("{type: integer}", "true"),  # a boolean is not an integer
+        ("{type: integer}", "1.5"),
+        ("{type: number}", "false"),
+        ("{type: string, enum: [a, b]}", "c"),
+        ("{type: integer, enum: [1, 2]}", "true"),  # true == 1 in Python, not in JSON Schema
+        ("{enum: ['1']}", "1"),
+        ("{type: string, format: date}", "2024-13-45"),
+        ("{type: string, maxLength: 2}", "abc"),
+        ("{type: [integer, string]}", "true"),
+    ],
+)
+def test_scalar_examples_that_look_simple_still_fail(lint: Lint, schema: str, example: str) -> None:
+    # Scalars on plain schemas are accepted without compiling a validator: never a wrong one.
+    assert len(check_example(lint, schema, example)) == 1
+
+
+def test_one_uncompilable_schema_does_not_hide_the_others(lint: Lint) -> None:
+    # Referenced schemas are compiled together; one that cannot compile (its pattern is not a
+    # regular expression) is skipped alone, and the rest are still checked.
+    body = response_example("{$ref: '#/components/schemas/Code'}", '"x"')
+    body = body.replace("/thing:", "/broken:", 1).replace("Code'}", "Broken'}", 1)
+    body += """
+          /thing:
+            get:
+              responses:
+                "200":
+                  description: A thing
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Code'}
+                      example: 42
+                    application/problem+json:
+                      schema: {$ref: '#/components/schemas/Id'}
+                      example: abc
+        components:
+          schemas:
+            Broken: {type: string, pattern: '(unclosed'}
+            Code: {type: string}
+            Id: {type: integer}
+    """
+    findings = of(lint(body, select=["example-invalid"]), "example-invalid")
+    assert [f.message.split(": ", 1)[1] for f in findings] == [
+        "42 is an integer, not string",
+        '"abc" is a string, not integer',
+    ]
+
+
 def test_refs_across_files(lint: Lint, tmp_path: Path) -> None:
     (tmp_path / "models.yaml").write_text(
         "Pet:\n  type: object\n  properties:\n    owner: {$ref: '#/Owner'}\n"
