@@ -1,5 +1,5 @@
 """``python -m apilint`` runs the CLI."""
 
-from apilint.cli.main import main
+from apilint.cli.main import run
 
-main()
+run()

@@ -137,6 +137,39 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
+def run() -> None:
+    """The ``apilint`` command: :func:`main`, then a quick exit.
+
+    An interpreter that ends normally runs a full cycle collection and frees every object one
+    by one: a fifth of the whole run for a 13 MB description. Once the report is written,
+    none of that has any effect outside the process, so when no other thread is running, the
+    exit handlers run and the standard streams are flushed, and the process ends at once."""
+    import atexit
+    import contextlib
+    import threading
+
+    try:
+        main()
+        status: Any = 0
+    except SystemExit as exc:
+        status = exc.code
+    if threading.active_count() != 1:
+        sys.exit(status)
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):
+        print(status, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        status = 141 if status == 0 else status
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(status & 0xFF if status >= 0 else 1)
+
+
 def _common_selection(function: F) -> F:
     options = [
         click.option(

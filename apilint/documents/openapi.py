@@ -542,26 +542,32 @@ class OpenAPI:
     def _walk_schemas(self, roots: list[Node]) -> Iterator[Node]:
         seen: set[tuple[int, Pointer]] = set()
         stack = list(reversed(roots))
+        keywords = _SCHEMA_KEYWORDS
         while stack:
             node = stack.pop()
-            if type(node.value) is not dict:
-                continue
-            node = self.resolve(node)
             value = node.value
-            if type(value) is not dict or ("$ref" in value and len(value) == 1):
+            if type(value) is not dict:
                 continue
+            if "$ref" in value:
+                node = self.resolve(node)
+                value = node.value
+                if type(value) is not dict or ("$ref" in value and len(value) == 1):
+                    continue
             mark = (id(node.doc), node.ptr)
             if mark in seen:
                 continue
             seen.add(mark)
             yield node
-            # Children are built directly (this loop visits every schema of the document).
+            # Most schemas are leaves: the set intersection (in C) finds that without a loop
+            # over their keys. Children are built directly: this visits every schema there is.
+            found = value.keys() & keywords
+            if not found:
+                continue
             doc, ptr, path, method = node.doc, node.ptr, node.path, node.method
             children: list[Node] = []
             add = children.append
-            for keyword, sub in value.items():
-                if keyword not in _SCHEMA_KEYWORDS:
-                    continue
+            for keyword in [k for k in value if k in found] if len(found) > 1 else found:
+                sub = value[keyword]
                 kind = type(sub)
                 if kind is dict:
                     if keyword in _SCHEMA_MAPS:
