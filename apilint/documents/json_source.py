@@ -277,10 +277,12 @@ class _Done(Exception):
 class JsonPositions:
     """Finds the text offset of JSON pointers in a JSON document."""
 
-    __slots__ = ("_text",)
+    __slots__ = ("_text", "offsets")
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self.offsets: dict[tuple[int, int], int] = {}
+        """The text offset of every (line, column) located so far."""
 
     def locate_many(self, pointers: list[Pointer]) -> dict[Pointer, tuple[int, int]]:
         """Map each pointer to the (line, column), 1-based, of its key, or of its deepest
@@ -304,6 +306,7 @@ class JsonPositions:
         ):  # text does not match the data; keep what we have
             pass
         positions = _line_columns(self._text, sorted(set(offsets.values())))
+        self.offsets.update((where, offset) for offset, where in positions.items())
         result: dict[Pointer, tuple[int, int]] = {}
         for pointer in pointers:
             key = tuple(str(part) for part in pointer)

@@ -100,11 +100,17 @@ class Document:
         """Where the token at 1-based (``line``, ``column``) ends: (line, column just past it).
         The token is what a finding's position points at: a key (quoted or plain, up to its
         ``:``), a scalar, or one bracket. Computed only for what is reported."""
-        if self._line_starts is None:
-            self._line_starts = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
-        if not 1 <= line <= len(self._line_starts):
-            return line, column
-        start = self._line_starts[line - 1]
+        known = self._json_positions.offsets if self._json_positions is not None else {}
+        if (line, column) in known:
+            # A located JSON position: its line starts column - 1 characters earlier (no
+            # table of line starts, which costs a scan of the whole text, is needed).
+            start = known[line, column] - (column - 1)
+        else:
+            if self._line_starts is None:
+                self._line_starts = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
+            if not 1 <= line <= len(self._line_starts):
+                return line, column
+            start = self._line_starts[line - 1]
         end = self.text.find("\n", start)
         text = self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
         index = column - 1

@@ -299,19 +299,25 @@ class ExampleValidator:
     # -- validating ------------------------------------------------------------------------------
 
     def prepare(self, keys: Iterable[Any]) -> None:
-        """Compile the schemas that ``keys`` (from :meth:`schema_key`) name by reference as one
-        validator, ``{"properties": {"0": {"$ref": ...}, ...}}``: schemas they share are then
-        compiled once, not once per key. When that fails (one of them does not compile), each
-        is compiled on its own as it is needed."""
+        """Compile the schemas that ``keys`` (from :meth:`schema_key`) name as one validator,
+        ``{"properties": {"0": {"$ref": ...}, "1": {...}}}``: one compilation, and schemas they
+        refer to in common are compiled once, not once per key. When that fails (one of them
+        does not compile), each is compiled on its own as it is needed."""
         names: dict[Any, str] = {}
         for key in keys:
-            if key is not None and key[0] == "ref" and key not in names:
+            if key is not None and key not in names:
                 names[key] = str(len(names))
         if len(names) < 2:
             return
-        wrapper = {"properties": {name: {"$ref": self._uri(key)} for key, name in names.items()}}
+        wrapper = {
+            "properties": {
+                name: self._inline[key] if key[0] == "inline" else {"$ref": self._uri(key)}
+                for key, name in names.items()
+            }
+        }
         try:
-            self._batch = self._compile(wrapper, registry=self._get_registry())
+            refs = any(key[0] == "ref" for key in names)
+            self._batch = self._compile(wrapper, registry=self._get_registry() if refs else None)
         except Exception:  # one schema jsonschema-rs refuses: keep to one validator per schema
             return
         self._batch_names = names
