@@ -429,11 +429,9 @@ def lint(
     if answered is not None:
         result, rules = answered
     else:
-        from apilint.lint.cache import rule_infos
-
         linter = linter or settings.build()
         result, stopped = _lint_all(linter, settings, files, jobs, stdin_filename)
-        rules = rule_infos(linter)
+        rules = linter.rule_infos()
     for error in result.errors:
         fail(str(error))
     if not quiet:

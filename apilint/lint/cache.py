@@ -145,7 +145,7 @@ def remember_settings(directory: Path, fingerprint: str, linter: Linter, key: st
         "key": key,
         "sources": sources,
         "rules": {
-            rule_id: dataclasses.asdict(info) for rule_id, info in rule_infos(linter).items()
+            rule_id: dataclasses.asdict(info) for rule_id, info in linter.rule_infos().items()
         },
     }
     target = _settings_entry(directory, fingerprint)
@@ -156,11 +156,6 @@ def remember_settings(directory: Path, fingerprint: str, linter: Linter, key: st
         pass
     with contextlib.suppress(OSError):  # Cache.put says so when results cannot be written
         _write_json(target, data)
-
-
-def rule_infos(linter: Linter) -> dict[str, RuleInfo]:
-    """What reports say about the rules ``linter`` runs, by id."""
-    return {r.id: r.rule.info(r.severity.label) for r in linter.rules}
 
 
 def settings_key(linter: Linter) -> str:

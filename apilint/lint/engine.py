@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apilint.core.errors import ApilintError, ConfigError
 from apilint.core.findings import Finding, Severity
@@ -25,7 +24,6 @@ from apilint.documents.openapi import MISSING, TARGETS, Node, OpenAPI, Result
 from apilint.documents.refs import Resolver
 from apilint.http.methods import wire_name
 from apilint.lint import checks
-from apilint.lint.cache import Cache
 from apilint.lint.checks import CheckFunction, Context
 from apilint.lint.jsonpath import evaluate
 from apilint.lint.results import FileOutcome, LintResult, collect
@@ -37,6 +35,10 @@ from apilint.lint.rulesets import (
     parse_severity,
 )
 from apilint.settings.config import Config, Override, limits
+
+if TYPE_CHECKING:
+    from apilint.lint.cache import Cache
+    from apilint.reports import RuleInfo
 
 SUPPRESS_KEY = "x-apilint-ignore"
 
@@ -135,6 +137,10 @@ class Linter:
         ]
         # The rules that judge suppressions themselves: "all" does not silence them.
         self._housekeeping = frozenset(r.id for r in self.rules if r.reads_suppressions)
+
+    def rule_infos(self) -> dict[str, RuleInfo]:
+        """What reports say about the rules this linter runs, by id."""
+        return {r.id: r.rule.info(r.severity.label) for r in self.rules}
 
     # -- which rules run ----------------------------------------------------------------------
 
@@ -333,6 +339,8 @@ class Linter:
             except ApilintError:
                 raise
             except Exception as exc:  # a bug: say where, keep the traceback's last frame
+                import traceback
+
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 raise InternalError(
                     f"internal error: rule '{active.id}' ({step.function.name}) failed: "
@@ -348,6 +356,8 @@ class Linter:
         except ApilintError:
             raise
         except Exception as exc:  # a bug: say where, keep the traceback's last frame
+            import traceback
+
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             raise InternalError(
                 f"internal error: rule '{active.id}' failed: {type(exc).__name__}: {exc} "

@@ -42,6 +42,8 @@ _NAMES = frozenset(
 )  # fmt: skip
 
 
+# Parsed JSON and YAML hold exactly these container types (never subclasses).
+_CONTAINERS = (dict, list)
 _EXAMPLE = "\x00example"  # the parent of an Example Object: its "value" is literal data
 
 
@@ -52,24 +54,24 @@ def _scan(value: Any, parent: str | None) -> Iterator[tuple[str, str]]:
     stack: list[tuple[Any, str | None]] = [(value, parent)]
     while stack:
         node, parent = stack.pop()
-        if isinstance(node, list):
-            stack.extend((item, None) for item in node if isinstance(item, (dict, list)))
+        if type(node) is list:
+            stack.extend((item, None) for item in node if type(item) in _CONTAINERS)
             continue
-        if not isinstance(node, dict):
+        if type(node) is not dict:
             continue
         if parent in _NAMES:
             # A map of names (properties, responses, examples...): every value is an object.
             child_parent = _EXAMPLE if parent == "examples" else None
-            stack.extend((v, child_parent) for v in node.values() if isinstance(v, (dict, list)))
+            stack.extend((v, child_parent) for v in node.values() if type(v) in _CONTAINERS)
             continue
         ref = node.get("$ref")
         if isinstance(ref, str):
             yield "ref", ref
         for key, child in node.items():
-            if isinstance(child, str) and str(key).startswith("x-") and child.startswith("#/"):
-                yield "ref", child  # x-ms-odata: "#/components/schemas/Filter"
-                continue
-            if not isinstance(child, (dict, list)):
+            kind = type(child)
+            if kind is not dict and kind is not list:
+                if kind is str and child.startswith("#/") and str(key).startswith("x-"):
+                    yield "ref", child  # x-ms-odata: "#/components/schemas/Filter"
                 continue
             if (
                 key in _LITERAL
