@@ -243,3 +243,23 @@ def test_json_is_never_parsed_as_yaml(tmp_path: Path) -> None:
         load_document(write(tmp_path, "x.json", "{a: 1}"))
     # A YAML file that happens to be JSON is parsed (fast) as JSON.
     assert load_document(write(tmp_path, "x.yaml", '{"a": 1}')).format == "json"
+
+
+def test_parsing_pauses_the_cycle_collector_and_leaves_it_as_found(tmp_path: Path) -> None:
+    import gc
+
+    from apilint.documents.loader import load_document
+
+    path = tmp_path / "a.json"
+    path.write_text('{"openapi": "3.0.3", "paths": {"/a": {}}}', encoding="utf-8")
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    load_document(path)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen  # freezing is for the CLI's own process only
+    gc.disable()
+    try:
+        load_document(path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
