@@ -18,6 +18,7 @@ from apilint.lint.checks import Context, check, did_you_mean
 
 _COMPOSITION_LISTS = ("allOf", "anyOf", "oneOf")
 _COMPOSITION_SINGLES = ("not", "if", "then", "else")
+_COMPOSING = frozenset((*_COMPOSITION_LISTS, *_COMPOSITION_SINGLES, "dependentSchemas"))
 
 
 def _parents(api: OpenAPI) -> dict[tuple[int, Pointer], list[Node]]:
@@ -25,6 +26,8 @@ def _parents(api: OpenAPI) -> dict[tuple[int, Pointer], list[Node]]:
     out: dict[tuple[int, Pointer], list[Node]] = {}
     for schema in api.schemas:
         value = schema.value
+        if value.keys().isdisjoint(_COMPOSING):
+            continue  # most schemas compose nothing
         children: list[Node] = []
         for keyword in _COMPOSITION_LISTS:
             branches = value.get(keyword)
