@@ -7,6 +7,7 @@ May import: :mod:`apilint.core`, :mod:`apilint.http`, :mod:`apilint.documents.lo
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,9 +17,10 @@ from apilint import __version__
 from apilint.core.errors import ApilintError
 from apilint.core.findings import Finding, Severity, summarize
 
-RULES_DOCS_URL = "https://github.com/OWNER/apilint/blob/main/docs/rules.md"
-"""The rule reference (docs/rules.md) where users read it; a rule's section is ``#<rule-id>``.
-OWNER as in the README's pre-commit snippet: the repository apilint is published from."""
+DOCS_URL_LABELS = ("rules", "documentation")
+"""Where the rule reference (docs/rules.md) is published comes from the installed package's
+``[project.urls]`` (the first of these labels, case-insensitive): the publisher knows it, the
+code does not. A rule's section there is ``#<rule-id>``."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,26 @@ class Report:
         return self.fail_on is not None and finding.severity >= self.fail_on
 
 
-def rule_docs_url(rule_id: str) -> str:
-    return f"{RULES_DOCS_URL}#{rule_id}"
+def rule_docs_url(rule_id: str) -> str | None:
+    """The web address of a rule's documentation, or None when the installed package does not
+    say where its documentation is published (then reports point to ``apilint rules ID``)."""
+    base = _docs_base()
+    return f"{base}#{rule_id}" if base else None
+
+
+@functools.cache
+def _docs_base() -> str | None:
+    from importlib import metadata
+
+    try:
+        entries = metadata.metadata("apilint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    urls: dict[str, str] = {}
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        urls.setdefault(label.strip().lower(), url.strip())
+    return next((urls[label] for label in DOCS_URL_LABELS if urls.get(label)), None)
 
 
 Render = Callable[[Report], str]

@@ -109,9 +109,11 @@ def _descriptor(info: RuleInfo) -> dict[str, Any]:
         "shortDescription": {"text": short},
         "fullDescription": {"text": _plain(info.what) or short},
         "help": {"text": help_text(info), "markdown": help_markdown(info)},
-        "helpUri": rule_docs_url(info.id),
         "defaultConfiguration": {"level": _LEVEL_NAMES.get(info.severity, "warning")},
     }
+    url = rule_docs_url(info.id)
+    if url is not None:
+        descriptor["helpUri"] = url
     tags = ["openapi", *([info.family] if info.family else [])]
     descriptor["properties"] = {
         "tags": tags,
@@ -149,7 +151,9 @@ def help_text(info: RuleInfo) -> str:
     for title, body in (("What it does", info.what), ("Why", info.help), ("Fix", info.fix)):
         if body:
             parts.append(f"{title}: {_plain(body)}")
-    return _fit(parts, f"Documentation: {rule_docs_url(info.id)}")
+    url = rule_docs_url(info.id)
+    where = f"Documentation: {url}" if url else f"Documentation: apilint rules {info.id}"
+    return _fit(parts, where)
 
 
 def help_markdown(info: RuleInfo) -> str:
@@ -165,7 +169,10 @@ def help_markdown(info: RuleInfo) -> str:
         parts.append(f"**Fixed**\n\n```yaml\n{info.good.rstrip()}\n```")
     if info.fix:
         parts.append(f"**How to fix.** {_plain(info.fix)}")
-    tail = f"[Documentation]({rule_docs_url(info.id)}), or `apilint rules {info.id}`."
+    url = rule_docs_url(info.id)
+    tail = f"Documentation: `apilint rules {info.id}`."
+    if url:
+        tail = f"[Documentation]({url}), or `apilint rules {info.id}`."
     return _fit(parts, tail)
 
 
