@@ -60,6 +60,13 @@ def lint(
     return run(paths, config=config, select=select, ignore=ignore)
 
 
+# ``import apilint.lint.engine as engine`` looks the submodule up through the attribute
+# ``apilint.lint``, which is this function: the import system then looks in sys.modules under
+# the attribute's ``__name__`` plus ".engine". Named after the package, the function leads it
+# there.
+lint.__name__ = "apilint.lint"
+
+
 def lint_text(
     text: str,
     *,

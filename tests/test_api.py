@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,15 @@ def test_readme_api_example_catches_a_misspelled_file(tmp_path: Path) -> None:
     assert not result.findings
     with pytest.raises(apilint.ApilintError, match=r"typo\.yaml"):
         result.raise_for_errors()
+
+
+def test_submodules_of_the_lint_package_import_with_an_alias() -> None:
+    # apilint.lint is both the documented function and the engine's package.
+    code = (
+        "import apilint.lint.engine as engine, apilint\n"
+        "assert engine.Linter and callable(apilint.lint)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
