@@ -1150,3 +1150,49 @@ def test_a_long_enum_is_truncated_in_the_message(lint: Lint) -> None:
     assert '"other" is not one of "value_0"' in finding.message
     assert "and 7 more" in finding.message
     assert "value_11" not in finding.message
+
+
+def test_data_values_of_examples_are_checked_in_any_media_type(lint: Lint) -> None:
+    # OpenAPI 3.2: dataValue is the data the schema validates, serializedValue the wire form.
+    body = """
+        openapi: 3.2.0
+        info: {title: T, version: "1"}
+        paths:
+          /thing:
+            get:
+              responses:
+                "200":
+                  description: A thing
+                  content:
+                    application/xml:
+                      schema: {type: object, properties: {id: {type: integer}}}
+                      examples:
+                        wrong: {dataValue: {id: seven}, serializedValue: "<thing/>"}
+                        right: {dataValue: {id: 7}, serializedValue: "<thing><id>7</id></thing>"}
+                        wire: {value: "<thing><id>seven</id></thing>"}
+                    application/json:
+                      schema: {type: object, properties: {id: {type: integer}}}
+                      examples:
+                        wrong: {dataValue: {id: "7"}}
+    """
+    findings = of(lint(body, select=["example-invalid"]), "example-invalid")
+    assert [
+        (f.pointer.rsplit("/examples/", 1)[1], f.message.split(" does not")[0]) for f in findings
+    ] == [
+        (
+            "wrong/dataValue/id",
+            "the dataValue of example 'wrong' of the 200 response (application/xml)",
+        ),
+        (
+            "wrong/dataValue/id",
+            "the dataValue of example 'wrong' of the 200 response (application/json)",
+        ),
+    ]
+
+
+def test_the_registered_data_value_extension_before_3_2(lint: Lint) -> None:
+    body = response_example("{type: integer}", "1", "3.1.0").replace(
+        "example: 1", "examples: {bad: {x-oai-dataValue: one, x-oai-serializedValue: '1'}}"
+    )
+    [finding] = of(lint(body, select=["example-invalid"]), "example-invalid")
+    assert finding.message.startswith("the x-oai-dataValue of example 'bad' of the 200 response")

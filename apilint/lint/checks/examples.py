@@ -63,18 +63,46 @@ def _examples_of(
     example = owner.child("example")
     if example.value is not MISSING and example.value is not None:
         yield _Site(example, schema, direction, f"the example of {what}", media_type)
+    yield from _named_examples(owner, schema, direction, what, api, media_type)
+
+
+def _named_examples(
+    owner: Node,
+    schema: Node,
+    direction: Direction,
+    what: str,
+    api: OpenAPI,
+    media_type: str | None,
+    *,
+    data_only: bool = False,
+) -> Iterator[_Site]:
+    """Sites for the Example Objects in ``examples``: their ``value``, and their
+    ``dataValue`` (OpenAPI 3.2; ``x-oai-dataValue`` before it), the data the schema validates
+    whatever the media type. ``data_only``: only the latter (a media type whose ``value`` is
+    written in its own format, such as XML)."""
     examples = owner.child("examples")
-    if isinstance(examples.value, dict):
-        for name in examples.value:
-            try:
-                entry = api.resolve(examples.child(name))
-            except ApilintError:
-                continue
-            if isinstance(entry.value, dict) and "value" in entry.value:
-                value = entry.child("value")
-                if value.value is not None:
-                    label = f"example '{name}' of {what}"
-                    yield _Site(value, schema, direction, label, media_type)
+    if not isinstance(examples.value, dict):
+        return
+    fields = (*(() if data_only else ("value",)), *_DATA_VALUE_FIELDS)
+    for name in examples.value:
+        try:
+            entry = api.resolve(examples.child(name))
+        except ApilintError:
+            continue
+        if not isinstance(entry.value, dict):
+            continue
+        for field in fields:
+            if field in entry.value and entry.value[field] is not None:
+                label = f"example '{name}' of {what}"
+                if field != "value":
+                    label = f"the {field} of {label}"
+                # A data value is not in the media type's wire format: never a string to parse.
+                shown = media_type if field == "value" else None
+                yield _Site(entry.child(field), schema, direction, label, shown)
+
+
+# The Example Object's data form (OpenAPI 3.2), and the registered extension for earlier versions.
+_DATA_VALUE_FIELDS = ("dataValue", "x-oai-dataValue")
 
 
 def _sites(api: OpenAPI) -> Iterator[_Site]:
@@ -136,13 +164,18 @@ def _content_sites(owner: Node, direction: Direction, what: str, api: OpenAPI) -
     if not isinstance(content.value, dict):
         return
     for media_type, value in content.value.items():
-        if not isinstance(value, dict) or not _checkable(str(media_type)):
+        if not isinstance(value, dict):
             continue
         media = content.child(media_type)
         schema = media.child("schema")
         if isinstance(schema.value, dict):
             label = f"{what} ({media_type})"
-            yield from _examples_of(media, schema, direction, label, api, str(media_type))
+            if _checkable(str(media_type)):
+                yield from _examples_of(media, schema, direction, label, api, str(media_type))
+            else:
+                yield from _named_examples(
+                    media, schema, direction, label, api, str(media_type), data_only=True
+                )
 
 
 def _ref_objects(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
