@@ -86,6 +86,7 @@ class RequestBuilder:
                 headers[name] = ",".join(_text(v) for v in values)
             else:
                 cookies.append(f"{name}={_text(values[0]) if values else ''}")
+        whole = self._query_string(op)
         if cookies:
             headers["Cookie"] = "; ".join(cookies)
         body = None
@@ -95,8 +96,37 @@ class RequestBuilder:
                 headers["Content-Type"] = media_type
         for name, value in self.user_headers:
             headers[name] = value
-        url = self.base_url + path + (f"?{urlencode(query)}" if query else "")
+        parts = [part for part in (urlencode(query), whole) if part]
+        url = self.base_url + path + (f"?{'&'.join(parts)}" if parts else "")
         return Request(op.wire_method, url, headers, body)
+
+    def _query_string(self, op: Operation) -> str:
+        """The query string a required ``in: querystring`` parameter (OpenAPI 3.2) describes
+        as a whole, serialized by its one media type; "" when there is none or it cannot be
+        written (a media type this builder does not serialize)."""
+        for param in self._parameters(op, "querystring"):
+            content = param.child("content")
+            if not param.value.get("required") or not isinstance(content.value, dict):
+                continue
+            for media_type in content.value:
+                media = self.spec.api.resolve(content.child(media_type))
+                if not isinstance(media.value, dict):
+                    continue
+                if media.value.get("example") is not None:
+                    value = media.value["example"]
+                elif param.value.get("example") is not None:
+                    value = param.value["example"]
+                elif "schema" in media.value:
+                    value = self.values.value(media.child("schema"))
+                else:
+                    continue
+                _, encoded = _encode(str(media_type), value)
+                if encoded is None:
+                    continue
+                text = encoded.decode()
+                base = str(media_type).split(";", maxsplit=1)[0].strip().lower()
+                return text if base == "application/x-www-form-urlencoded" else quote(text, safe="")
+        return ""
 
     def _parameters(self, op: Operation, *where: str) -> list[Node]:
         return [
