@@ -119,6 +119,7 @@ class _Usage:
         self.security_names: set[str] = set()
         self._used: set[tuple[int, Pointer]] = set()
         self._walked: set[tuple[int, Pointer]] = set()
+        self._followed: set[tuple[str, int, str]] = set()
 
     def target(self, kind: str, ref: str, doc: Any) -> tuple[Any, Pointer] | None:
         """Where a ("ref" or "mapping") reference written in ``doc`` points."""
@@ -138,6 +139,10 @@ class _Usage:
                 if kind == "security":
                     self.security_names.add(ref)
                     continue
+                followed = (kind, id(doc), ref)
+                if followed in self._followed:
+                    continue  # the same reference again: it leads where it led before
+                self._followed.add(followed)
                 found = self.target(kind, ref, doc)
                 if found is None:
                     continue
