@@ -60,8 +60,8 @@ def _examples_of(
     media_type: str | None = None,
 ) -> Iterator[_Site]:
     """Sites for ``example`` and ``examples`` of a media type, parameter or header."""
-    example = owner.child("example")
-    if example.value is not MISSING and example.value is not None:
+    if type(owner.value) is dict and owner.value.get("example") is not None:
+        example = owner.child("example")
         yield _Site(example, schema, direction, f"the example of {what}", media_type)
     yield from _named_examples(owner, schema, direction, what, api, media_type)
 
@@ -80,9 +80,9 @@ def _named_examples(
     ``dataValue`` (OpenAPI 3.2; ``x-oai-dataValue`` before it), the data the schema validates
     whatever the media type. ``data_only``: only the latter (a media type whose ``value`` is
     written in its own format, such as XML)."""
-    examples = owner.child("examples")
-    if not isinstance(examples.value, dict):
+    if type(owner.value) is not dict or type(owner.value.get("examples")) is not dict:
         return
+    examples = owner.child("examples")
     fields = (*(() if data_only else ("value",)), *_DATA_VALUE_FIELDS)
     for name in examples.value:
         try:
@@ -164,8 +164,8 @@ def _content_sites(owner: Node, direction: Direction, what: str, api: OpenAPI) -
     if not isinstance(content.value, dict):
         return
     for media_type, value in content.value.items():
-        if not isinstance(value, dict):
-            continue
+        if type(value) is not dict or ("example" not in value and "examples" not in value):
+            continue  # no example here (the common case: nothing to build)
         media = content.child(media_type)
         schema = media.child("schema")
         if isinstance(schema.value, dict):
