@@ -25,7 +25,6 @@ from apilint.documents.refs import Resolver
 from apilint.http.methods import wire_name
 from apilint.lint import checks
 from apilint.lint.checks import CheckFunction, Context
-from apilint.lint.jsonpath import evaluate
 from apilint.lint.results import FileOutcome, LintResult, collect
 from apilint.lint.rulesets import (
     Rule,
@@ -322,11 +321,12 @@ class Linter:
         for given in active.rule.given:
             key = given if resolved else f"unresolved:{given}"
             if key not in cache:
-                cache[key] = (
-                    api.targets(given)
-                    if given in TARGETS
-                    else evaluate(given, api, resolved=resolved)
-                )
+                if given in TARGETS:
+                    cache[key] = api.targets(given)
+                else:
+                    from apilint.lint.jsonpath import evaluate  # JSONPath: user rulesets only
+
+                    cache[key] = evaluate(given, api, resolved=resolved)
             targets.extend(cache[key])
         for step in active.steps:
             step_targets = targets
