@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -250,3 +252,18 @@ def test_exclude_globs_mean_what_override_globs_mean(tmp_path: Path, pattern: st
     result = run_cli("lint", ".", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert result.stdout == "No problems found in 1 file.\n"
+
+
+def test_a_long_report_through_a_pipe_arrives_whole() -> None:
+    # The command leaves without the interpreter's teardown: what it wrote must be flushed first.
+    result = subprocess.run(
+        [sys.executable, "-m", "apilint", "rules", "--format", "markdown"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert len(result.stdout) > 50_000
+    assert result.stdout == expected
