@@ -144,6 +144,62 @@ class Outcome:
         }
 
 
+def _note_all_404(prober: Prober, spec: Spec, notes: list[str]) -> None:
+    """Every probed path answered 404: most likely the base URL lacks the API's base path."""
+    if len(prober.statuses) > 1 and set(prober.statuses) == {404}:
+        prefix = spec.server_path()
+        hint = f" (the description's server path is {prefix})" if prefix else ""
+        notes.append(
+            f"every operation's path answered 404 Not Found: does the base URL include "
+            f"the API's base path{hint}?"
+        )
+
+
+def _tally_fuzzing(fuzz: Any, spec: Spec, notes: list[str], coverage: Coverage) -> None:
+    """What Schemathesis could not test, and why (with lint's explanation where it has one);
+    operations it tested although some of their requests failed get a note instead."""
+    fuzzed = fuzz.answered
+    failed = {label: why for label, why in fuzz.failed.items() if label not in fuzzed}
+    notes.extend(  # tested, but some requests failed: say which and why
+        f"{label}: {why.removeprefix(ERRORED)}"
+        for label, why in fuzz.failed.items()
+        if label in fuzzed
+    )
+    lint_hints = _lint_hints(spec, failed)
+    for label, why in failed.items():
+        coverage.tested.discard(label)  # the probes alone are not a test
+        table = coverage.errored if why.startswith(ERRORED) else coverage.not_generated
+        table[label] = why.removeprefix(ERRORED) + lint_hints.get(label, "")
+
+
+def _note_crashes(app: Any, notes: list[str]) -> None:
+    """An in-process app that raised (or exited) instead of answering: the first five."""
+    crashes = getattr(app, "crashes", None)
+    if crashes:
+        shown = [f"{where}: the app {what}" for where, what in list(crashes.items())[:5]]
+        more = f" (and {len(crashes) - 5} more)" if len(crashes) > 5 else ""
+        notes.append(f"answered 500 for the app: {'; '.join(shown)}{more}")
+
+
+def _account_for_the_rest(
+    allowed: list[Any], coverage: Coverage, stopped: bool, fuzzing_ran: bool
+) -> None:
+    """Every operation neither tested nor explained yet is skipped (the run stopped before
+    it) or not generated (Schemathesis sent nothing for it)."""
+    for op in allowed:
+        label = op.label
+        if label in coverage.tested or label in coverage.not_generated:
+            continue
+        if label in coverage.errored:
+            continue
+        if stopped:
+            coverage.skipped[label] = "the run stopped before it"
+        elif fuzzing_ran:
+            coverage.not_generated.setdefault(
+                label, "Schemathesis sent no request for it (see the notes)"
+            )
+
+
 def _lint_hints(spec: Spec, failed: dict[str, str]) -> dict[str, str]:
     """For operations Schemathesis could not generate requests for, where ``apilint lint``
     finds the description invalid inside them (the usual cause: ``type: int``)."""
@@ -226,22 +282,7 @@ class Session:
         collector = Collector(
             spec, options.rules, redactor, on_change=lambda: progress.set_findings(len(collector))
         )
-        fuzz = None
-        if options.fuzzing_enabled:
-            from apilint.contract.runner import FuzzRun
-
-            fuzz = FuzzRun(
-                options,
-                spec,
-                collector,
-                redactor,
-                base_url=options.base_url or (base_url if app is not None else None),
-                app=app,
-                progress=progress.operation_done,
-            )
-            self._fuzz = fuzz
-            if self.stopped.is_set():
-                fuzz.stop()
+        fuzz = self._fuzzing(spec, collector, redactor, base_url, app, progress)
         client = Client(
             self._backend(app),
             timeout=options.timeout,
@@ -259,8 +300,75 @@ class Session:
             insecure=options.insecure,
         )
         self._collector = collector
-        # Reads are probed first (the first one is the connectivity check); writes last, so their
-        # side effects (a DELETE of resource 1...) do not change what the fuzzing meets.
+        try:
+            error = self._phases(allowed, prober, fuzz, progress, notes, coverage, shown_url)
+        finally:
+            client.close()
+        if fuzz is not None:
+            _tally_fuzzing(fuzz, spec, notes, coverage)
+        _note_crashes(app, notes)
+        for label in sorted(set(coverage.errored) & coverage.tested):
+            notes.append(f"{label}: {coverage.errored.pop(label)}")  # tested all the same
+        stopped = error is not None or self.stopped.is_set()
+        _account_for_the_rest(allowed, coverage, stopped, fuzz is not None and fuzz.ran)
+        return Outcome(
+            findings=collector.findings(),
+            spec=spec.name,
+            target=options.app if options.app is not None else redactor.url(base_url),
+            seed=options.seed,
+            operations=len(allowed),
+            requests=client.sent + (fuzz.requests if fuzz is not None else 0),
+            seconds=time.perf_counter() - started,
+            notes=[redactor.text(note) for note in notes],
+            interrupted=self.stopped.is_set(),
+            error=error,
+            coverage=coverage,
+            signal=self.signal,
+        )
+
+    def _fuzzing(
+        self,
+        spec: Spec,
+        collector: Collector,
+        redactor: Redactor,
+        base_url: str,
+        app: Any,
+        progress: Progress,
+    ) -> Any:
+        """The Schemathesis run (None when fuzzing is off), stopped at once if the run is."""
+        options = self.options
+        if not options.fuzzing_enabled:
+            return None
+        from apilint.contract.runner import FuzzRun
+
+        fuzz = FuzzRun(
+            options,
+            spec,
+            collector,
+            redactor,
+            base_url=options.base_url or (base_url if app is not None else None),
+            app=app,
+            progress=progress.operation_done,
+        )
+        self._fuzz = fuzz
+        if self.stopped.is_set():
+            fuzz.stop()
+        return fuzz
+
+    def _phases(
+        self,
+        allowed: list[Any],
+        prober: Prober,
+        fuzz: Any,
+        progress: Progress,
+        notes: list[str],
+        coverage: Coverage,
+        shown_url: str,
+    ) -> ContractError | None:
+        """Probe the reads (the first is the connectivity check), fuzz, then probe the writes,
+        so that their side effects (a DELETE of resource 1...) do not change what the fuzzing
+        meets. Returns why the run stopped early, if it did."""
+        options = self.options
         reads = [op for op in allowed if op.method.upper() in SAFE_METHODS]
         writes = [op for op in allowed if op.method.upper() not in SAFE_METHODS]
         before, after = (reads, writes) if reads else (writes, [])
@@ -271,13 +379,7 @@ class Session:
             error = self._probe(before, prober, progress, notes, coverage, connectivity=True)
             if error is None and not self.stopped.is_set():
                 self._announce_writes(allowed, shown_url)  # before the first write is sent
-            if len(prober.statuses) > 1 and set(prober.statuses) == {404}:
-                prefix = spec.server_path()
-                hint = f" (the description's server path is {prefix})" if prefix else ""
-                notes.append(
-                    f"every operation's path answered 404 Not Found: does the base URL include "
-                    f"the API's base path{hint}?"
-                )
+            _note_all_404(prober, prober.spec, notes)
             if fuzz is not None and error is None and not self.stopped.is_set():
                 progress.start_phase("fuzzing", len(allowed))
                 try:
@@ -293,53 +395,7 @@ class Session:
             self.stopped.set()
         finally:
             progress.finish()
-            client.close()
-        if fuzz is not None:
-            fuzzed = fuzz.answered
-            failed = {label: why for label, why in fuzz.failed.items() if label not in fuzzed}
-            notes.extend(  # tested, but some requests failed: say which and why
-                f"{label}: {why.removeprefix(ERRORED)}"
-                for label, why in fuzz.failed.items()
-                if label in fuzzed
-            )
-            lint_hints = _lint_hints(spec, failed)
-            for label, why in failed.items():
-                coverage.tested.discard(label)  # the probes alone are not a test
-                table = coverage.errored if why.startswith(ERRORED) else coverage.not_generated
-                table[label] = why.removeprefix(ERRORED) + lint_hints.get(label, "")
-        crashes = getattr(app, "crashes", None)
-        if crashes:
-            shown = [f"{where}: the app {what}" for where, what in list(crashes.items())[:5]]
-            more = f" (and {len(crashes) - 5} more)" if len(crashes) > 5 else ""
-            notes.append(f"answered 500 for the app: {'; '.join(shown)}{more}")
-        for label in sorted(set(coverage.errored) & coverage.tested):
-            notes.append(f"{label}: {coverage.errored.pop(label)}")  # tested all the same
-        for op in allowed:
-            label = op.label
-            if label in coverage.tested or label in coverage.not_generated:
-                continue
-            if label in coverage.errored:
-                continue
-            if error is not None or self.stopped.is_set():
-                coverage.skipped[label] = "the run stopped before it"
-            elif fuzz is not None and fuzz.ran:
-                coverage.not_generated.setdefault(
-                    label, "Schemathesis sent no request for it (see the notes)"
-                )
-        return Outcome(
-            findings=collector.findings(),
-            spec=spec.name,
-            target=options.app if options.app is not None else redactor.url(base_url),
-            seed=options.seed,
-            operations=len(allowed),
-            requests=client.sent + (fuzz.requests if fuzz is not None else 0),
-            seconds=time.perf_counter() - started,
-            notes=[redactor.text(note) for note in notes],
-            interrupted=self.stopped.is_set(),
-            error=error,
-            coverage=coverage,
-            signal=self.signal,
-        )
+        return error
 
     def _announce_writes(self, allowed: list[Any], shown_url: str) -> None:
         if self._announced:
