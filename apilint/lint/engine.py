@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from apilint.core.errors import ApilintError, ConfigError
 from apilint.core.findings import Finding, Severity
@@ -33,6 +33,7 @@ from apilint.lint.rulesets import (
     other_command_rules,
     parse_severity,
 )
+from apilint.lint.split import FAILED, MIN_SPLIT_CHARS, can_fork, run_beside
 from apilint.settings.config import Config, Override, limits
 
 if TYPE_CHECKING:
@@ -69,6 +70,10 @@ class ActiveRule:
     @property
     def reads_suppressions(self) -> bool:
         return any(step.function.reads_suppressions for step in self.steps)
+
+    @property
+    def costly(self) -> bool:
+        return any(step.function.costly for step in self.steps)
 
 
 @dataclass
@@ -124,6 +129,9 @@ class Linter:
         self.ref_root = ref_root or self.config.ref_root
         self.cache: Cache | None = None
         """Where lint_one keeps and finds results of unchanged files (None: no cache)."""
+        self.split_rules = False
+        """Run a big description's costly rules in a second, forked process (the CLI sets it
+        when it may use two processes and lints in this one)."""
         self.rules = self._activate(select, extend_select, ignore, severities)
         self._overrides = [
             (
@@ -275,17 +283,14 @@ class Linter:
         notes: list[str] = []
         formats = api.formats
         suppressions = self._suppressions(resolver)
-        raw: list[tuple[ActiveRule, Result]] = []
-        skipped: list[str] = []
-        targets_cache: dict[str, list[Node]] = {}
-        for active in self.rules:
-            if not active.rule.applies_to(formats):
-                skipped.append(active.id)
-                continue
-            for result in self._run_rule(active, api, targets_cache, suppressions):
-                if self._suppressed(active.id, result, suppressions):
-                    continue
-                raw.append((active, result))
+        skipped = [a.id for a in self.rules if not a.rule.applies_to(formats)]
+        runnable = [a for a in self.rules if a.rule.applies_to(formats)]
+        per_rule = self._run_rules(runnable, api, suppressions)
+        raw = [
+            (active, result)
+            for active, results in zip(runnable, per_rule, strict=True)
+            for result in results
+        ]
         if skipped and api.is_v2:
             notes.append(
                 f"{doc.name}: Swagger 2.0 — {len(skipped)} rule(s) apply to OpenAPI 3 only and "
@@ -305,6 +310,60 @@ class Linter:
             else:
                 sources = None
         return self._findings(raw, api), notes, sources
+
+    def _run_rules(
+        self, rules: list[ActiveRule], api: OpenAPI, suppressions: Suppressions
+    ) -> list[list[Result]]:
+        """Each rule's unsuppressed results, in the order of ``rules``. With ``split_rules``,
+        a big description's costly rules run in a forked process beside the others
+        (:mod:`apilint.lint.split`); the results are the same either way."""
+        targets_cache: dict[str, list[Node]] = {}
+
+        def run(indexes: list[int]) -> list[list[Result]]:
+            out = []
+            for index in indexes:
+                active = rules[index]
+                results = self._run_rule(active, api, targets_cache, suppressions)
+                out.append([r for r in results if not self._suppressed(active.id, r, suppressions)])
+            return out
+
+        everything = list(range(len(rules)))
+        # Rules that judge suppressions run last, here, once the child's uses are known.
+        last = [i for i in everything if rules[i].reads_suppressions]
+        costly = [i for i in everything if rules[i].costly and i not in last]
+        rest = [i for i in everything if i not in costly and i not in last]
+        if (
+            not self.split_rules
+            or not costly
+            or not rest
+            or sum(len(d.text) for d in api.resolver.documents.values()) < MIN_SPLIT_CHARS
+            or not can_fork()
+        ):
+            return run(everything)
+        docs = {id(doc): doc for doc in api.resolver.documents.values()}
+
+        def in_child() -> tuple[list[list[tuple[Any, ...]]], set[Any]]:
+            plain = [
+                [(r.message, id(r.doc), r.ptr, r.operation, r.severity) for r in results]
+                for results in run(costly)
+            ]
+            return plain, suppressions.used
+
+        here, sent = run_beside(in_child, lambda: run(rest))
+        theirs: list[list[Result]] | None = None
+        if sent is not FAILED:
+            plain, used = cast("tuple[list[list[tuple[Any, ...]]], set[Any]]", sent)
+            if all(item[1] in docs for results in plain for item in results):
+                theirs = [
+                    [Result(m, docs[d], ptr, op, sev) for m, d, ptr, op, sev in results]
+                    for results in plain
+                ]
+                suppressions.used |= used
+        if theirs is None:  # the child delivered nothing usable: run its rules here
+            theirs = run(costly)
+        by_index = dict(zip(costly, theirs, strict=True)) | dict(zip(rest, here, strict=True))
+        by_index |= dict(zip(last, run(last), strict=True))
+        return [by_index[i] for i in everything]
 
     def _run_rule(
         self,

@@ -2,8 +2,9 @@
 
 Each worker builds its own Linter from the same settings and lints whole files; results come back
 in the order the files were given, then the usual sort applies, so ``-j 1`` and ``-j 8`` print the
-same report byte for byte. A single file (however big) is linted in this process: splitting one
-document across processes would cost more in copying than it saves.
+same report byte for byte. A single file is linted in this process; when it is big, its
+example validation runs in a forked process beside its other rules (apilint.lint.split), which
+shares the parsed document instead of copying it.
 """
 
 from __future__ import annotations
@@ -180,6 +181,9 @@ def lint_files(
     workers = min(jobs, len(names))
     try:
         if workers <= 1 or _total_size(names) < min_parallel_bytes:
+            # One process lints every file; a big one may still use a second for its costly
+            # rules (apilint.lint.split).
+            linter.split_rules = jobs > 1
             if observer is not None:
                 observer.start()
             for name in names:

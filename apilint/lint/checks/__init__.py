@@ -66,6 +66,9 @@ class CheckFunction:
     reads_suppressions: bool = False
     """The function judges the inline suppressions themselves (ctx.suppressions records which
     were used): it runs after every other rule, and "all" does not silence it."""
+    costly: bool = False
+    """The function takes a large share of a big description's time (it validates every
+    example): the engine may run it in a second process beside the other rules."""
 
     def validate_options(self, given: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
         """Defaults merged with ``given``; ConfigError naming any unknown or ill-typed option."""
@@ -110,7 +113,7 @@ _loaded = False
 
 
 def check(
-    name: str, *, reads_suppressions: bool = False, **options: Option
+    name: str, *, reads_suppressions: bool = False, costly: bool = False, **options: Option
 ) -> Callable[[CheckRun], CheckRun]:
     """Register a check function under ``name`` (the name rulesets use in ``then.function``)."""
 
@@ -118,7 +121,7 @@ def check(
         if name in _REGISTRY and _REGISTRY[name].run is not run:
             raise ValueError(f"check function {name!r} is registered twice")
         doc = (run.__doc__ or "").strip()
-        _REGISTRY[name] = CheckFunction(name, run, options, doc, reads_suppressions)
+        _REGISTRY[name] = CheckFunction(name, run, options, doc, reads_suppressions, costly)
         return run
 
     return register

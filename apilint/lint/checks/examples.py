@@ -205,6 +205,7 @@ def _as_json(value: Any) -> Any:
 
 @check(
     "example_invalid",
+    costly=True,
     formats=Option(
         list,
         list(CHECKED_FORMATS),

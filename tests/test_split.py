@@ -1,0 +1,198 @@
+"""A big description's costly rules in a forked process beside the others (apilint.lint.split):
+the same report as one process gives, a child that fails costs nothing but time, and a child
+never outlives its parent. Real forks, real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apilint.core.findings import Finding
+from apilint.lint import split
+from apilint.lint.split import FAILED, MIN_SPLIT_CHARS, run_beside
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork on Linux only")
+
+
+def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children forked from now on (os.fork is still the real one)."""
+    pids: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(split.os, "fork", fork)
+    return pids
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_both_sides_deliver() -> None:
+    here, there = run_beside(lambda: {"child": os.getpid()}, os.getpid)
+    assert isinstance(there, dict)
+    assert there["child"] != here
+
+
+@pytest.mark.parametrize(
+    "work",
+    [
+        lambda: 1 / 0,  # a bug in a rule
+        lambda: os._exit(3),  # leaves without a word
+        lambda: os.kill(os.getpid(), signal.SIGKILL),  # killed (out of memory, say)
+        lambda: lambda: None,  # a result that cannot be sent
+    ],
+)
+def test_a_child_that_fails_delivers_failed(work: Any) -> None:
+    assert run_beside(work, lambda: "mine") == ("mine", FAILED)
+
+
+def test_the_child_is_stopped_when_the_parent_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    pids = _forks(monkeypatch)
+
+    def fail() -> None:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_beside(lambda: time.sleep(60), fail)
+    assert time.monotonic() - started < 10
+    [pid] = pids
+    assert _gone(pid)  # killed and reaped
+
+
+def _big_description(path: Path) -> None:
+    """Over MIN_SPLIT_CHARS of JSON: operations with examples, some wrong, one of them
+    suppressed, and a suppression nothing uses."""
+    paths: dict[str, Any] = {}
+    for i in range(1700):
+        example: dict[str, Any] = {"id": i, "name": f"thing {i}", "tags": ["a", "b"]}
+        if i % 100 == 0:
+            example["id"] = f"id-{i}"  # a string where the schema says integer
+        media: dict[str, Any] = {
+            "schema": {"$ref": "#/components/schemas/Thing"},
+            "example": example,
+        }
+        if i == 200:
+            media["x-apilint-ignore"] = ["example-invalid"]
+        operation = {
+            "operationId": f"getThing{i}",
+            "summary": "Get one thing " + "with a long description " * 20,
+            "responses": {
+                "200": {"description": "A thing", "content": {"application/json": media}}
+            },
+        }
+        if i == 7:
+            operation["x-apilint-ignore"] = ["path-casing"]  # used by nothing
+        paths[f"/things{i}/{{id}}"] = {
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "get": operation,
+        }
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Things", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                    },
+                }
+            }
+        },
+    }
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    assert path.stat().st_size > MIN_SPLIT_CHARS
+
+
+def _lint(path: Path, *, split_rules: bool) -> list[Finding]:
+    from apilint.lint.engine import Linter
+    from apilint.settings.config import Config
+
+    linter = Linter(Config(), select=["all"])
+    linter.split_rules = split_rules
+    findings, _ = linter.lint_file(path)
+    return findings
+
+
+def test_the_report_is_the_same_in_two_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.json"
+    _big_description(path)
+    alone = _lint(path, split_rules=False)
+    pids = _forks(monkeypatch)
+    beside = _lint(path, split_rules=True)
+    assert len(pids) == 1  # it did run in two processes
+    assert beside == alone
+    rules = {f.rule for f in alone}
+    assert {"example-invalid", "unused-suppression"} <= rules
+    invalid = [f for f in alone if f.rule == "example-invalid"]
+    assert len(invalid) == 16  # 17 wrong examples, one suppressed: the child's use counted
+    [unused] = [f for f in alone if f.rule == "unused-suppression"]
+    assert "path-casing" in unused.message
+
+
+def test_a_failed_child_costs_only_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "big.json"
+    _big_description(path)
+    alone = _lint(path, split_rules=False)
+    from apilint.lint import engine
+
+    monkeypatch.setattr(engine, "run_beside", lambda child, parent: (parent(), FAILED))
+    assert _lint(path, split_rules=True) == alone
+
+
+def test_ctrl_c_stops_both_processes(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    _big_description(path)
+    command = ["lint", "--no-config", "--no-cache", "-j", "2", "-f", "json", str(path)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "apilint", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    child = None
+    deadline = time.monotonic() + 60
+    while child is None and time.monotonic() < deadline and process.poll() is None:
+        for entry in Path("/proc").iterdir():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == process.pid:
+                child = int(entry.name)
+        time.sleep(0.01)
+    if child is None:
+        process.kill()
+        process.wait()
+        pytest.skip("the run ended before its second process could be seen")
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert json.loads(stdout)["errors"], stdout  # the report says it is incomplete
+    assert _gone(child)
