@@ -285,12 +285,7 @@ class Linter:
         suppressions = self._suppressions(resolver)
         skipped = [a.id for a in self.rules if not a.rule.applies_to(formats)]
         runnable = [a for a in self.rules if a.rule.applies_to(formats)]
-        per_rule = self._run_rules(runnable, api, suppressions)
-        raw = [
-            (active, result)
-            for active, results in zip(runnable, per_rule, strict=True)
-            for result in results
-        ]
+        findings = self._lint_rules(runnable, api, suppressions)
         if skipped and api.is_v2:
             notes.append(
                 f"{doc.name}: Swagger 2.0 — {len(skipped)} rule(s) apply to OpenAPI 3 only and "
@@ -309,61 +304,57 @@ class Linter:
                 sources.append(other.path)
             else:
                 sources = None
-        return self._findings(raw, api), notes, sources
+        return findings, notes, sources
 
-    def _run_rules(
+    def _lint_rules(
         self, rules: list[ActiveRule], api: OpenAPI, suppressions: Suppressions
-    ) -> list[list[Result]]:
-        """Each rule's unsuppressed results, in the order of ``rules``. With ``split_rules``,
-        a big description's costly rules run in a forked process beside the others
-        (:mod:`apilint.lint.split`); the results are the same either way."""
+    ) -> list[Finding]:
+        """The findings of ``rules``. With ``split_rules``, a big description's costly rules
+        run, and their findings are located, in a forked process beside the others
+        (:mod:`apilint.lint.split`); the findings are the same either way."""
         targets_cache: dict[str, list[Node]] = {}
 
-        def run(indexes: list[int]) -> list[list[Result]]:
-            out = []
+        def run(indexes: list[int]) -> list[tuple[ActiveRule, Result]]:
+            raw = []
             for index in indexes:
                 active = rules[index]
-                results = self._run_rule(active, api, targets_cache, suppressions)
-                out.append([r for r in results if not self._suppressed(active.id, r, suppressions)])
-            return out
+                for result in self._run_rule(active, api, targets_cache, suppressions):
+                    if not self._suppressed(active.id, result, suppressions):
+                        raw.append((active, result))
+            return raw
 
         everything = list(range(len(rules)))
         # Rules that judge suppressions run last, here, once the child's uses are known.
         last = [i for i in everything if rules[i].reads_suppressions]
         costly = [i for i in everything if rules[i].costly and i not in last]
         rest = [i for i in everything if i not in costly and i not in last]
+        documents = api.resolver.documents
         if (
             not self.split_rules
             or not costly
             or not rest
-            or sum(len(d.text) for d in api.resolver.documents.values()) < MIN_SPLIT_CHARS
+            or sum(len(d.text) for d in documents.values()) < MIN_SPLIT_CHARS
             or not can_fork()
         ):
-            return run(everything)
-        docs = {id(doc): doc for doc in api.resolver.documents.values()}
+            return self._findings(run(everything), api)
+        known = set(documents)
 
-        def in_child() -> tuple[list[list[tuple[Any, ...]]], set[Any]]:
-            plain = [
-                [(r.message, id(r.doc), r.ptr, r.operation, r.severity) for r in results]
-                for results in run(costly)
-            ]
-            return plain, suppressions.used
+        def in_child() -> tuple[list[Finding], set[Any], set[Any]]:
+            found = self._findings(run(costly), api)
+            return found, suppressions.used, set(documents)
 
-        here, sent = run_beside(in_child, lambda: run(rest))
-        theirs: list[list[Result]] | None = None
+        here, sent = run_beside(in_child, lambda: self._findings(run(rest), api))
+        theirs: list[Finding] | None = None
         if sent is not FAILED:
-            plain, used = cast("tuple[list[list[tuple[Any, ...]]], set[Any]]", sent)
-            if all(item[1] in docs for results in plain for item in results):
-                theirs = [
-                    [Result(m, docs[d], ptr, op, sev) for m, d, ptr, op, sev in results]
-                    for results in plain
-                ]
+            found, used, read = cast("tuple[list[Finding], set[Any], set[Any]]", sent)
+            if read <= known:  # else the child read a file this process has not: its cache
+                theirs = found  # key would miss it, so its rules run here after all
                 suppressions.used |= used
-        if theirs is None:  # the child delivered nothing usable: run its rules here
-            theirs = run(costly)
-        by_index = dict(zip(costly, theirs, strict=True)) | dict(zip(rest, here, strict=True))
-        by_index |= dict(zip(last, run(last), strict=True))
-        return [by_index[i] for i in everything]
+        if theirs is None:
+            theirs = self._findings(run(costly), api)
+        # Sorting by (file, line, column, rule, message) puts them as one process does: two
+        # findings of different rules never compare equal.
+        return sorted([*here, *theirs, *self._findings(run(last), api)], key=Finding.sort_key)
 
     def _run_rule(
         self,
