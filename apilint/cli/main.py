@@ -317,9 +317,9 @@ def _common_selection(function: F) -> F:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    help="Lint files in this many processes (default: the number of CPUs); with two or more, a "
-    "big description's example validation runs in a second process beside its other rules. "
-    "The report is the same whatever the number.",
+    help="Lint files in this many processes (default: the number of CPUs); with two or more, "
+    "the validation of a description's examples, when there are thousands, runs in a second "
+    "process beside its other rules. The report is the same whatever the number.",
 )
 @click.option(
     "--cache-dir",

@@ -33,7 +33,7 @@ from apilint.lint.rulesets import (
     other_command_rules,
     parse_severity,
 )
-from apilint.lint.split import FAILED, MIN_SPLIT_CHARS, can_fork, run_beside
+from apilint.lint.split import FAILED, can_fork, run_beside
 from apilint.settings.config import Config, Override, limits
 
 if TYPE_CHECKING:
@@ -71,9 +71,9 @@ class ActiveRule:
     def reads_suppressions(self) -> bool:
         return any(step.function.reads_suppressions for step in self.steps)
 
-    @property
-    def costly(self) -> bool:
-        return any(step.function.costly for step in self.steps)
+    def costly(self, api: OpenAPI) -> bool:
+        """Its work on ``api`` is worth a process of its own."""
+        return any(s.function.costly is not None and s.function.costly(api) for s in self.steps)
 
 
 @dataclass
@@ -326,17 +326,15 @@ class Linter:
         everything = list(range(len(rules)))
         # Rules that judge suppressions run last, here, once the child's uses are known.
         last = [i for i in everything if rules[i].reads_suppressions]
-        costly = [i for i in everything if rules[i].costly and i not in last]
+        costly = (
+            []
+            if not self.split_rules
+            else [i for i in everything if i not in last and rules[i].costly(api)]
+        )
         rest = [i for i in everything if i not in costly and i not in last]
-        documents = api.resolver.documents
-        if (
-            not self.split_rules
-            or not costly
-            or not rest
-            or sum(len(d.text) for d in documents.values()) < MIN_SPLIT_CHARS
-            or not can_fork()
-        ):
+        if not costly or not rest or not can_fork():
             return self._findings(run(everything), api)
+        documents = api.resolver.documents
         known = set(documents)
 
         def in_child() -> tuple[list[Finding], set[Any], set[Any]]:

@@ -2,9 +2,9 @@
 
 Each worker builds its own Linter from the same settings and lints whole files; results come back
 in the order the files were given, then the usual sort applies, so ``-j 1`` and ``-j 8`` print the
-same report byte for byte. A single file is linted in this process; when it is big, its
-example validation runs in a forked process beside its other rules (apilint.lint.split), which
-shares the parsed document instead of copying it.
+same report byte for byte. A single file is linted in this process; when it has thousands of
+examples, their validation runs in a forked process beside its other rules (apilint.lint.split),
+which shares the parsed document instead of copying it.
 """
 
 from __future__ import annotations

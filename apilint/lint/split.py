@@ -8,8 +8,9 @@ cannot start, fails, is killed, or names a document the parent does not have), t
 those rules itself: the child can cost time, never a result.
 
 Used only on Linux, only while this process runs a single thread (a fork copies one thread;
-locks held by another would stay locked in the child), and only for descriptions big enough
-that a second core pays for the fork and for the pages both processes then copy.
+locks held by another would stay locked in the child), and only for rules whose work on the
+description is worth the fork and the pages both processes then copy (each check says when:
+``@check(costly=...)``).
 """
 
 from __future__ import annotations
@@ -23,9 +24,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
-
-MIN_SPLIT_CHARS = 2_000_000
-"""Below this much description text, the rules end before a second process would help."""
 
 
 class _Failed:

@@ -66,9 +66,9 @@ class CheckFunction:
     reads_suppressions: bool = False
     """The function judges the inline suppressions themselves (ctx.suppressions records which
     were used): it runs after every other rule, and "all" does not silence it."""
-    costly: bool = False
-    """The function takes a large share of a big description's time (it validates every
-    example): the engine may run it in a second process beside the other rules."""
+    costly: Callable[[OpenAPI], bool] | None = None
+    """Whether the function's work on a description is big enough to be worth a process of its
+    own: the engine may then run it in a second process beside the other rules."""
 
     def validate_options(self, given: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
         """Defaults merged with ``given``; ConfigError naming any unknown or ill-typed option."""
@@ -113,7 +113,11 @@ _loaded = False
 
 
 def check(
-    name: str, *, reads_suppressions: bool = False, costly: bool = False, **options: Option
+    name: str,
+    *,
+    reads_suppressions: bool = False,
+    costly: Callable[[OpenAPI], bool] | None = None,
+    **options: Option,
 ) -> Callable[[CheckRun], CheckRun]:
     """Register a check function under ``name`` (the name rulesets use in ``then.function``)."""
 
