@@ -35,6 +35,7 @@ TRAFFIC_RULES: tuple[str, ...] = (
     "traffic-query-missing",
     "traffic-response-schema",
     "traffic-header-missing",
+    "traffic-header-undocumented",
     "traffic-security-missing",
 )
 

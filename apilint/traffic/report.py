@@ -61,6 +61,7 @@ QUERY_INVALID = "traffic-query-invalid"
 QUERY_MISSING = "traffic-query-missing"
 RESPONSE_SCHEMA = "traffic-response-schema"
 HEADER_MISSING = "traffic-header-missing"
+HEADER_UNDOCUMENTED = "traffic-header-undocumented"
 SECURITY_MISSING = "traffic-security-missing"
 
 # Their documentation and default severities live with every other rule's, in rules/traffic.yaml.
@@ -275,7 +276,7 @@ def _exchange_findings(
         )
     for (index, key), missing in sorted(checker.headers.items()):
         route = routes[index]
-        name, pointer = checker.operations[index].headers[key]
+        name, pointer = checker.prepared(index).headers[key]
         listed = checker.listed.get(index, 0)
         findings.add(
             HEADER_MISSING,
@@ -288,6 +289,24 @@ def _exchange_findings(
             count=missing.count,
             requests=listed,
             served=missing.served,
+        )
+    for (index, _key), sent in sorted(checker.undocumented.items()):
+        route = routes[index]
+        op = route.operation
+        listed = checker.listed.get(index, 0)
+        where: Pointer = (*op.node.ptr, "parameters") if "parameters" in op.value else op.node.ptr
+        findings.add(
+            HEADER_UNDOCUMENTED,
+            f"{route.label}: {sent.count:,} of {listed:,} captured requests "
+            f"({_share(sent.count, listed)}) send the header '{sent.name}', which the operation "
+            "does not document",
+            op.node.doc,
+            where,
+            route.label,
+            header=sent.name,
+            count=sent.count,
+            requests=listed,
+            share=round(sent.count / listed, 4) if listed else 0.0,
         )
     if not checker.credentials:
         return  # the capture keeps no credentials at all: likely stripped on export

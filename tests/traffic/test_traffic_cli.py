@@ -486,7 +486,7 @@ def test_show_settings_says_where_each_came_from(tmp_path: Path) -> None:
     assert lines[2] == (
         f"ignore   traffic-query-missing, traffic-unused  (command line + {config})"
     )
-    severities = dict(line.split() for line in lines[lines.index("rules (11):") + 1 :])
+    severities = dict(line.split() for line in lines[lines.index("rules (12):") + 1 :])
     assert severities["traffic-redirect"] == "info"
     assert severities["traffic-unused"] == severities["traffic-query-missing"] == "off"
     assert severities["traffic-server-errors"] == "error"
