@@ -34,6 +34,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from apilint.core.errors import ConfigError
@@ -43,6 +44,38 @@ Parsed = tuple[str, str, str, float | None]
 """(method, request target, status code as three digits, duration in milliseconds or None)."""
 
 Parser = Callable[[str], Parsed | None]
+
+Usage = tuple[str | None, str | None, int | None, str | None]
+"""(client address, hour as the log writes it, response bytes, user agent); None where the line
+does not say."""
+
+Record = tuple[str, str, str, float | None, str | None, str | None, int | None, str | None]
+"""A :data:`Parsed` request followed by its :data:`Usage`, read from the line in one go."""
+
+Reader = Callable[[str], Record | None]
+
+NO_USAGE: Usage = (None, None, None, None)
+
+MAX_AGENT_CHARS = 200
+"""A user agent longer than this is cut (a client sending megabytes in it must not grow tallies)."""
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LOG_ESCAPE = re.compile(r'\\(?:x22|")')
+
+
+def agent_text(value: str | None, escaped: bool = False) -> str | None:
+    r"""A user agent as tallied: None for ``-`` or empty, at most MAX_AGENT_CHARS long, control
+    characters written as ``\xHH``. ``escaped``: as a text log writes a quoted field (NGINX's
+    ``\x22``, Apache's ``\"``), the quote turned back into the one the client sent."""
+    if not value or value == "-":
+        return None
+    if escaped and "\\" in value:
+        value = _LOG_ESCAPE.sub('"', value)
+    if not value.isprintable():
+        value = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value if len(value) <= MAX_AGENT_CHARS else value[: MAX_AGENT_CHARS - 3] + "..."
+
 
 SAMPLE_LINES = 50
 """Non-blank lines read from the start of a file to recognise its format."""
@@ -98,9 +131,28 @@ class LogFormat(ABC):
         """Bytes of the response the line logs; None when the format does not say."""
         return None
 
-    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
-        """(client address, hour, response bytes) of a line already parsed, in one call."""
-        return self.client(line), self.hour(line), self.sent_bytes(line)
+    def agent(self, line: str) -> str | None:
+        """The user agent of a line already parsed; None when the format does not log it."""
+        return None
+
+    def who_when(self, line: str) -> Usage:
+        """(client address, hour, response bytes, user agent) of a line already parsed."""
+        return self.client(line), self.hour(line), self.sent_bytes(line), self.agent(line)
+
+    def reader(self, sample: Sequence[str], options: ParseOptions) -> Reader:
+        """A read function: each line's request and usage (:data:`Record`). This one parses,
+        then reads the usage of the lines that are requests; formats override it to read both
+        in one go."""
+        parse = self.parser(sample, options)
+        who_when = self.who_when
+
+        def read(line: str) -> Record | None:
+            record = parse(line)
+            if record is None:
+                return None
+            return (*record, *who_when(line))
+
+        return read
 
 
 # -- timestamps ----------------------------------------------------------------------------------
@@ -111,7 +163,15 @@ _BRACKETED = re.compile(
     r"\[(\d{2})/(\w{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?: ([+-])(\d{2})(\d{2}))?\]"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
-TIME_FIELDS = ("time_iso8601", "@timestamp", "timestamp", "time", "ts", "startedDateTime")
+TIME_FIELDS = (
+    "time_iso8601",
+    "@timestamp",
+    "timestamp",
+    "time",
+    "time_local",
+    "ts",
+    "startedDateTime",
+)
 
 
 def _bracketed_time(line: str) -> str | None:
@@ -173,6 +233,14 @@ _COMMON_STRICT = re.compile(_CLF_HEAD + r'(?P<extra>(?: +[^" \n]+)*) *\n?\Z')
 _CLF_FAST = re.compile(r'[^"]*"([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) ')
 _CLF_ESCAPED = re.compile(
     r'[^"]*"([A-Z][A-Z_-]*) ((?:[^ "\\]|\\.)+)(?:[^"\\]|\\.)*" (\d{3})(?: |$)'
+)
+# The usual line whole: address, hour, request, status, bytes and (combined) the user agent.
+_CLF_READ = re.compile(
+    r'([^ ]+) [^\[]*\[([^:\]]*:\d\d)[^\]]*\] "([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) (\d+|-)'
+    rf'(?: {_QUOTED} "([^"\\]*(?:\\.[^"\\]*)*)")?'
+)
+_CLF_AGENT = re.compile(
+    r'[^"]*"(?:[^"\\]|\\.)*" \d{3} (?:\d+|-) "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)"'
 )
 _TIMING_KEYS = ("rt", "request_time", "req_time", "reqtime")
 _KEYED = re.compile(r"(?:^|\s)(" + "|".join(_TIMING_KEYS) + r')="?(\d+(?:\.\d+)?)"?(?=\s|$)')
@@ -256,11 +324,61 @@ class ClfFormat(LogFormat):
     def sent_bytes(self, line: str) -> int | None:
         return _clf_bytes(line, line.find('"'))
 
-    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
+    def agent(self, line: str) -> str | None:
+        found = _CLF_AGENT.match(line)
+        return agent_text(found.group(1), escaped=True) if found else None
+
+    def who_when(self, line: str) -> Usage:
         space = line.find(" ")
         start = line.find("[", space)
         hour = line[start + 1 : start + 15] if start > 0 else None
-        return (line[:space] or None), hour, _clf_bytes(line, line.find('"', start))
+        size = _clf_bytes(line, line.find('"', start))
+        return (line[:space] or None), hour, size, self.agent(line)
+
+    def reader(self, sample: Sequence[str], options: ParseOptions) -> Reader:
+        """Request, client, hour, bytes and user agent from one regular expression; a line it
+        does not fit (quotes escaped in the request) goes through the lenient parser."""
+        parse = self.parser(sample, options)
+        extras = [m.group("extra") for line in sample if (m := self.strict.match(line))]
+        timing = find_timing(extras, options.time_unit)
+        full = _CLF_READ.match
+        who_when = self.who_when
+        last = timing is not None and timing.from_end == 1
+        factor = timing.factor if timing is not None else 1.0
+        read_timing = timing.read if timing is not None else None
+
+        def read(line: str) -> Record | None:
+            found = full(line)
+            if found is None:
+                record = parse(line)
+                return None if record is None else (*record, *who_when(line))
+            address, hour, method, target, status, size, agent = found.groups()
+            ms: float | None = None
+            if last:
+                try:
+                    ms = float(line[line.rfind(" ") + 1 :]) * factor
+                except ValueError:
+                    ms = read_timing(line) if read_timing is not None else None
+            elif read_timing is not None:
+                ms = read_timing(line)
+            return (
+                method,
+                target,
+                status,
+                ms,
+                address,
+                hour,
+                int(size) if size != "-" else None,
+                agent
+                if agent
+                and agent != "-"
+                and len(agent) <= MAX_AGENT_CHARS
+                and "\\" not in agent
+                and agent.isprintable()
+                else agent_text(agent, escaped=True),
+            )
+
+        return read
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return self.strict.match(line) is not None
@@ -369,6 +487,11 @@ _HAPROXY_WHO_WHEN = re.compile(
 )
 
 
+_HAPROXY_CAPTURES = re.compile(r' -?\d+/-?\d+ \{((?:[^}"]|\\")*)\}(?: \{[^}]*\})? "')
+_PRODUCT = re.compile(r"(?:^|[ (])[A-Za-z][A-Za-z0-9._+-]*/[A-Za-z0-9]")
+_HAPROXY_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
+
+
 class HaproxyFormat(LogFormat):
     name = "haproxy"
     title = "HAProxy HTTP"
@@ -381,11 +504,27 @@ class HaproxyFormat(LogFormat):
         found = _HAPROXY_HOUR.search(line)  # the syslog header has brackets of its own
         return found.group(1) if found else None
 
-    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
-        found = _HAPROXY_WHO_WHEN.search(line)
+    def agent(self, line: str) -> str | None:
+        """The user agent among the captured request headers (``capture request header
+        User-Agent``): the first ``{...}`` block when there are two (request, response), the
+        only one otherwise; its field that holds a product/version and is not a URL. HAProxy
+        writes ``"``, ``#``, ``|`` and braces as ``#XX``: decoded."""
+        found = _HAPROXY_CAPTURES.search(line)
         if found is None:
-            return self.client(line), self.hour(line), None
-        return found.group(1), found.group(2), int(found.group(3))
+            return None
+        for value in found.group(1).split("|"):
+            if _PRODUCT.search(value) and "://" not in value:
+                if "#" in value:
+                    value = _HAPROXY_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+                return agent_text(value)
+        return None
+
+    def who_when(self, line: str) -> Usage:
+        found = _HAPROXY_WHO_WHEN.search(line)
+        agent = self.agent(line) if " {" in line else None
+        if found is None:
+            return self.client(line), self.hour(line), None, agent
+        return found.group(1), found.group(2), int(found.group(3)), agent
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _HAPROXY.search(line) is not None or _HAPROXY_CUT.search(line) is not None
@@ -442,6 +581,9 @@ _ALB = re.compile(
 )
 
 
+_ALB_AGENT = re.compile(r' (?:\d{3}|-) (?:\d{3}|-) (?:\d+|-) (?:\d+|-) "[^"]*" "((?:[^"\\]|\\.)*)"')
+
+
 class AlbFormat(LogFormat):
     name = "alb"
     title = "AWS ALB"
@@ -461,6 +603,10 @@ class AlbFormat(LogFormat):
     def sent_bytes(self, line: str) -> int | None:
         parts = line.split(" ", 11)
         return int(parts[10]) if len(parts) > 11 and parts[10].isdigit() else None
+
+    def agent(self, line: str) -> str | None:
+        found = _ALB_AGENT.search(line)
+        return agent_text(found.group(1), escaped=True) if found else None
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _ALB.match(line) is not None
@@ -551,6 +697,68 @@ JSON_ROLES: dict[str, tuple[str, ...]] = {
     "duration_us": ("duration_us", "latency_us"),
     "duration_ns": ("duration_ns", "event.duration", "Duration"),
     "latency": ("httpRequest.latency",),
+    "time": (
+        "time_iso8601",
+        "@timestamp",
+        "timestamp",
+        "time",
+        "time_local",
+        "ts",
+        "msec",
+        "date",
+        "datetime",
+        "startedDateTime",
+        "StartUTC",
+        "receiveTimestamp",
+    ),
+    "client": (
+        "remote_addr",
+        "client_ip",
+        "clientip",
+        "client_addr",
+        "client",
+        "remote_ip",
+        "ip",
+        "remote",
+        "client.ip",
+        "client.address",
+        "source.ip",
+        "source.address",
+        "request.remote_ip",
+        "request.client_ip",
+        "httpRequest.remoteIp",
+        "ClientHost",
+        "req.remoteAddress",
+        "x_forwarded_for",
+        "http_x_forwarded_for",
+    ),
+    "user_agent": (
+        "http_user_agent",
+        "user_agent",
+        "userAgent",
+        "useragent",
+        "agent",
+        "ua",
+        "user_agent.original",
+        "http.user_agent",
+        "request.headers.User-Agent",
+        "request.headers.user-agent",
+        "httpRequest.userAgent",
+        "request_User-Agent",
+        "req.headers.user-agent",
+    ),
+    "bytes": (
+        "body_bytes_sent",
+        "bytes_sent",
+        "bytes",
+        "response_size",
+        "resp_bytes",
+        "size",
+        "http.response.body.bytes",
+        "httpRequest.responseSize",
+        "DownstreamContentSize",
+        "response.size",
+    ),
 }
 """Field names tried for each role when ``--json-fields`` does not name one, in order."""
 
@@ -567,6 +775,10 @@ USER_ROLES: tuple[str, ...] = (
     "duration_ms",
     "duration_us",
     "duration_ns",
+    "time",
+    "client",
+    "user_agent",
+    "bytes",
 )
 
 
@@ -644,6 +856,10 @@ class JsonFields:
     status: str | None
     duration: str | None
     factor: float
+    time: str | None = None
+    client: str | None = None
+    agent: str | None = None
+    bytes: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -664,6 +880,16 @@ def resolve_json_fields(objects: Sequence[dict[str, Any]], options: ParseOptions
                 return name
         return None
 
+    def agent() -> str | None:  # Caddy logs headers as lists: {"User-Agent": ["curl/8.5.0"]}
+        for name in _candidates("user_agent", options):
+            for obj in objects:
+                value = _lookup(obj, name)
+                if isinstance(value, str) or (
+                    isinstance(value, list) and value and isinstance(value[0], str)
+                ):
+                    return name
+        return None
+
     duration_role = next((r for r in _DURATION_FACTORS if r in options.json_fields), None)
     duration = options.json_fields.get(duration_role or "")
     if duration_role is None:
@@ -679,7 +905,68 @@ def resolve_json_fields(objects: Sequence[dict[str, Any]], options: ParseOptions
         status=first("status"),
         duration=duration,
         factor=_DURATION_FACTORS.get(duration_role or "", 1.0),
+        time=first("time"),
+        client=first("client"),
+        agent=agent(),
+        bytes=first("bytes"),
     )
+
+
+_EPOCH_HOURS: dict[int, str] = {}
+
+
+def json_hour(value: Any) -> str | None:
+    """The hour of a JSON time value as :func:`hour_iso` reads it: ISO 8601
+    (``2026-11-28T10:00:00Z`` -> ``2026-11-28T10``), NGINX's ``$time_local``
+    (``28/Nov/2026:10:00:00 +0000`` -> ``28/Nov/2026:10``), or seconds or milliseconds since
+    1970 (``$msec``, Caddy's ``ts``; in UTC)."""
+    if isinstance(value, str):
+        if len(value) >= 13 and value[4] == "-" and value[10] in "T " and value[11:13].isdigit():
+            return value[:10] + "T" + value[11:13]
+        if len(value) >= 14 and value[2] == "/" and value[11] == ":":
+            return value[:14]
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    seconds = value / 1000 if value > 1e11 else value
+    if not 1e8 < seconds < 1e10:
+        return None
+    hour = int(seconds) // 3600
+    text = _EPOCH_HOURS.get(hour)
+    if text is None:
+        if len(_EPOCH_HOURS) > 10_000:
+            _EPOCH_HOURS.clear()
+        stamp = datetime.fromtimestamp(hour * 3600, tz=UTC)
+        text = _EPOCH_HOURS[hour] = stamp.strftime("%Y-%m-%dT%H")
+    return text
+
+
+def _json_usage(obj: dict[str, Any], fields: JsonFields) -> Usage:
+    client = agent = None
+    hour: str | None = None
+    size: int | None = None
+    if fields.client is not None:
+        value = _lookup(obj, fields.client)
+        if isinstance(value, str) and value and value != "-":
+            client = value.split(",", 1)[0].strip() or None  # X-Forwarded-For: the first
+    if fields.time is not None:
+        hour = json_hour(_lookup(obj, fields.time))
+    if fields.bytes is not None:
+        value = _lookup(obj, fields.bytes)
+        if type(value) is int and value >= 0:
+            size = value
+        elif isinstance(value, str) and value.isdigit():
+            size = int(value)
+    if fields.agent is not None:
+        value = _lookup(obj, fields.agent)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str):
+            agent = agent_text(value)
+    return client, hour, size, agent
 
 
 def _is_scalar(value: Any) -> bool:
@@ -731,7 +1018,7 @@ class JsonLinesFormat(LogFormat):
     title = "JSON lines"
 
     def hour(self, line: str) -> str | None:
-        return None  # reading the object again for every line would double the cost
+        return None  # read with the request by reader(): reading the object twice costs double
 
     def timestamp(self, line: str) -> str | None:
         obj = _json_object(line)
@@ -766,6 +1053,31 @@ class JsonLinesFormat(LogFormat):
             return _read_json(obj, fields)
 
         return parse
+
+    def reader(self, sample: Sequence[str], options: ParseOptions) -> Reader:
+        objects = [obj for line in sample if (obj := _json_object(line)) is not None]
+        fields = resolve_json_fields(objects, options)
+        loads = json.loads
+        usage = (
+            fields.time is not None
+            or fields.client is not None
+            or fields.agent is not None
+            or fields.bytes is not None
+        )
+
+        def read(line: str) -> Record | None:
+            try:
+                obj = loads(line)
+            except (ValueError, RecursionError):
+                return None
+            if type(obj) is not dict:
+                return None
+            record = _read_json(obj, fields)
+            if record is None:
+                return None
+            return (*record, *(_json_usage(obj, fields) if usage else NO_USAGE))
+
+        return read
 
     def explain(self, line: str, options: ParseOptions) -> str:
         obj = _json_object(line)
@@ -829,6 +1141,15 @@ def looks_like_har(sample: Sequence[str]) -> bool:
     return compact.startswith('{"log":')
 
 
+def _har_agent(headers: Any) -> str | None:
+    if isinstance(headers, list):
+        for item in headers:
+            if isinstance(item, dict) and str(item.get("name", "")).lower() == "user-agent":
+                value = item.get("value")
+                return value if isinstance(value, str) else None
+    return None
+
+
 def har_lines(text: str, name: str) -> list[str]:
     """The entries of a HAR document, one JSON line each (``HAR_FIELDS``), in their order."""
     try:
@@ -860,6 +1181,7 @@ def har_lines(text: str, name: str) -> list[str]:
             "status": status if status != 0 else None,
             "time": entry.get("time"),
             "startedDateTime": entry.get("startedDateTime"),
+            "user_agent": _har_agent(request.get("headers")),
         }
         if "headers" in request or "content" in response:
             # what the exchange checks read (apilint.traffic.exchanges)
