@@ -150,13 +150,18 @@ def test_har_pseudo_headers_and_access_logs(tmp_path: Path) -> None:
                 {"name": "accept-encoding", "value": "gzip, br"},
                 {"name": "priority", "value": "u=1, i"},
                 {"name": "x-debug", "value": "1"},
+                {"name": "user-agent", "value": "Mozilla/5.0 Chrome/126.0"},
             ],
         },
         "response": {"status": 200, "headers": [], "content": {"size": 0, "mimeType": ""}},
     }
     har = tmp_path / "capture.har"
     har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}), encoding="utf-8")
-    assert _undocumented(traffic_json(spec, [har])) == [("GET /api/users/{id}", "x-debug", 1, 1)]
+    report = traffic_json(spec, [har])
+    assert _undocumented(report) == [("GET /api/users/{id}", "x-debug", 1, 1)]
+    row = next(r for r in report["usage"] if r["operation"] == "GET /api/users/{id}")
+    assert row["top_agents"] == [{"agent": "Mozilla/5.0 Chrome/126.0", "requests": 1}]
+    assert row["per_hour"] == [["2026-12-04T10:00", 1]]
     log = write_log(
         tmp_path, [json.dumps({"method": "GET", "path": "/api/users/2", "status": 200})]
     )
