@@ -1122,7 +1122,14 @@ class JsonLinesFormat(LogFormat):
 
 # -- HAR ---------------------------------------------------------------------------------------
 
-HAR_FIELDS = {"method": "method", "path": "url", "status": "status", "duration_ms": "time"}
+HAR_FIELDS = {
+    "method": "method",
+    "path": "url",
+    "status": "status",
+    "duration_ms": "time",
+    "time": "startedDateTime",
+    "user_agent": "user_agent",
+}
 """The fields of the JSON lines :func:`har_lines` writes, as ``--json-fields`` would name them."""
 
 
