@@ -880,6 +880,12 @@ def resolve_json_fields(objects: Sequence[dict[str, Any]], options: ParseOptions
                 return name
         return None
 
+    def when() -> str | None:  # "time" is a duration in some logs: a name whose value is a time
+        for name in _candidates("time", options):
+            if any(json_hour(_lookup(obj, name)) is not None for obj in objects):
+                return name
+        return None
+
     def agent() -> str | None:  # Caddy logs headers as lists: {"User-Agent": ["curl/8.5.0"]}
         for name in _candidates("user_agent", options):
             for obj in objects:
@@ -905,7 +911,7 @@ def resolve_json_fields(objects: Sequence[dict[str, Any]], options: ParseOptions
         status=first("status"),
         duration=duration,
         factor=_DURATION_FACTORS.get(duration_role or "", 1.0),
-        time=first("time"),
+        time=when(),
         client=first("client"),
         agent=agent(),
         bytes=first("bytes"),

@@ -169,6 +169,10 @@ def test_json_time_values_and_bad_field_names(tmp_path: Path) -> None:
     ]
     assert row["top_clients"] == [{"client": "198.51.100.7", "requests": 2}]
     assert row["top_agents"] == [{"agent": "listed/1.0", "requests": 1}]  # Caddy's header lists
+    # "time" holds the duration here: the hour comes from the field that holds a time
+    timed = json.dumps({**base, "time": 0.012, "timestamp": "2026-11-28T09:59:59Z"})
+    report = traffic_json(spec, [write_log(tmp_path, [timed], "t.jsonl")])
+    assert report["traffic"]["per_hour"] == [["2026-11-28T09:00", 1]]
     log = write_log(tmp_path, [json.dumps(base)], "y.jsonl")
     result = run_cli("traffic", str(spec), str(log), "--json-fields", "agent=ua", cwd=tmp_path)
     assert result.returncode == 2
