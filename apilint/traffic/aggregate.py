@@ -288,6 +288,7 @@ class Aggregator:
         every = FINGERPRINT_EVERY - 1
         cache = self._cache
         resolve = self._resolve
+        fold = self.matcher.fold
         invalid = self._invalid
         bucket_of = bucket
         log = math.log
@@ -326,10 +327,12 @@ class Aggregator:
             if cut >= 0:
                 query = target[cut + 1 :]
                 target = target[:cut]
-            key = (method, target)
-            tally = cache.get(key)
+            tally = cache.get((method, target))
             if tally is None:
-                tally = resolve(method, target)
+                # a path with ids is cached under its folded form (/users/1, /users/2, ...)
+                folded = fold(target)
+                if folded is target or (tally := cache.get((method, folded))) is None:
+                    tally = resolve(method, target)
             if tally is invalid:
                 unparsed += 1
                 self._sample(name, number, line, lambda _: "the request target is not a path")

@@ -234,10 +234,11 @@ _CLF_FAST = re.compile(r'[^"]*"([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) ')
 _CLF_ESCAPED = re.compile(
     r'[^"]*"([A-Z][A-Z_-]*) ((?:[^ "\\]|\\.)+)(?:[^"\\]|\\.)*" (\d{3})(?: |$)'
 )
-# The usual line whole: address, hour, request, status, bytes and (combined) the user agent.
+# The usual line whole: address, hour, request, status, bytes and (combined) the user agent;
+# for lines without a backslash, so no quote inside a field is escaped.
 _CLF_READ = re.compile(
-    r'([^ ]+) [^\[]*\[([^:\]]*:\d\d)[^\]]*\] "([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) (\d+|-)'
-    rf'(?: {_QUOTED} "([^"\\]*(?:\\.[^"\\]*)*)")?'
+    r'([^ ]+) [^[]*\[(.{14})[^\]]*\] "([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) (\d+|-)'
+    r'(?: "[^"]*" "([^"]*)")?'
 )
 _CLF_AGENT = re.compile(
     r'[^"]*"(?:[^"\\]|\\.)*" \d{3} (?:\d+|-) "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)"'
@@ -348,7 +349,7 @@ class ClfFormat(LogFormat):
         read_timing = timing.read if timing is not None else None
 
         def read(line: str) -> Record | None:
-            found = full(line)
+            found = full(line) if "\\" not in line else None
             if found is None:
                 record = parse(line)
                 return None if record is None else (*record, *who_when(line))
@@ -370,12 +371,8 @@ class ClfFormat(LogFormat):
                 hour,
                 int(size) if size != "-" else None,
                 agent
-                if agent
-                and agent != "-"
-                and len(agent) <= MAX_AGENT_CHARS
-                and "\\" not in agent
-                and agent.isprintable()
-                else agent_text(agent, escaped=True),
+                if agent and agent != "-" and len(agent) <= MAX_AGENT_CHARS and agent.isprintable()
+                else agent_text(agent),
             )
 
         return read
