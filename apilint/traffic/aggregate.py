@@ -30,7 +30,7 @@ from apilint.traffic.exchanges import ExchangeChecker
 from apilint.traffic.histogram import INV_LOG_GAMMA, MAX_MS, MIN_MS, Histogram, bucket
 from apilint.traffic.logformats import Reader, Record, shorten
 from apilint.traffic.matcher import IMPLICIT, INVALID, OPERATION, UNDOCUMENTED, VARIANT, Matcher
-from apilint.traffic.queries import QueryTally, query_checks
+from apilint.traffic.queries import QueryTally
 from apilint.traffic.sources import MAX_LINE_CHARS, LongLine
 
 MAX_UNDOCUMENTED = 5000
@@ -219,7 +219,7 @@ class Aggregator:
 
     def __post_init__(self) -> None:
         api = self.matcher.api
-        self.queries = [QueryTally(*query_checks(api, r.operation)) for r in self.matcher.routes]
+        self.queries = [QueryTally(api, r.operation) for r in self.matcher.routes]
         self.operations = [Tally(q) for q in self.queries]
         self.heads = [Tally(q) for q in self.queries]
         self.variants = [Tally() for _ in self.matcher.routes]

@@ -300,11 +300,15 @@ class NameTally:
 
 @dataclass
 class QueryTally:
-    """What the query strings of one operation's requests held."""
+    """What the query strings of one operation's requests held. What the operation documents
+    (``parameters``, ``accepted``, ``free_form``) is read from ``api`` on first use: a log that
+    calls ten operations of a description with thousands reads ten."""
 
-    parameters: dict[str, QueryParameter]
-    accepted: frozenset[str] = frozenset()
-    free_form: bool = False
+    api: OpenAPI = field(repr=False)
+    operation: Operation = field(repr=False)
+    _checks: tuple[dict[str, QueryParameter], frozenset[str], bool] | None = field(
+        default=None, repr=False
+    )
     names: dict[str, NameTally] = field(default_factory=dict)
     other_names: int = 0
     """Requests that sent an undocumented name past the MAX_NAMES kept."""
@@ -315,6 +319,26 @@ class QueryTally:
     )
     """Query string -> (each count it added: a name's tally and whether it was a request or an
     invalid value; the undocumented names past MAX_NAMES it sent)."""
+
+    @property
+    def parameters(self) -> dict[str, QueryParameter]:
+        """The operation's query parameters by name."""
+        return self._read()[0]
+
+    @property
+    def accepted(self) -> frozenset[str]:
+        """Other names it accepts (API keys in the query from its security schemes)."""
+        return self._read()[1]
+
+    @property
+    def free_form(self) -> bool:
+        """It takes free-form names (an object or deepObject parameter)."""
+        return self._read()[2]
+
+    def _read(self) -> tuple[dict[str, QueryParameter], frozenset[str], bool]:
+        if self._checks is None:
+            self._checks = query_checks(self.api, self.operation)
+        return self._checks
 
     def add(self, query: str) -> None:
         known = self._remembered.get(query)
@@ -350,22 +374,23 @@ class QueryTally:
         """Count one query string; ``counted`` receives each count it adds: the name's tally,
         False for a request, True for an invalid value."""
         seen: set[str] = set()
+        parameters = self.parameters
         for part in query.split("&"):
             if not part:
                 continue
             raw_name, _, raw_value = part.partition("=")
             name = _decode(raw_name)
-            if name.endswith("[]") and name not in self.parameters and name[:-2] in self.parameters:
+            if name.endswith("[]") and name not in parameters and name[:-2] in parameters:
                 name = name[:-2]  # ids[]=1&ids[]=2: how PHP and Rails clients send an array
             if not name:
                 continue
             value = _decode(raw_value)
-            param = self.parameters.get(name)
+            param = parameters.get(name)
             first = name not in seen
             seen.add(name)
             tally = self.names.get(name)
             if tally is None:
-                if param is None and len(self.names) >= MAX_NAMES + len(self.parameters):
+                if param is None and len(self.names) >= MAX_NAMES + len(parameters):
                     if first:
                         self.other_names += 1
                     continue
