@@ -947,29 +947,61 @@ def json_hour(value: Any) -> str | None:
     return text
 
 
-def _json_usage(obj: dict[str, Any], fields: JsonFields) -> Usage:
-    client = agent = None
-    hour: str | None = None
-    size: int | None = None
-    if fields.client is not None:
-        value = _lookup(obj, fields.client)
-        if isinstance(value, str) and value and value != "-":
-            client = value.split(",", 1)[0].strip() or None  # X-Forwarded-For: the first
-    if fields.time is not None:
-        hour = json_hour(_lookup(obj, fields.time))
-    if fields.bytes is not None:
-        value = _lookup(obj, fields.bytes)
-        if type(value) is int and value >= 0:
-            size = value
-        elif isinstance(value, str) and value.isdigit():
+def _json_usage(fields: JsonFields) -> Callable[[dict[str, Any]], Usage]:
+    """A function giving the :data:`Usage` of one JSON object with ``fields``."""
+
+    def getter(name: str | None) -> Callable[[dict[str, Any]], Any]:
+        if name is None:
+            return lambda obj: None
+        if "." in name:
+            return lambda obj: _lookup(obj, name)
+        return lambda obj: obj.get(name)
+
+    client_of, time_of, bytes_of, agent_of = (
+        getter(fields.client),
+        getter(fields.time),
+        getter(fields.bytes),
+        getter(fields.agent),
+    )
+    hours: dict[str, str | None] = {}
+    """Hour by the first 14 characters of an ISO or $time_local time (the same hour on most
+    lines of a log)."""
+
+    def usage(obj: dict[str, Any]) -> Usage:
+        client = agent = hour = None
+        size: int | None = None
+        value = client_of(obj)
+        if type(value) is str and value and value != "-":
+            client = value if "," not in value else (value.split(",", 1)[0].strip() or None)
+        value = time_of(obj)
+        if type(value) is str:
+            key = value[:14]
+            hour = hours.get(key)
+            if hour is None:
+                hour = json_hour(value)
+                if hour is not None and (key[4:5] == "-" or key[2:3] == "/"):
+                    if len(hours) > 10_000:
+                        hours.clear()
+                    hours[key] = hour
+        elif value is not None:
+            hour = json_hour(value)
+        value = bytes_of(obj)
+        if type(value) is int:
+            size = value if value >= 0 else None
+        elif type(value) is str and value.isdigit():
             size = int(value)
-    if fields.agent is not None:
-        value = _lookup(obj, fields.agent)
-        if isinstance(value, list):
+        value = agent_of(obj)
+        if type(value) is list:
             value = value[0] if value else None
-        if isinstance(value, str):
-            agent = agent_text(value)
-    return client, hour, size, agent
+        if type(value) is str:
+            agent = (
+                value
+                if value != "-" and len(value) <= MAX_AGENT_CHARS and value.isprintable()
+                else agent_text(value)
+            )
+        return client, hour, size, agent or None
+
+    return usage
 
 
 def _is_scalar(value: Any) -> bool:
@@ -1062,10 +1094,9 @@ class JsonLinesFormat(LogFormat):
         fields = resolve_json_fields(objects, options)
         loads = json.loads
         usage = (
-            fields.time is not None
-            or fields.client is not None
-            or fields.agent is not None
-            or fields.bytes is not None
+            _json_usage(fields)
+            if fields.time or fields.client or fields.agent or fields.bytes
+            else None
         )
 
         def read(line: str) -> Record | None:
@@ -1078,7 +1109,7 @@ class JsonLinesFormat(LogFormat):
             record = _read_json(obj, fields)
             if record is None:
                 return None
-            return (*record, *(_json_usage(obj, fields) if usage else NO_USAGE))
+            return (*record, *(usage(obj) if usage is not None else NO_USAGE))
 
         return read
 
