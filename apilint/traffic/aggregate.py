@@ -38,6 +38,8 @@ MAX_CACHE = 50_000
 MAX_SEEN_ONCE = 50_000
 """Undocumented templates seen once since the table overflowed, remembered by hash."""
 MAX_SAMPLES = 10
+MAX_BUCKET_CACHE = 10_000
+"""Durations remembered with their histogram bucket while reading one log."""
 SAMPLE_CHARS = 200
 MAX_HOURS = 24 * 92
 """Hours kept per tally (three months of a log); requests in later new hours are not bucketed."""
@@ -300,6 +302,7 @@ class Aggregator:
         unparsed = 0
         long_line = MAX_LINE_CHARS
         first_line = last_line = ""
+        buckets: dict[float, int] = {}
         for number, line in enumerate(lines, 1):
             if len(line) >= long_line and type(line) is LongLine:
                 unparsed += 1
@@ -371,8 +374,13 @@ class Aggregator:
                 tally.query.add(query)
             if ms is not None:
                 timed += 1
-                # histogram.bucket(), inlined for the common case
-                index = ceil(log(ms) * inv) if MIN_MS <= ms <= MAX_MS else bucket_of(ms)
+                index = buckets.get(ms)  # the same durations recur (ms resolution)
+                if index is None:
+                    # histogram.bucket(), inlined for the common case
+                    index = ceil(log(ms) * inv) if MIN_MS <= ms <= MAX_MS else bucket_of(ms)
+                    if len(buckets) >= MAX_BUCKET_CACHE:
+                        buckets.clear()
+                    buckets[ms] = index
                 hist = tally.hist
                 hist[index] = hist.get(index, 0) + 1
         if timestamp is not None and first_line:
