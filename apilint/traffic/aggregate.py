@@ -1,8 +1,9 @@
 """Streaming the requests of the logs into tallies: memory stays flat however long the logs are.
 
-Per request the loop does one regex match, one dictionary look-up (the match of a recent
-(method, path) pair is cached) and two counter increments (status, latency bucket); no record
-of the request survives it. What is kept:
+Per request the loop does one regex match, one or two dictionary look-ups (the match of a
+recent (method, path) pair is cached, paths with ids under their folded form) and a counter
+increment per thing counted (status, latency bucket, hour, client, user agent); no record of the
+request survives it. What is kept:
 
 - per documented operation: a status-code counter and a latency histogram
   (:mod:`~apilint.traffic.histogram`, at most ~1,700 buckets), for its own path and for its
@@ -16,6 +17,9 @@ of the request survives it. What is kept:
 - the match cache: at most ``MAX_CACHE`` entries, emptied when full. It is keyed by the path with
   numeric and UUID segments folded (when the description makes that safe), so ``/users/1`` and
   ``/users/2`` share an entry;
+- per tally, where the log has them: the busiest ``MAX_CLIENTS`` client addresses and
+  ``MAX_AGENTS`` user agents (the less busy half dropped when full: lossy, for finding the big
+  callers), requests per hour (``MAX_HOURS``) and response bytes;
 - the first ``MAX_SAMPLES`` unparsed lines, shortened and with secrets masked.
 """
 
@@ -410,7 +414,7 @@ class Aggregator:
 
     def _resolve(self, method: str, target: str) -> Tally:
         # A path with ids is cached under its folded form only (one entry for /users/1,
-        # /users/2, ...): the look-up in feed() misses, this one hits.
+        # /users/2, ...), which feed() looks up before calling this.
         folded = self.matcher.fold(target)
         if folded != target:
             known = self._cache.get((method, folded))
