@@ -1,4 +1,6 @@
-"""Access log formats: one line in, ``(method, target, status, duration_ms)`` out.
+"""Access log formats: one line in, ``(method, target, status, duration_ms)`` out (a
+:data:`Parsed` request), followed by who and when where the format logs them (client address,
+hour, response bytes, user agent: a :data:`Record`, from :meth:`LogFormat.reader`).
 
 Supported formats (the names ``--log-format`` takes):
 
@@ -6,14 +8,16 @@ Supported formats (the names ``--log-format`` takes):
               "%{User-agent}i"``, optionally followed by more fields (a timing field is used when
               there is one, see below). Apache's ``vhost_combined`` (a leading ``%v:%p``) too.
 ``common``    The Common Log Format (the same without referer and user agent).
-``haproxy``   HAProxy's default HTTP format (``option httplog``), with or without the syslog
+``haproxy``   HAProxy's default HTTP format (``option httplog``; the user agent when ``capture
+              request header User-Agent`` logs it), with or without the syslog
               header: the five timers ``TR/Tw/Tc/Tr/Ta`` (``Tq/Tw/Tc/Tr/Tt`` before 1.9) give the
               duration: ``Ta``/``Tt``, the time from the first byte of the request to the last of
               the response (what a client waits), or ``Tr`` when that is unknown.
 ``alb``       AWS Application Load Balancer access logs; the duration is the sum of the request,
               target and response processing times (none when the target did not answer).
 ``jsonl``     One JSON object per line. Fields are found under common names (``method``,
-              ``path``/``uri``/``url``, ``status``, ``request_time``...; ECS, Caddy, Traefik,
+              ``path``/``uri``/``url``, ``status``, ``request_time``, ``time_iso8601``,
+              ``remote_addr``, ``http_user_agent``, ``body_bytes_sent``...; ECS, Caddy, Traefik,
               pino and Google Cloud names too) or named with ``--json-fields`` (dotted names
               reach into nested objects).
 
