@@ -100,7 +100,8 @@ def _feed_har(
     def explain(line: str) -> str:
         return "a HAR entry without a response (status 0) or without method, URL or status"
 
-    aggregator.feed(shown, HAR, entries, read, explain, timestamp=jsonl.timestamp)
+    timestamp = jsonl.timestamps(entries[:SAMPLE_LINES], options)
+    aggregator.feed(shown, HAR, entries, read, explain, timestamp=timestamp)
 
 
 def _other_formats(
@@ -184,7 +185,7 @@ def analyse(
                 read,
                 explain,
                 other,
-                fmt.timestamp,
+                fmt.timestamps(sample, options.parse),
             )
     require_requests(
         aggregator.logs,

@@ -119,6 +119,13 @@ class LogFormat(ABC):
         Called for a log's first and last requests only (the period it covers)."""
         return _bracketed_time(line)
 
+    def timestamps(
+        self, sample: Sequence[str], options: ParseOptions
+    ) -> Callable[[str], str | None]:
+        """:meth:`timestamp` for one file (a format whose fields are named per file reads the
+        field its first lines have)."""
+        return self.timestamp
+
     def client(self, line: str) -> str | None:
         """The client address of a line already parsed; None when the format has none."""
         return None
@@ -1059,17 +1066,38 @@ class JsonLinesFormat(LogFormat):
     def hour(self, line: str) -> str | None:
         return None  # read with the request by reader(): reading the object twice costs double
 
-    def timestamp(self, line: str) -> str | None:
+    def timestamp(self, line: str, names: Sequence[str] = TIME_FIELDS) -> str | None:
         obj = _json_object(line)
         if obj is None:
             return None
-        for name in TIME_FIELDS:
+        for name in names:
             value = _lookup(obj, name)
             if isinstance(value, str):
                 found = _iso_time(value) or _bracketed_time(f"[{value}]")
                 if found:
                     return found
+                try:
+                    value = float(value)  # NGINX's $msec, quoted
+                except ValueError:
+                    continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                seconds = value / 1000 if value > 1e11 else value
+                if 1e8 < seconds < 1e10:
+                    stamp = datetime.fromtimestamp(seconds, tz=UTC)
+                    return stamp.strftime("%Y-%m-%dT%H:%M:%S+00:00")
         return None
+
+    def timestamps(
+        self, sample: Sequence[str], options: ParseOptions
+    ) -> Callable[[str], str | None]:
+        objects = [obj for line in sample if (obj := _json_object(line)) is not None]
+        chosen = resolve_json_fields(objects, options).time
+        names = TIME_FIELDS if chosen is None else (chosen, *TIME_FIELDS)
+
+        def timestamp(line: str) -> str | None:
+            return self.timestamp(line, names)
+
+        return timestamp
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         obj = _json_object(line)

@@ -5,6 +5,7 @@ the User-Agent header captured) in front of a real Flask service."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,10 @@ def test_json_lines_feed_the_same_counters_as_combined(
     assert report["traffic"]["per_hour"] == combined["traffic"]["per_hour"]
     assert sum(n for _, n in report["traffic"]["per_hour"]) == len(REQUESTS)
     assert report["clients"] == combined["clients"]
+    # the period the log covers, from the same field ($msec: seconds since 1970)
+    period = report["traffic"]["logs"][0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", period["first_time"])
+    assert period["first_time"] <= period["last_time"]
     if kind == "own":
         # without --json-fields, the log's own names say nothing of who and when
         plain = traffic_json(spec, [logs[kind]])
