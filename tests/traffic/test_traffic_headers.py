@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask, jsonify, request
 from real_servers import serve
 from traffic_support import traffic_json, write_log, write_spec
@@ -202,3 +205,63 @@ def test_only_the_operations_called_are_prepared(tmp_path: Path) -> None:
     assert checker is not None and checker.exchanges == 2
     prepared = [matcher.routes[i].label for i, op in enumerate(checker.operations) if op]
     assert prepared == ["GET /api/users/{id}"]
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt install chromium)")
+def test_what_a_real_browser_sends_is_not_reported(tmp_path: Path) -> None:
+    """Headless Chromium opens a page that calls the API with fetch(): every header the browser
+    adds (client hints, fetch metadata, Origin, Referer, Accept-*) is a general field; only the
+    one the page's code adds is reported."""
+    app = Flask("accounts")
+    seen: list[dict[str, Any]] = []
+
+    @app.get("/")
+    def page() -> Any:
+        script = (
+            "fetch('/api/users/2', {headers: {'X-Feature-Flags': 'beta'}})"
+            ".then(() => fetch('/api/users/3'))"
+            ".then(() => { document.title = 'done'; });"
+        )
+        return f"<html><head><script>{script}</script></head><body>app</body></html>"
+
+    @app.get("/api/users/<int:user>")
+    def user(user: int) -> Any:
+        seen.append(
+            {
+                "request": {
+                    "method": request.method,
+                    "url": request.full_path.rstrip("?"),
+                    "headers": dict(request.headers),
+                },
+                "response": {"status": 200, "body": ""},
+            }
+        )
+        return jsonify(id=user)
+
+    with serve(app) as port:
+        subprocess.run(
+            [
+                str(CHROMIUM),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    assert len(seen) == 2, "the browser did not call the API"
+    browser_headers = {name.lower() for s in seen for name in s["request"]["headers"]}
+    assert {"sec-fetch-mode", "referer", "user-agent"} <= browser_headers
+    log = write_log(tmp_path, [json.dumps(s) for s in seen], "browser.ndjson")
+    spec = write_spec(tmp_path, SPEC)
+    assert _undocumented(traffic_json(spec, [log])) == [
+        ("GET /api/users/{id}", "X-Feature-Flags", 1, 2)
+    ]
