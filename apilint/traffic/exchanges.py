@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,8 @@ from apilint.traffic.matcher import OPERATION, Matcher, Route
 MAX_HEADER_NAMES = 50
 """Distinct undocumented header names kept per operation (a client that sends random names
 must not grow the tally without bound); later new names are not counted."""
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]{1,100}")
+"""A field name (RFC 9110 token, lower case) of a sensible length."""
 _SKIPPED_STATUS = frozenset({"204", "304"})
 _SEEN_SCHEMES = frozenset({"bearer", "basic"})
 
@@ -450,6 +453,7 @@ class ExchangeChecker:
                 or key in prepared.documented
                 or key in self.scheme_headers
                 or is_general_request_header(key)
+                or not _TOKEN.fullmatch(key)  # not a field name: nothing to say about it
             ):
                 continue
             seen.add(key)

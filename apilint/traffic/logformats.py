@@ -61,6 +61,8 @@ Reader = Callable[[str], Record | None]
 NO_USAGE: Usage = (None, None, None, None)
 
 MAX_AGENT_CHARS = 200
+MAX_CLIENT_CHARS = 100
+"""A client address of a JSON-lines log longer than this is cut (addresses are at most 45)."""
 """A user agent longer than this is cut (a client sending megabytes in it must not grow tallies)."""
 
 
@@ -929,6 +931,17 @@ def resolve_json_fields(objects: Sequence[dict[str, Any]], options: ParseOptions
 _EPOCH_HOURS: dict[int, str] = {}
 
 
+def _epoch_seconds(value: Any) -> float | None:
+    """Seconds since 1970 from a number of seconds or milliseconds (1973 to 2286); None for
+    anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not 1e8 < value < 1e13:
+        return None  # also NaN, infinities and integers too large for a float
+    seconds = value / 1000 if value > 1e11 else float(value)
+    return seconds if 1e8 < seconds < 1e10 else None
+
+
 def json_hour(value: Any) -> str | None:
     """The hour of a JSON time value as :func:`hour_iso` reads it: ISO 8601
     (``2026-11-28T10:00:00Z`` -> ``2026-11-28T10``), NGINX's ``$time_local``
@@ -943,10 +956,8 @@ def json_hour(value: Any) -> str | None:
             value = float(value)
         except ValueError:
             return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    seconds = value / 1000 if value > 1e11 else value
-    if not 1e8 < seconds < 1e10:
+    seconds = _epoch_seconds(value)
+    if seconds is None:
         return None
     hour = int(seconds) // 3600
     text = _EPOCH_HOURS.get(hour)
@@ -984,6 +995,8 @@ def _json_usage(fields: JsonFields) -> Callable[[dict[str, Any]], Usage]:
         value = client_of(obj)
         if type(value) is str and value and value != "-":
             client = value if "," not in value else (value.split(",", 1)[0].strip() or None)
+            if client is not None and (len(client) > MAX_CLIENT_CHARS or not client.isprintable()):
+                client = agent_text(client[:MAX_CLIENT_CHARS])
         value = time_of(obj)
         if type(value) is str:
             key = value[:14]
@@ -1080,11 +1093,10 @@ class JsonLinesFormat(LogFormat):
                     value = float(value)  # NGINX's $msec, quoted
                 except ValueError:
                     continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                seconds = value / 1000 if value > 1e11 else value
-                if 1e8 < seconds < 1e10:
-                    stamp = datetime.fromtimestamp(seconds, tz=UTC)
-                    return stamp.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+            seconds = _epoch_seconds(value)
+            if seconds is not None:
+                stamp = datetime.fromtimestamp(seconds, tz=UTC)
+                return stamp.strftime("%Y-%m-%dT%H:%M:%S+00:00")
         return None
 
     def timestamps(

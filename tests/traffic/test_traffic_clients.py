@@ -178,6 +178,13 @@ def test_json_time_values_and_bad_field_names(tmp_path: Path) -> None:
     timed = json.dumps({**base, "time": 0.012, "timestamp": "2026-11-28T09:59:59Z"})
     report = traffic_json(spec, [write_log(tmp_path, [timed], "t.jsonl")])
     assert report["traffic"]["per_hour"] == [["2026-11-28T09:00", 1]]
+    # a time no float holds, control characters in the address and the agent: read, escaped
+    odd = json.dumps({**base, "ts": 10**400, "remote_addr": "\x1b[31m", "ua": "a\x1bb/1"})
+    report = traffic_json(spec, [write_log(tmp_path, [odd], "odd.jsonl")])
+    row = usage_of(report)["GET /users/{id}"]
+    assert row["per_hour"] == [] and report["traffic"]["logs"][0]["first_time"] is None
+    assert row["top_clients"] == [{"client": "\\x1b[31m", "requests": 1}]
+    assert row["top_agents"] == [{"agent": "a\\x1bb/1", "requests": 1}]
     log = write_log(tmp_path, [json.dumps(base)], "y.jsonl")
     result = run_cli("traffic", str(spec), str(log), "--json-fields", "agent=ua", cwd=tmp_path)
     assert result.returncode == 2

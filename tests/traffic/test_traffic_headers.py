@@ -153,6 +153,7 @@ def test_har_pseudo_headers_and_access_logs(tmp_path: Path) -> None:
                 {"name": "accept-encoding", "value": "gzip, br"},
                 {"name": "priority", "value": "u=1, i"},
                 {"name": "x-debug", "value": "1"},
+                {"name": "bad name\u001b", "value": "not a field name: not reported"},
                 {"name": "user-agent", "value": "Mozilla/5.0 Chrome/126.0"},
             ],
         },
