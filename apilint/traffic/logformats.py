@@ -33,6 +33,7 @@ through in a few seconds.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from abc import ABC, abstractmethod
@@ -497,9 +498,26 @@ _HAPROXY_WHO_WHEN = re.compile(
 )
 
 
-_HAPROXY_CAPTURES = re.compile(r' -?\d+/-?\d+ \{((?:[^}"]|\\")*)\}(?: \{[^}]*\})? "')
+_HAPROXY_READ = re.compile(
+    r"(?:^|\s)(\S+):\d+ \[(\d{2}/\w{3}/\d{4}:\d{2}):\d{2}:\d{2}(?:\.\d+)?\] \S+ \S+ "
+    r"-?\d+/-?\d+/-?\d+/(-?\d+)/\+?(-?\d+) (-?\d+) \+?(\d+) "
+    r'.*"([^"]*)"\s*\Z'
+)
+"""A whole line: client, hour, Tr, Ta, status, bytes and the request."""
 _PRODUCT = re.compile(r"(?:^|[ (])[A-Za-z][A-Za-z0-9._+-]*/[A-Za-z0-9]")
 _HAPROXY_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
+
+
+@functools.lru_cache(maxsize=4096)
+def _captured_agent(block: str) -> str | None:
+    """The user agent among HAProxy's captured headers ``a|b|c`` (the same few blocks recur:
+    remembered)."""
+    for value in block.split("|"):
+        if _PRODUCT.search(value) and "://" not in value:
+            if "#" in value:
+                value = _HAPROXY_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+            return agent_text(value)
+    return None
 
 
 class HaproxyFormat(LogFormat):
@@ -519,15 +537,14 @@ class HaproxyFormat(LogFormat):
         User-Agent``): the first ``{...}`` block when there are two (request, response), the
         only one otherwise; its field that holds a product/version and is not a URL. HAProxy
         writes ``"``, ``#``, ``|`` and braces as ``#XX``: decoded."""
-        found = _HAPROXY_CAPTURES.search(line)
-        if found is None:
+        quote = line.find(' "')  # the request line: the captures come before it
+        start = line.find(" {", 0, quote)
+        if start < 0:
             return None
-        for value in found.group(1).split("|"):
-            if _PRODUCT.search(value) and "://" not in value:
-                if "#" in value:
-                    value = _HAPROXY_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
-                return agent_text(value)
-        return None
+        end = line.find("}", start, quote)
+        if end < 0:
+            return None
+        return _captured_agent(line[start + 2 : end])
 
     def who_when(self, line: str) -> Usage:
         found = _HAPROXY_WHO_WHEN.search(line)
@@ -538,6 +555,33 @@ class HaproxyFormat(LogFormat):
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _HAPROXY.search(line) is not None or _HAPROXY_CUT.search(line) is not None
+
+    def reader(self, sample: Sequence[str], options: ParseOptions) -> Reader:
+        """Request, client, hour and bytes from one regular expression (and the user agent
+        where the line has captures); a line cut short goes through the parser."""
+        parse = self.parser(sample, options)
+        who_when = self.who_when
+        agent_of = self.agent
+        search = _HAPROXY_READ.search
+
+        def read(line: str) -> Record | None:
+            found = search(line)
+            parts = split_request(found.group(7)) if found is not None else None
+            if found is None or parts is None:
+                record = parse(line)
+                return None if record is None else (*record, *who_when(line))
+            address, hour, server, total, status, size, _request = found.groups()
+            if len(status) != 3:
+                return None
+            duration: float | None = None
+            if not total.startswith("-"):
+                duration = float(total)
+            elif not server.startswith("-"):
+                duration = float(server)
+            agent = agent_of(line) if " {" in line else None
+            return parts[0], parts[1], status, duration, address, hour, int(size), agent
+
+        return read
 
     def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
         search = _HAPROXY.search
