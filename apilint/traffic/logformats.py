@@ -655,8 +655,9 @@ class AlbFormat(LogFormat):
         return parts[1][:13] if len(parts) > 2 and len(parts[1]) >= 13 else None
 
     def sent_bytes(self, line: str) -> int | None:
-        parts = line.split(" ", 11)
-        return int(parts[10]) if len(parts) > 11 and parts[10].isdigit() else None
+        # type time elb client:port target:port 3 times 2 statuses received_bytes sent_bytes
+        parts = line.split(" ", 12)
+        return int(parts[11]) if len(parts) > 12 and parts[11].isdigit() else None
 
     def agent(self, line: str) -> str | None:
         found = _ALB_AGENT.search(line)

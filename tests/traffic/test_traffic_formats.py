@@ -79,6 +79,8 @@ def test_every_format_gives_the_same_usage(
     if name != "custom.jsonl":  # its objects have a time (epoch seconds) and no client
         assert products["top_clients"] == [{"client": "192.0.2.10", "requests": 2}]
     assert products["per_hour"] == [["2026-11-28T10:00", 2]]
+    # the response bytes (an ALB line also has the request's, before them)
+    assert products["bytes"] == (0 if name == "custom.jsonl" else 512 + 498)
     agents = {row["agent"] for row in products["top_agents"]}
     if fmt in ("combined", "alb") or name == "nginx.jsonl":
         assert "curl/8.5.0" in agents and len(agents) == 2
