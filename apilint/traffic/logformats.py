@@ -635,6 +635,7 @@ _ALB = re.compile(
 )
 
 
+_ALB_REQUEST_AGENT = re.compile(r'"[^"]*" "((?:[^"\\]|\\.)*)"')
 _ALB_AGENT = re.compile(r' (?:\d{3}|-) (?:\d{3}|-) (?:\d+|-) (?:\d+|-) "[^"]*" "((?:[^"\\]|\\.)*)"')
 
 
@@ -662,6 +663,19 @@ class AlbFormat(LogFormat):
     def agent(self, line: str) -> str | None:
         found = _ALB_AGENT.search(line)
         return agent_text(found.group(1), escaped=True) if found else None
+
+    def who_when(self, line: str) -> Usage:
+        """All four from one split of the line."""
+        parts = line.split(" ", 12)
+        if len(parts) <= 12:
+            return super().who_when(line)
+        found = _ALB_REQUEST_AGENT.match(parts[12])
+        return (
+            parts[3].rpartition(":")[0] or None,
+            parts[1][:13] if len(parts[1]) >= 13 else None,
+            int(parts[11]) if parts[11].isdigit() else None,
+            agent_text(found.group(1), escaped=True) if found else None,
+        )
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _ALB.match(line) is not None
