@@ -254,6 +254,11 @@ _CLF_READ = re.compile(
     r'([^ ]+) [^[]*\[(.{14})[^\]]*\] "([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) (\d+|-)'
     r'(?: "[^"]*" "([^"]*)")?'
 )
+_CLF_READ_TIMED = re.compile(
+    r'([^ ]+) [^[]*\[(.{14})[^\]]*\] "([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) (\d+|-)'
+    r' "[^"]*" "([^"]*)" ([^ \n]+)\n?\Z'
+)
+"""The same, for a combined line with one field more: its duration."""
 _CLF_AGENT = re.compile(
     r'[^"]*"(?:[^"\\]|\\.)*" \d{3} (?:\d+|-) "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)"'
 )
@@ -361,6 +366,35 @@ class ClfFormat(LogFormat):
         last = timing is not None and timing.from_end == 1
         factor = timing.factor if timing is not None else 1.0
         read_timing = timing.read if timing is not None else None
+        if last and all(len(extra.split()) == 1 for extra in extras):
+            # the usual timed layout (NGINX's combined + $request_time): the duration is the
+            # one field after the user agent, read by the same expression
+            timed = _CLF_READ_TIMED.match
+
+            def read_timed(line: str) -> Record | None:
+                found = timed(line) if "\\" not in line else None
+                if found is None:
+                    return read(line)
+                address, hour, method, target, status, size, agent, duration = found.groups()
+                try:
+                    ms: float | None = float(duration) * factor
+                except ValueError:
+                    ms = read_timing(line) if read_timing is not None else None
+                return (
+                    method,
+                    target,
+                    status,
+                    ms,
+                    address,
+                    hour,
+                    int(size) if size != "-" else None,
+                    agent
+                    if agent
+                    and agent != "-"
+                    and len(agent) <= MAX_AGENT_CHARS
+                    and agent.isprintable()
+                    else agent_text(agent),
+                )
 
         def read(line: str) -> Record | None:
             found = full(line) if "\\" not in line else None
@@ -389,6 +423,8 @@ class ClfFormat(LogFormat):
                 else agent_text(agent),
             )
 
+        if last and all(len(extra.split()) == 1 for extra in extras):
+            return read_timed
         return read
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
