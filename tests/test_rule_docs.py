@@ -58,6 +58,7 @@ def test_traffic_rules_are_documented() -> None:
     from apilint.cli.traffic import TRAFFIC_RULES
     from apilint.traffic.report import (
         HEADER_MISSING,
+        HEADER_UNDOCUMENTED,
         QUERY_INVALID,
         QUERY_MISSING,
         QUERY_UNDOCUMENTED,
@@ -85,6 +86,7 @@ def test_traffic_rules_are_documented() -> None:
             QUERY_MISSING,
             RESPONSE_SCHEMA,
             HEADER_MISSING,
+            HEADER_UNDOCUMENTED,
             SECURITY_MISSING,
         }
     )

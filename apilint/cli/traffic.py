@@ -35,6 +35,7 @@ TRAFFIC_RULES: tuple[str, ...] = (
     "traffic-query-missing",
     "traffic-response-schema",
     "traffic-header-missing",
+    "traffic-header-undocumented",
     "traffic-security-missing",
 )
 
@@ -87,7 +88,8 @@ def _traffic_output_options(function: Any) -> Any:
     metavar="ROLE=FIELD,...",
     help="JSON lines: which fields hold what, e.g. 'method=req_method, path=uri, status=code, "
     "duration_ms=rt' (roles: method, path, request, status, duration_s, duration_ms, "
-    "duration_us, duration_ns; dotted names reach into nested objects).",
+    "duration_us, duration_ns, time, client, user_agent, bytes; dotted names reach into nested "
+    "objects). Unnamed roles are looked for under their common names.",
 )
 @click.option(
     "--time-unit",

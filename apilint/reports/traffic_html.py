@@ -368,21 +368,24 @@ def _tags(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
-def _clients(matrix: dict[str, Any] | None) -> str:
-    if not matrix or not matrix["clients"]:
+def _clients(matrix: dict[str, Any] | None, kind: str = "clients") -> str:
+    """The busiest clients (``kind`` clients: addresses; agents: user agents) by prefix."""
+    if not matrix or not matrix.get(kind):
         return ""
     groups = matrix["groups"]
-    columns = [("client", "Client", "text"), ("requests", "Requests", "number")]
+    key, title = ("client", "Client") if kind == "clients" else ("agent", "User agent")
+    columns = [(key, title, "text"), ("requests", "Requests", "number")]
     columns += [(f"group-{i}", group, "number") for i, group in enumerate(groups)]
+    what = "clients" if kind == "clients" else "user agents"
     out = [
-        "<h2>Busiest clients, by path prefix</h2>",
+        f"<h2>Busiest {what}, by path prefix</h2>",
         '<p class="muted">Who calls which part of the API.</p>',
-        _head(columns, "clients"),
+        _head(columns, kind),
     ]
-    for c in matrix["clients"]:
+    for c in matrix[kind]:
         cells = "".join(_num(c["by_group"].get(g, 0)) for g in groups)
         out.append(
-            f'<tr><td data-value="{_e(c["client"])}"><code>{_e(c["client"])}</code></td>'
+            f'<tr><td data-value="{_e(c[key])}"><code>{_e(c[key])}</code></td>'
             f"{_num(c['requests'])}{cells}</tr>"
         )
     out.append("</tbody></table>")
@@ -478,6 +481,7 @@ Click a column to sort.</p>
 {_prefixes(extra["prefixes"], timed)}
 {_tags(extra.get("tags", []))}
 {_clients(extra.get("clients"))}
+{_clients(extra.get("clients"), "agents")}
 {_coverage(extra.get("coverage"))}
 <h2>Findings</h2>
 {_findings(report)}

@@ -207,17 +207,28 @@ def _tags(rows_in: list[dict[str, Any]], timed: bool) -> list[str]:
 MAX_GROUP_COLUMNS = 6
 
 
-def _clients(matrix: dict[str, Any] | None, depth: int) -> list[str]:
-    if not matrix or not matrix["clients"]:
+AGENT_CHARS = 60
+"""A user agent is cut to this in the text table (the JSON and HTML reports have it whole)."""
+
+
+def _clients(matrix: dict[str, Any] | None, depth: int, kind: str = "clients") -> list[str]:
+    """The busiest clients (``kind`` clients: addresses; agents: user agents) by prefix."""
+    if not matrix or not matrix.get(kind):
         return []
+    key, title = ("client", "CLIENT") if kind == "clients" else ("agent", "USER AGENT")
     groups = matrix["groups"][:MAX_GROUP_COLUMNS]
-    header = ["CLIENT", "REQUESTS", *groups]
+    header = [title, "REQUESTS", *groups]
+
+    def name(text: str) -> str:
+        return text if len(text) <= AGENT_CHARS else text[: AGENT_CHARS - 3] + "..."
+
     rows = [
-        [c["client"], _n(c["requests"]), *(_n(c["by_group"].get(g, 0)) for g in groups)]
-        for c in matrix["clients"]
+        [name(c[key]), _n(c["requests"]), *(_n(c["by_group"].get(g, 0)) for g in groups)]
+        for c in matrix[kind]
     ]
     noun = "segment" if depth == 1 else "segments"
-    out = [f"Busiest clients, by path prefix ({depth} {noun})", *table(header, rows)]
+    what = "clients" if kind == "clients" else "user agents"
+    out = [f"Busiest {what}, by path prefix ({depth} {noun})", *table(header, rows)]
     if len(matrix["groups"]) > MAX_GROUP_COLUMNS:
         out.append(f"  ... and {len(matrix['groups']) - MAX_GROUP_COLUMNS} more groups (JSON)")
     return out
@@ -276,6 +287,7 @@ def render(report: Report) -> str:
         _prefixes(extra["prefixes"], traffic["group_depth"], timed),
         _tags(extra.get("tags", []), timed),
         _clients(extra.get("clients"), traffic["group_depth"]),
+        _clients(extra.get("clients"), traffic["group_depth"], "agents"),
         _coverage(extra.get("coverage")),
         _samples(extra["unparsed_lines"], extra["unparsed_samples"]),
     ]

@@ -1,8 +1,9 @@
 """Streaming the requests of the logs into tallies: memory stays flat however long the logs are.
 
-Per request the loop does one regex match, one dictionary look-up (the match of a recent
-(method, path) pair is cached) and two counter increments (status, latency bucket); no record
-of the request survives it. What is kept:
+Per request the loop does one regex match, one or two dictionary look-ups (the match of a
+recent (method, path) pair is cached, paths with ids under their folded form) and a counter
+increment per thing counted (status, latency bucket, hour, client, user agent); no record of the
+request survives it. What is kept:
 
 - per documented operation: a status-code counter and a latency histogram
   (:mod:`~apilint.traffic.histogram`, at most ~1,700 buckets), for its own path and for its
@@ -16,6 +17,9 @@ of the request survives it. What is kept:
 - the match cache: at most ``MAX_CACHE`` entries, emptied when full. It is keyed by the path with
   numeric and UUID segments folded (when the description makes that safe), so ``/users/1`` and
   ``/users/2`` share an entry;
+- per tally, where the log has them: the busiest ``MAX_CLIENTS`` client addresses and
+  ``MAX_AGENTS`` user agents (the less busy half dropped when full: lossy, for finding the big
+  callers), requests per hour (``MAX_HOURS``) and response bytes;
 - the first ``MAX_SAMPLES`` unparsed lines, shortened and with secrets masked.
 """
 
@@ -28,9 +32,9 @@ from dataclasses import dataclass, field
 
 from apilint.traffic.exchanges import ExchangeChecker
 from apilint.traffic.histogram import INV_LOG_GAMMA, MAX_MS, MIN_MS, Histogram, bucket
-from apilint.traffic.logformats import Parsed, Parser, shorten
+from apilint.traffic.logformats import Reader, Record, shorten
 from apilint.traffic.matcher import IMPLICIT, INVALID, OPERATION, UNDOCUMENTED, VARIANT, Matcher
-from apilint.traffic.queries import QueryTally, query_checks
+from apilint.traffic.queries import QueryTally
 from apilint.traffic.sources import MAX_LINE_CHARS, LongLine
 
 MAX_UNDOCUMENTED = 5000
@@ -38,11 +42,15 @@ MAX_CACHE = 50_000
 MAX_SEEN_ONCE = 50_000
 """Undocumented templates seen once since the table overflowed, remembered by hash."""
 MAX_SAMPLES = 10
+MAX_BUCKET_CACHE = 10_000
+"""Durations remembered with their histogram bucket while reading one log."""
 SAMPLE_CHARS = 200
 MAX_HOURS = 24 * 92
 """Hours kept per tally (three months of a log); requests in later new hours are not bucketed."""
 MAX_CLIENTS = 1000
 """Client addresses kept per tally."""
+MAX_AGENTS = 200
+"""User agents kept per tally (each up to 200 characters)."""
 FINGERPRINT_EVERY = 64
 """One line in this many (by hash) is remembered per log, to tell when two logs overlap; every
 one of the first FINGERPRINT_ALL lines is (short logs are compared line by line)."""
@@ -54,7 +62,7 @@ class Tally:
     """Requests counted by status code, and their durations in a histogram. ``query`` is the
     query-string tally of the operation the requests call (None for anything else)."""
 
-    __slots__ = ("bytes", "clients", "hist", "hours", "query", "status")
+    __slots__ = ("agents", "bytes", "clients", "hist", "hours", "query", "status")
 
     def __init__(self, query: QueryTally | None = None) -> None:
         self.status: dict[str, int] = {}
@@ -62,6 +70,8 @@ class Tally:
         self.query = query
         self.clients: dict[str, int] = {}
         """Requests per client address (the busiest MAX_CLIENTS, lossy past that)."""
+        self.agents: dict[str, int] = {}
+        """Requests per user agent (the busiest MAX_AGENTS, lossy past that)."""
         self.bytes = 0
         """Response bytes, where the log has them."""
         self.hours: dict[str, int] = {}
@@ -84,16 +94,21 @@ class Tally:
             self.clients[client] = self.clients.get(client, 0) + n
         if len(self.clients) > MAX_CLIENTS:
             prune_clients(self.clients)
+        for agent, n in other.agents.items():
+            self.agents[agent] = self.agents.get(agent, 0) + n
+        if len(self.agents) > MAX_AGENTS:
+            prune_clients(self.agents, MAX_AGENTS)
         for index, n in other.hist.items():
             self.hist[index] = self.hist.get(index, 0) + n
 
 
-def prune_clients(clients: dict[str, int]) -> None:
-    """Keep the busiest half of MAX_CLIENTS client addresses (a count can then be short by
-    the largest count dropped: the table is for finding the big callers, not for billing)."""
+def prune_clients(clients: dict[str, int], limit: int = MAX_CLIENTS) -> None:
+    """Keep the busiest half of ``limit`` client addresses or user agents (a count can then be
+    short by the largest count dropped: the table is for finding the big callers, not for
+    billing)."""
     ranked = sorted(clients.items(), key=lambda item: -item[1])
     clients.clear()
-    clients.update(ranked[: MAX_CLIENTS // 2])
+    clients.update(ranked[: limit // 2])
 
 
 class EndpointTally(Tally):
@@ -205,12 +220,12 @@ class Aggregator:
     unparsed: int = 0
     _cache: dict[tuple[str, str], Tally] = field(default_factory=dict)
     _invalid: Tally = field(default_factory=Tally)
-    _other: Callable[[str], tuple[str, Parser] | None] | None = None
+    _other: Callable[[str], tuple[str, Reader] | None] | None = None
     _seen_once: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         api = self.matcher.api
-        self.queries = [QueryTally(*query_checks(api, r.operation)) for r in self.matcher.routes]
+        self.queries = [QueryTally(api, r.operation) for r in self.matcher.routes]
         self.operations = [Tally(q) for q in self.queries]
         self.heads = [Tally(q) for q in self.queries]
         self.variants = [Tally() for _ in self.matcher.routes]
@@ -262,24 +277,24 @@ class Aggregator:
         name: str,
         format_name: str,
         lines: Iterable[str],
-        parse: Parser,
+        read: Reader,
         explain: Callable[[str], str],
-        other: Callable[[str], tuple[str, Parser] | None] | None = None,
+        other: Callable[[str], tuple[str, Reader] | None] | None = None,
         timestamp: Callable[[str], str | None] | None = None,
-        who_when: Callable[[str], tuple[str | None, str | None, int | None]] | None = None,
     ) -> LogSummary:
-        """Count every request of one log. ``lines`` are the log's lines from the first.
-        ``other``, when given, reads a line ``parse`` cannot in another format (a file that
-        mixes formats): it returns that format's name and parser, or None. ``timestamp`` gives
-        the time of the first and last requests; ``who_when`` the client address, the hour
-        and the response bytes of each (see
-        :meth:`~apilint.traffic.logformats.LogFormat.who_when`)."""
+        """Count every request of one log. ``lines`` are the log's lines from the first;
+        ``read`` gives each line's request and its client address, hour, response bytes and
+        user agent (:meth:`~apilint.traffic.logformats.LogFormat.reader`). ``other``, when
+        given, reads a line ``read`` cannot in another format (a file that mixes formats): it
+        returns that format's name and reader, or None. ``timestamp`` gives the time of the
+        first and last requests."""
         self._other = other
         summary = LogSummary(name, format_name)
         fingerprints = summary.fingerprints
         every = FINGERPRINT_EVERY - 1
         cache = self._cache
         resolve = self._resolve
+        fold = self.matcher.fold
         invalid = self._invalid
         bucket_of = bucket
         log = math.log
@@ -291,13 +306,14 @@ class Aggregator:
         unparsed = 0
         long_line = MAX_LINE_CHARS
         first_line = last_line = ""
+        buckets: dict[float, int] = {}
         for number, line in enumerate(lines, 1):
             if len(line) >= long_line and type(line) is LongLine:
                 unparsed += 1
                 summary.too_long += 1
                 self._sample(name, number, line, _too_long)
                 continue
-            record = parse(line)
+            record = read(line)
             if record is None:
                 record = self._other_format(line, summary) if other is not None else None
                 if record is None:
@@ -313,15 +329,17 @@ class Aggregator:
                 fingerprints
             ) < MAX_FINGERPRINTS:
                 fingerprints.add(fingerprint)
-            method, target, status, ms = record
+            method, target, status, ms, address, stamp, size, agent = record
             cut = target.find("?")
             if cut >= 0:
                 query = target[cut + 1 :]
                 target = target[:cut]
-            key = (method, target)
-            tally = cache.get(key)
+            tally = cache.get((method, target))
             if tally is None:
-                tally = resolve(method, target)
+                # a path with ids is cached under its folded form (/users/1, /users/2, ...)
+                folded = fold(target)
+                if folded is target or (tally := cache.get((method, folded))) is None:
+                    tally = resolve(method, target)
             if tally is invalid:
                 unparsed += 1
                 self._sample(name, number, line, lambda _: "the request target is not a path")
@@ -329,28 +347,44 @@ class Aggregator:
             parsed += 1
             counts = tally.status
             counts[status] = counts.get(status, 0) + 1
-            if who_when is not None:
-                address, stamp, size = who_when(line)
-                if size is not None:
-                    tally.bytes += size
-                if stamp is not None:
-                    hours = tally.hours
-                    known = hours.get(stamp)
-                    if known is not None:
-                        hours[stamp] = known + 1
-                    elif len(hours) < MAX_HOURS:
-                        hours[stamp] = 1
-                if address is not None:
-                    clients = tally.clients
-                    clients[address] = clients.get(address, 0) + 1
+            if size is not None:
+                tally.bytes += size
+            if stamp is not None:
+                hours = tally.hours
+                known = hours.get(stamp)
+                if known is not None:
+                    hours[stamp] = known + 1
+                elif len(hours) < MAX_HOURS:
+                    hours[stamp] = 1
+            if address is not None:
+                clients = tally.clients
+                known = clients.get(address)
+                if known is not None:
+                    clients[address] = known + 1
+                else:
+                    clients[address] = 1
                     if len(clients) > MAX_CLIENTS:
                         prune_clients(clients)
+            if agent is not None:
+                agents = tally.agents
+                known = agents.get(agent)
+                if known is not None:
+                    agents[agent] = known + 1
+                else:
+                    agents[agent] = 1
+                    if len(agents) > MAX_AGENTS:
+                        prune_clients(agents, MAX_AGENTS)
             if cut >= 0 and tally.query is not None:
                 tally.query.add(query)
             if ms is not None:
                 timed += 1
-                # histogram.bucket(), inlined for the common case
-                index = ceil(log(ms) * inv) if MIN_MS <= ms <= MAX_MS else bucket_of(ms)
+                index = buckets.get(ms)  # the same durations recur (ms resolution)
+                if index is None:
+                    # histogram.bucket(), inlined for the common case
+                    index = ceil(log(ms) * inv) if MIN_MS <= ms <= MAX_MS else bucket_of(ms)
+                    if len(buckets) >= MAX_BUCKET_CACHE:
+                        buckets.clear()
+                    buckets[ms] = index
                 hist = tally.hist
                 hist[index] = hist.get(index, 0) + 1
         if timestamp is not None and first_line:
@@ -364,12 +398,12 @@ class Aggregator:
         self.logs.append(summary)
         return summary
 
-    def _other_format(self, line: str, summary: LogSummary) -> Parsed | None:
+    def _other_format(self, line: str, summary: LogSummary) -> Record | None:
         found = self._other(line) if self._other is not None else None
         if found is None:
             return None
-        format_name, parse = found
-        record = parse(line)
+        format_name, read = found
+        record = read(line)
         if record is not None:
             summary.mixed[format_name] = summary.mixed.get(format_name, 0) + 1
         return record
@@ -380,7 +414,7 @@ class Aggregator:
 
     def _resolve(self, method: str, target: str) -> Tally:
         # A path with ids is cached under its folded form only (one entry for /users/1,
-        # /users/2, ...): the look-up in feed() misses, this one hits.
+        # /users/2, ...), which feed() looks up before calling this.
         folded = self.matcher.fold(target)
         if folded != target:
             known = self._cache.get((method, folded))

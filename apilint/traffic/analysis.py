@@ -16,9 +16,9 @@ from apilint.traffic.logformats import (
     HAR_FIELDS,
     SAMPLE_LINES,
     LogFormat,
-    Parsed,
     ParseOptions,
-    Parser,
+    Reader,
+    Record,
     check_explicit,
     detect,
     har_lines,
@@ -49,14 +49,14 @@ class AnalysisOptions:
     parse: ParseOptions = field(default_factory=ParseOptions)
 
 
-def _checking(aggregator: Aggregator, parse: Parser, key: str | None) -> Parser:
-    """``parse``, also handing every exchange that carries headers or a body to the run's
+def _checking(aggregator: Aggregator, read: Reader, key: str | None) -> Reader:
+    """``read``, also handing every exchange that carries headers or a body to the run's
     :class:`~apilint.traffic.exchanges.ExchangeChecker`: a HAR line's ``key``, or an NDJSON
     object's own ``request`` and ``response`` (``key`` None)."""
     marker = f'"{key}"' if key is not None else '"response"'
 
-    def parse_and_check(line: str) -> Parsed | None:
-        record = parse(line)
+    def read_and_check(line: str) -> Record | None:
+        record = read(line)
         if record is not None and marker in line:
             try:
                 obj = json.loads(line)
@@ -71,57 +71,58 @@ def _checking(aggregator: Aggregator, parse: Parser, key: str | None) -> Parser:
                 checker.add(record[0], record[1], record[2], exchange)
         return record
 
-    return parse_and_check
+    return read_and_check
 
 
 def _feed_har(
     aggregator: Aggregator,
     name: str,
-    read: list[str],
+    head: list[str],
     lines: Iterator[str],
     parse_options: ParseOptions,
 ) -> None:
     shown = display(name)
     if name == STDIN:
         rest = list(lines)
-        if any(isinstance(line, LongLine) for line in [*read, *rest]):
+        if any(isinstance(line, LongLine) for line in [*head, *rest]):
             raise LogError(
                 "a HAR file with lines too long to read from standard input; name the file",
                 file=shown,
             )
-        text = "".join([*read, *rest])
+        text = "".join([*head, *rest])
     else:
         text = read_document(name)
     entries = har_lines(text, shown)
     jsonl = FORMATS["jsonl"]
     options = replace(parse_options, json_fields=HAR_FIELDS)
-    parse = _checking(aggregator, jsonl.parser(entries[:SAMPLE_LINES], options), EXCHANGE)
+    read = _checking(aggregator, jsonl.reader(entries[:SAMPLE_LINES], options), EXCHANGE)
 
     def explain(line: str) -> str:
         return "a HAR entry without a response (status 0) or without method, URL or status"
 
-    aggregator.feed(shown, HAR, entries, parse, explain, timestamp=jsonl.timestamp)
+    timestamp = jsonl.timestamps(entries[:SAMPLE_LINES], options)
+    aggregator.feed(shown, HAR, entries, read, explain, timestamp=timestamp)
 
 
 def _other_formats(
     fmt: LogFormat, options: ParseOptions
-) -> Callable[[str], tuple[str, Parser] | None]:
+) -> Callable[[str], tuple[str, Reader] | None]:
     """For a line ``fmt`` cannot read: another format that reads it (a file that mixes
-    formats), and its parser. Gives up after MAX_MIXED_TRIES lines no format reads."""
-    parsers: dict[str, Parser] = {}
+    formats), and its reader. Gives up after MAX_MIXED_TRIES lines no format reads."""
+    readers: dict[str, Reader] = {}
     misses = 0
 
-    def other(line: str) -> tuple[str, Parser] | None:
+    def other(line: str) -> tuple[str, Reader] | None:
         nonlocal misses
         if misses >= MAX_MIXED_TRIES or not line.strip():
             return None
         for candidate in FORMATS.values():
             if candidate is fmt or not candidate.recognises(line, options):
                 continue
-            parse = parsers.get(candidate.name)
-            if parse is None:
-                parse = parsers[candidate.name] = candidate.parser([line], options)
-            return candidate.name, parse
+            read = readers.get(candidate.name)
+            if read is None:
+                read = readers[candidate.name] = candidate.reader([line], options)
+            return candidate.name, read
         misses += 1
         return None
 
@@ -154,12 +155,12 @@ def analyse(
     for name in logs:
         shown = display(name)
         with open_log(name, notes) as lines:
-            read, sample = head_lines(lines)
+            head, sample = head_lines(lines)
             if not sample:
                 empty.append(shown)
                 continue
             if options.log_format in (AUTO, HAR) and looks_like_har(sample):
-                _feed_har(aggregator, name, read, lines, options.parse)
+                _feed_har(aggregator, name, head, lines, options.parse)
                 continue
             if options.log_format == HAR:
                 raise LogError("not a HAR file (one JSON document with log.entries)", file=shown)
@@ -169,9 +170,9 @@ def analyse(
             else:
                 fmt = FORMATS[options.log_format]
                 check_explicit(fmt, sample, options.parse, shown)
-            parse = fmt.parser(sample, options.parse)
+            read = fmt.reader(sample, options.parse)
             if fmt.name == "jsonl":
-                parse = _checking(aggregator, parse, None)
+                read = _checking(aggregator, read, None)
 
             def explain(line: str, fmt: LogFormat = fmt) -> str:
                 return fmt.explain(line, options.parse)
@@ -180,12 +181,11 @@ def analyse(
             aggregator.feed(
                 shown,
                 fmt.name,
-                itertools.chain(read, lines),
-                parse,
+                itertools.chain(head, lines),
+                read,
                 explain,
                 other,
-                fmt.timestamp,
-                fmt.who_when,
+                fmt.timestamps(sample, options.parse),
             )
     require_requests(
         aggregator.logs,

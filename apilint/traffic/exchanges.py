@@ -1,5 +1,6 @@
 """Whole exchanges (HAR entries, NDJSON request/response objects) against the description: the
-response body against its schema, the request's required headers, its security requirements.
+response body against its schema, the request's required headers, the headers it sends that the
+operation does not document, its security requirements.
 
 Only what the capture surely shows is judged. A body is checked only when it is JSON (by the
 response's ``Content-Type``), whole (HAR ``content.text`` as long as ``content.size`` says, not
@@ -10,8 +11,15 @@ than bearer and basic) counts as met. Browsers export HAR files without cookies 
 by default: security findings are reported only when some request of the run does carry a
 credential the description names.
 
-Every response schema is prepared before the first body is validated (the validators compile
-once per run); per operation and status, a count and the first problem are kept.
+A request header is undocumented when the operation (or its path item) has no header parameter
+of that name, no security scheme of the description sends it (an apiKey ``in: header``), and it is
+not a field any request may carry (:mod:`apilint.http.headers`: standard fields, what browsers,
+proxies, CDNs and tracers add). Only names are kept, never values; at most ``MAX_HEADER_NAMES``
+distinct names per operation.
+
+What an operation documents is prepared on the first exchange that calls it, so a capture that
+touches ten operations of a description with thousands pays for ten; its response schemas
+compile once per run. Per operation and status, a count and the first problem are kept.
 """
 
 from __future__ import annotations
@@ -19,13 +27,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from apilint.documents.openapi import Node, OpenAPI
+from apilint.http.headers import is_general_request_header
 from apilint.lint.example_validation import Direction, ExampleValidator
 from apilint.traffic.matcher import OPERATION, Matcher, Route
 
+MAX_HEADER_NAMES = 50
+"""Distinct undocumented header names kept per operation (a client that sends random names
+must not grow the tally without bound); later new names are not counted."""
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]{1,100}")
+"""A field name (RFC 9110 token, lower case) of a sensible length."""
 _SKIPPED_STATUS = frozenset({"204", "304"})
 _SEEN_SCHEMES = frozenset({"bearer", "basic"})
 
@@ -58,6 +73,19 @@ def _headers(value: Any) -> dict[str, str] | None:
     else:
         return None
     return out or None
+
+
+def _header_names(value: Any) -> list[str]:
+    """Header names as the capture spells them (a HAR list of {name, value} or an object)."""
+    if isinstance(value, list):
+        return [
+            item["name"]
+            for item in value
+            if isinstance(item, dict) and isinstance(item.get("name"), str)
+        ]
+    if isinstance(value, dict):
+        return [name for name in value if isinstance(name, str)]
+    return []
 
 
 def _cookies(request: dict[str, Any], headers: dict[str, str]) -> set[str]:
@@ -127,6 +155,15 @@ class ProblemTally:
     message: str = ""
     pointer: str = ""
     schema: Node | None = None
+
+
+@dataclass
+class UndocumentedHeader:
+    """Requests to one operation that send one header it does not document."""
+
+    name: str
+    """The name as the first such request spelt it."""
+    count: int = 0
 
 
 @dataclass
@@ -222,8 +259,13 @@ class _Operation:
     """(response code as written, media type) -> (validator key, schema, secret names)."""
     headers: dict[str, tuple[str, tuple[str | int, ...]]] = field(default_factory=dict)
     """Required request headers (lower case): the name as documented, the parameter's pointer."""
+    documented: set[str] = field(default_factory=set)
+    """Every header parameter of the operation and its path item (lower case)."""
     requirements: list[_Requirement] | None = None
     """None: no security, or some requirement apilint cannot judge."""
+    undocumented_names: int = 0
+    """Distinct undocumented header names counted for the operation (at most
+    MAX_HEADER_NAMES)."""
 
 
 class ExchangeChecker:
@@ -233,7 +275,12 @@ class ExchangeChecker:
         self.api = api
         self.matcher = matcher
         self.validator = ExampleValidator(api)
-        self.operations = [self._prepare(route) for route in matcher.routes]
+        self.operations: list[_Operation | None] = [None] * len(matcher.routes)
+        """What each operation documents, prepared on its first exchange (see prepared())."""
+        self.scheme_headers = self._scheme_headers()
+        """Request headers the description's security schemes send (lower case)."""
+        self.undocumented: dict[tuple[int, str], UndocumentedHeader] = {}
+        """(operation, header name in lower case) -> the requests that send it."""
         self.bodies: dict[tuple[int, str], ProblemTally] = {}
         self.headers: dict[tuple[int, str], MissingTally] = {}
         self.security: dict[int, MissingTally] = {}
@@ -244,6 +291,13 @@ class ExchangeChecker:
         """Requests that met a security requirement apilint can see: the capture keeps them."""
 
     # -- what each operation documents ---------------------------------------------------------
+
+    def prepared(self, index: int) -> _Operation:
+        """What operation ``index`` documents (prepared on the first call)."""
+        out = self.operations[index]
+        if out is None:
+            out = self.operations[index] = self._prepare(self.matcher.routes[index])
+        return out
 
     def _prepare(self, route: Route) -> _Operation:
         op = route.operation
@@ -268,18 +322,17 @@ class ExchangeChecker:
                         self._add_schema(out, code, _media(media), schema)
         for param in op.parameters:
             value = param.value
+            if not isinstance(value, dict) or value.get("in") != "header":
+                continue
+            name = value.get("name")
+            if isinstance(name, str):
+                out.documented.add(name.strip().lower())
             if (
-                isinstance(value, dict)
-                and value.get("in") == "header"
-                and value.get("required") is True
+                value.get("required") is True
+                and isinstance(name, str)
+                and name.lower() not in ("accept", "content-type", "authorization")
             ):
-                name = value.get("name")
-                if isinstance(name, str) and name.lower() not in (
-                    "accept",
-                    "content-type",
-                    "authorization",
-                ):
-                    out.headers[name.lower()] = (name, param.ptr)
+                out.headers[name.lower()] = (name, param.ptr)
         out.requirements = self._requirements(op.value)
         return out
 
@@ -287,6 +340,21 @@ class ExchangeChecker:
         key = self.validator.schema_key(schema, Direction.RESPONSE)
         if key is not None:
             out.schemas[(code, media)] = (key, schema, _secret_names(self.api, schema))
+
+    def _scheme_headers(self) -> frozenset[str]:
+        """Header names of the description's apiKey schemes: a client sends its key on every
+        call, also to operations that do not require it."""
+        names = set()
+        for scheme in self._schemes().values():
+            name = scheme.get("name")
+            if (
+                scheme.get("type") == "apiKey"
+                and scheme.get("in") == "header"
+                and isinstance(name, str)
+                and name.strip()
+            ):
+                names.add(name.strip().lower())
+        return frozenset(names)
 
     def _schemes(self) -> dict[str, Any]:
         container = (
@@ -350,11 +418,12 @@ class ExchangeChecker:
         if found.kind != OPERATION or found.route is None:
             return
         index = found.route.index
-        prepared = self.operations[index]
+        prepared = self.prepared(index)
         self.exchanges += 1
         headers = _headers(request.get("headers"))
         if headers is not None:
             self.listed[index] = self.listed.get(index, 0) + 1
+            self._undocumented_headers(index, prepared, request.get("headers"))
             served = status.startswith("2")
             for name in prepared.headers:
                 if name not in headers:
@@ -373,6 +442,28 @@ class ExchangeChecker:
                     tally.served += served
         if status not in _SKIPPED_STATUS and prepared.schemas:
             self._check_body(index, prepared, status, response)
+
+    def _undocumented_headers(self, index: int, prepared: _Operation, listed: Any) -> None:
+        """Count the request's headers that the operation does not document (by name)."""
+        seen: set[str] = set()
+        for name in _header_names(listed):
+            key = name.strip().lower()
+            if (
+                key in seen
+                or key in prepared.documented
+                or key in self.scheme_headers
+                or is_general_request_header(key)
+                or not _TOKEN.fullmatch(key)  # not a field name: nothing to say about it
+            ):
+                continue
+            seen.add(key)
+            tally = self.undocumented.get((index, key))
+            if tally is None:
+                if prepared.undocumented_names >= MAX_HEADER_NAMES:
+                    continue
+                prepared.undocumented_names += 1
+                tally = self.undocumented[(index, key)] = UndocumentedHeader(name.strip())
+            tally.count += 1
 
     def _met(
         self,

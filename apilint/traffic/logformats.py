@@ -1,4 +1,6 @@
-"""Access log formats: one line in, ``(method, target, status, duration_ms)`` out.
+"""Access log formats: one line in, ``(method, target, status, duration_ms)`` out (a
+:data:`Parsed` request), followed by who and when where the format logs them (client address,
+hour, response bytes, user agent: a :data:`Record`, from :meth:`LogFormat.reader`).
 
 Supported formats (the names ``--log-format`` takes):
 
@@ -6,14 +8,16 @@ Supported formats (the names ``--log-format`` takes):
               "%{User-agent}i"``, optionally followed by more fields (a timing field is used when
               there is one, see below). Apache's ``vhost_combined`` (a leading ``%v:%p``) too.
 ``common``    The Common Log Format (the same without referer and user agent).
-``haproxy``   HAProxy's default HTTP format (``option httplog``), with or without the syslog
+``haproxy``   HAProxy's default HTTP format (``option httplog``; the user agent when ``capture
+              request header User-Agent`` logs it), with or without the syslog
               header: the five timers ``TR/Tw/Tc/Tr/Ta`` (``Tq/Tw/Tc/Tr/Tt`` before 1.9) give the
               duration: ``Ta``/``Tt``, the time from the first byte of the request to the last of
               the response (what a client waits), or ``Tr`` when that is unknown.
 ``alb``       AWS Application Load Balancer access logs; the duration is the sum of the request,
               target and response processing times (none when the target did not answer).
 ``jsonl``     One JSON object per line. Fields are found under common names (``method``,
-              ``path``/``uri``/``url``, ``status``, ``request_time``...; ECS, Caddy, Traefik,
+              ``path``/``uri``/``url``, ``status``, ``request_time``, ``time_iso8601``,
+              ``remote_addr``, ``http_user_agent``, ``body_bytes_sent``...; ECS, Caddy, Traefik,
               pino and Google Cloud names too) or named with ``--json-fields`` (dotted names
               reach into nested objects).
 
@@ -29,11 +33,13 @@ through in a few seconds.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from apilint.core.errors import ConfigError
@@ -43,6 +49,40 @@ Parsed = tuple[str, str, str, float | None]
 """(method, request target, status code as three digits, duration in milliseconds or None)."""
 
 Parser = Callable[[str], Parsed | None]
+
+Usage = tuple[str | None, str | None, int | None, str | None]
+"""(client address, hour as the log writes it, response bytes, user agent); None where the line
+does not say."""
+
+Record = tuple[str, str, str, float | None, str | None, str | None, int | None, str | None]
+"""A :data:`Parsed` request followed by its :data:`Usage`, read from the line in one go."""
+
+Reader = Callable[[str], Record | None]
+
+NO_USAGE: Usage = (None, None, None, None)
+
+MAX_AGENT_CHARS = 200
+MAX_CLIENT_CHARS = 100
+"""A client address of a JSON-lines log longer than this is cut (addresses are at most 45)."""
+"""A user agent longer than this is cut (a client sending megabytes in it must not grow tallies)."""
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LOG_ESCAPE = re.compile(r'\\(?:x22|")')
+
+
+def agent_text(value: str | None, escaped: bool = False) -> str | None:
+    r"""A user agent as tallied: None for ``-`` or empty, at most MAX_AGENT_CHARS long, control
+    characters written as ``\xHH``. ``escaped``: as a text log writes a quoted field (NGINX's
+    ``\x22``, Apache's ``\"``), the quote turned back into the one the client sent."""
+    if not value or value == "-":
+        return None
+    if escaped and "\\" in value:
+        value = _LOG_ESCAPE.sub('"', value)
+    if not value.isprintable():
+        value = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value if len(value) <= MAX_AGENT_CHARS else value[: MAX_AGENT_CHARS - 3] + "..."
+
 
 SAMPLE_LINES = 50
 """Non-blank lines read from the start of a file to recognise its format."""
@@ -82,6 +122,13 @@ class LogFormat(ABC):
         Called for a log's first and last requests only (the period it covers)."""
         return _bracketed_time(line)
 
+    def timestamps(
+        self, sample: Sequence[str], options: ParseOptions
+    ) -> Callable[[str], str | None]:
+        """:meth:`timestamp` for one file (a format whose fields are named per file reads the
+        field its first lines have)."""
+        return self.timestamp
+
     def client(self, line: str) -> str | None:
         """The client address of a line already parsed; None when the format has none."""
         return None
@@ -98,9 +145,28 @@ class LogFormat(ABC):
         """Bytes of the response the line logs; None when the format does not say."""
         return None
 
-    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
-        """(client address, hour, response bytes) of a line already parsed, in one call."""
-        return self.client(line), self.hour(line), self.sent_bytes(line)
+    def agent(self, line: str) -> str | None:
+        """The user agent of a line already parsed; None when the format does not log it."""
+        return None
+
+    def who_when(self, line: str) -> Usage:
+        """(client address, hour, response bytes, user agent) of a line already parsed."""
+        return self.client(line), self.hour(line), self.sent_bytes(line), self.agent(line)
+
+    def reader(self, sample: Sequence[str], options: ParseOptions) -> Reader:
+        """A read function: each line's request and usage (:data:`Record`). This one parses,
+        then reads the usage of the lines that are requests; formats override it to read both
+        in one go."""
+        parse = self.parser(sample, options)
+        who_when = self.who_when
+
+        def read(line: str) -> Record | None:
+            record = parse(line)
+            if record is None:
+                return None
+            return (*record, *who_when(line))
+
+        return read
 
 
 # -- timestamps ----------------------------------------------------------------------------------
@@ -111,7 +177,15 @@ _BRACKETED = re.compile(
     r"\[(\d{2})/(\w{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?: ([+-])(\d{2})(\d{2}))?\]"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
-TIME_FIELDS = ("time_iso8601", "@timestamp", "timestamp", "time", "ts", "startedDateTime")
+TIME_FIELDS = (
+    "time_iso8601",
+    "@timestamp",
+    "timestamp",
+    "time",
+    "time_local",
+    "ts",
+    "startedDateTime",
+)
 
 
 def _bracketed_time(line: str) -> str | None:
@@ -173,6 +247,20 @@ _COMMON_STRICT = re.compile(_CLF_HEAD + r'(?P<extra>(?: +[^" \n]+)*) *\n?\Z')
 _CLF_FAST = re.compile(r'[^"]*"([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) ')
 _CLF_ESCAPED = re.compile(
     r'[^"]*"([A-Z][A-Z_-]*) ((?:[^ "\\]|\\.)+)(?:[^"\\]|\\.)*" (\d{3})(?: |$)'
+)
+# The usual line whole: address, hour, request, status, bytes and (combined) the user agent;
+# for lines without a backslash, so no quote inside a field is escaped.
+_CLF_READ = re.compile(
+    r'([^ ]+) [^[]*\[(.{14})[^\]]*\] "([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) (\d+|-)'
+    r'(?: "[^"]*" "([^"]*)")?'
+)
+_CLF_READ_TIMED = re.compile(
+    r'([^ ]+) [^[]*\[(.{14})[^\]]*\] "([A-Z][A-Z_-]*) ([^ "]+)[^"]*" (\d{3}) (\d+|-)'
+    r' "[^"]*" "([^"]*)" ([^ \n]+)\n?\Z'
+)
+"""The same, for a combined line with one field more: its duration."""
+_CLF_AGENT = re.compile(
+    r'[^"]*"(?:[^"\\]|\\.)*" \d{3} (?:\d+|-) "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)"'
 )
 _TIMING_KEYS = ("rt", "request_time", "req_time", "reqtime")
 _KEYED = re.compile(r"(?:^|\s)(" + "|".join(_TIMING_KEYS) + r')="?(\d+(?:\.\d+)?)"?(?=\s|$)')
@@ -256,11 +344,88 @@ class ClfFormat(LogFormat):
     def sent_bytes(self, line: str) -> int | None:
         return _clf_bytes(line, line.find('"'))
 
-    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
+    def agent(self, line: str) -> str | None:
+        found = _CLF_AGENT.match(line)
+        return agent_text(found.group(1), escaped=True) if found else None
+
+    def who_when(self, line: str) -> Usage:
         space = line.find(" ")
         start = line.find("[", space)
         hour = line[start + 1 : start + 15] if start > 0 else None
-        return (line[:space] or None), hour, _clf_bytes(line, line.find('"', start))
+        size = _clf_bytes(line, line.find('"', start))
+        return (line[:space] or None), hour, size, self.agent(line)
+
+    def reader(self, sample: Sequence[str], options: ParseOptions) -> Reader:
+        """Request, client, hour, bytes and user agent from one regular expression; a line it
+        does not fit (quotes escaped in the request) goes through the lenient parser."""
+        parse = self.parser(sample, options)
+        extras = [m.group("extra") for line in sample if (m := self.strict.match(line))]
+        timing = find_timing(extras, options.time_unit)
+        full = _CLF_READ.match
+        who_when = self.who_when
+        last = timing is not None and timing.from_end == 1
+        factor = timing.factor if timing is not None else 1.0
+        read_timing = timing.read if timing is not None else None
+        if last and all(len(extra.split()) == 1 for extra in extras):
+            # the usual timed layout (NGINX's combined + $request_time): the duration is the
+            # one field after the user agent, read by the same expression
+            timed = _CLF_READ_TIMED.match
+
+            def read_timed(line: str) -> Record | None:
+                found = timed(line) if "\\" not in line else None
+                if found is None:
+                    return read(line)
+                address, hour, method, target, status, size, agent, duration = found.groups()
+                try:
+                    ms: float | None = float(duration) * factor
+                except ValueError:
+                    ms = read_timing(line) if read_timing is not None else None
+                return (
+                    method,
+                    target,
+                    status,
+                    ms,
+                    address,
+                    hour,
+                    int(size) if size != "-" else None,
+                    agent
+                    if agent
+                    and agent != "-"
+                    and len(agent) <= MAX_AGENT_CHARS
+                    and agent.isprintable()
+                    else agent_text(agent),
+                )
+
+        def read(line: str) -> Record | None:
+            found = full(line) if "\\" not in line else None
+            if found is None:
+                record = parse(line)
+                return None if record is None else (*record, *who_when(line))
+            address, hour, method, target, status, size, agent = found.groups()
+            ms: float | None = None
+            if last:
+                try:
+                    ms = float(line[line.rfind(" ") + 1 :]) * factor
+                except ValueError:
+                    ms = read_timing(line) if read_timing is not None else None
+            elif read_timing is not None:
+                ms = read_timing(line)
+            return (
+                method,
+                target,
+                status,
+                ms,
+                address,
+                hour,
+                int(size) if size != "-" else None,
+                agent
+                if agent and agent != "-" and len(agent) <= MAX_AGENT_CHARS and agent.isprintable()
+                else agent_text(agent),
+            )
+
+        if last and all(len(extra.split()) == 1 for extra in extras):
+            return read_timed
+        return read
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return self.strict.match(line) is not None
@@ -369,6 +534,28 @@ _HAPROXY_WHO_WHEN = re.compile(
 )
 
 
+_HAPROXY_READ = re.compile(
+    r"(?:^|\s)(\S+):\d+ \[(\d{2}/\w{3}/\d{4}:\d{2}):\d{2}:\d{2}(?:\.\d+)?\] \S+ \S+ "
+    r"-?\d+/-?\d+/-?\d+/(-?\d+)/\+?(-?\d+) (-?\d+) \+?(\d+) "
+    r'.*"([^"]*)"\s*\Z'
+)
+"""A whole line: client, hour, Tr, Ta, status, bytes and the request."""
+_PRODUCT = re.compile(r"(?:^|[ (])[A-Za-z][A-Za-z0-9._+-]*/[A-Za-z0-9]")
+_HAPROXY_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
+
+
+@functools.lru_cache(maxsize=4096)
+def _captured_agent(block: str) -> str | None:
+    """The user agent among HAProxy's captured headers ``a|b|c`` (the same few blocks recur:
+    remembered)."""
+    for value in block.split("|"):
+        if _PRODUCT.search(value) and "://" not in value:
+            if "#" in value:
+                value = _HAPROXY_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+            return agent_text(value)
+    return None
+
+
 class HaproxyFormat(LogFormat):
     name = "haproxy"
     title = "HAProxy HTTP"
@@ -381,14 +568,56 @@ class HaproxyFormat(LogFormat):
         found = _HAPROXY_HOUR.search(line)  # the syslog header has brackets of its own
         return found.group(1) if found else None
 
-    def who_when(self, line: str) -> tuple[str | None, str | None, int | None]:
+    def agent(self, line: str) -> str | None:
+        """The user agent among the captured request headers (``capture request header
+        User-Agent``): the first ``{...}`` block when there are two (request, response), the
+        only one otherwise; its field that holds a product/version and is not a URL. HAProxy
+        writes ``"``, ``#``, ``|`` and braces as ``#XX``: decoded."""
+        quote = line.find(' "')  # the request line: the captures come before it
+        start = line.find(" {", 0, quote)
+        if start < 0:
+            return None
+        end = line.find("}", start, quote)
+        if end < 0:
+            return None
+        return _captured_agent(line[start + 2 : end])
+
+    def who_when(self, line: str) -> Usage:
         found = _HAPROXY_WHO_WHEN.search(line)
+        agent = self.agent(line) if " {" in line else None
         if found is None:
-            return self.client(line), self.hour(line), None
-        return found.group(1), found.group(2), int(found.group(3))
+            return self.client(line), self.hour(line), None, agent
+        return found.group(1), found.group(2), int(found.group(3)), agent
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _HAPROXY.search(line) is not None or _HAPROXY_CUT.search(line) is not None
+
+    def reader(self, sample: Sequence[str], options: ParseOptions) -> Reader:
+        """Request, client, hour and bytes from one regular expression (and the user agent
+        where the line has captures); a line cut short goes through the parser."""
+        parse = self.parser(sample, options)
+        who_when = self.who_when
+        agent_of = self.agent
+        search = _HAPROXY_READ.search
+
+        def read(line: str) -> Record | None:
+            found = search(line)
+            parts = split_request(found.group(7)) if found is not None else None
+            if found is None or parts is None:
+                record = parse(line)
+                return None if record is None else (*record, *who_when(line))
+            address, hour, server, total, status, size, _request = found.groups()
+            if len(status) != 3:
+                return None
+            duration: float | None = None
+            if not total.startswith("-"):
+                duration = float(total)
+            elif not server.startswith("-"):
+                duration = float(server)
+            agent = agent_of(line) if " {" in line else None
+            return parts[0], parts[1], status, duration, address, hour, int(size), agent
+
+        return read
 
     def parser(self, sample: Sequence[str], options: ParseOptions) -> Parser:
         search = _HAPROXY.search
@@ -442,6 +671,10 @@ _ALB = re.compile(
 )
 
 
+_ALB_REQUEST_AGENT = re.compile(r'"[^"]*" "((?:[^"\\]|\\.)*)"')
+_ALB_AGENT = re.compile(r' (?:\d{3}|-) (?:\d{3}|-) (?:\d+|-) (?:\d+|-) "[^"]*" "((?:[^"\\]|\\.)*)"')
+
+
 class AlbFormat(LogFormat):
     name = "alb"
     title = "AWS ALB"
@@ -459,8 +692,26 @@ class AlbFormat(LogFormat):
         return parts[1][:13] if len(parts) > 2 and len(parts[1]) >= 13 else None
 
     def sent_bytes(self, line: str) -> int | None:
-        parts = line.split(" ", 11)
-        return int(parts[10]) if len(parts) > 11 and parts[10].isdigit() else None
+        # type time elb client:port target:port 3 times 2 statuses received_bytes sent_bytes
+        parts = line.split(" ", 12)
+        return int(parts[11]) if len(parts) > 12 and parts[11].isdigit() else None
+
+    def agent(self, line: str) -> str | None:
+        found = _ALB_AGENT.search(line)
+        return agent_text(found.group(1), escaped=True) if found else None
+
+    def who_when(self, line: str) -> Usage:
+        """All four from one split of the line."""
+        parts = line.split(" ", 12)
+        if len(parts) <= 12:
+            return super().who_when(line)
+        found = _ALB_REQUEST_AGENT.match(parts[12])
+        return (
+            parts[3].rpartition(":")[0] or None,
+            parts[1][:13] if len(parts[1]) >= 13 else None,
+            int(parts[11]) if parts[11].isdigit() else None,
+            agent_text(found.group(1), escaped=True) if found else None,
+        )
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return _ALB.match(line) is not None
@@ -551,6 +802,68 @@ JSON_ROLES: dict[str, tuple[str, ...]] = {
     "duration_us": ("duration_us", "latency_us"),
     "duration_ns": ("duration_ns", "event.duration", "Duration"),
     "latency": ("httpRequest.latency",),
+    "time": (
+        "time_iso8601",
+        "@timestamp",
+        "timestamp",
+        "time",
+        "time_local",
+        "ts",
+        "msec",
+        "date",
+        "datetime",
+        "startedDateTime",
+        "StartUTC",
+        "receiveTimestamp",
+    ),
+    "client": (
+        "remote_addr",
+        "client_ip",
+        "clientip",
+        "client_addr",
+        "client",
+        "remote_ip",
+        "ip",
+        "remote",
+        "client.ip",
+        "client.address",
+        "source.ip",
+        "source.address",
+        "request.remote_ip",
+        "request.client_ip",
+        "httpRequest.remoteIp",
+        "ClientHost",
+        "req.remoteAddress",
+        "x_forwarded_for",
+        "http_x_forwarded_for",
+    ),
+    "user_agent": (
+        "http_user_agent",
+        "user_agent",
+        "userAgent",
+        "useragent",
+        "agent",
+        "ua",
+        "user_agent.original",
+        "http.user_agent",
+        "request.headers.User-Agent",
+        "request.headers.user-agent",
+        "httpRequest.userAgent",
+        "request_User-Agent",
+        "req.headers.user-agent",
+    ),
+    "bytes": (
+        "body_bytes_sent",
+        "bytes_sent",
+        "bytes",
+        "response_size",
+        "resp_bytes",
+        "size",
+        "http.response.body.bytes",
+        "httpRequest.responseSize",
+        "DownstreamContentSize",
+        "response.size",
+    ),
 }
 """Field names tried for each role when ``--json-fields`` does not name one, in order."""
 
@@ -567,6 +880,10 @@ USER_ROLES: tuple[str, ...] = (
     "duration_ms",
     "duration_us",
     "duration_ns",
+    "time",
+    "client",
+    "user_agent",
+    "bytes",
 )
 
 
@@ -644,6 +961,10 @@ class JsonFields:
     status: str | None
     duration: str | None
     factor: float
+    time: str | None = None
+    client: str | None = None
+    agent: str | None = None
+    bytes: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -664,6 +985,22 @@ def resolve_json_fields(objects: Sequence[dict[str, Any]], options: ParseOptions
                 return name
         return None
 
+    def when() -> str | None:  # "time" is a duration in some logs: a name whose value is a time
+        for name in _candidates("time", options):
+            if any(json_hour(_lookup(obj, name)) is not None for obj in objects):
+                return name
+        return None
+
+    def agent() -> str | None:  # Caddy logs headers as lists: {"User-Agent": ["curl/8.5.0"]}
+        for name in _candidates("user_agent", options):
+            for obj in objects:
+                value = _lookup(obj, name)
+                if isinstance(value, str) or (
+                    isinstance(value, list) and value and isinstance(value[0], str)
+                ):
+                    return name
+        return None
+
     duration_role = next((r for r in _DURATION_FACTORS if r in options.json_fields), None)
     duration = options.json_fields.get(duration_role or "")
     if duration_role is None:
@@ -679,7 +1016,111 @@ def resolve_json_fields(objects: Sequence[dict[str, Any]], options: ParseOptions
         status=first("status"),
         duration=duration,
         factor=_DURATION_FACTORS.get(duration_role or "", 1.0),
+        time=when(),
+        client=first("client"),
+        agent=agent(),
+        bytes=first("bytes"),
     )
+
+
+_EPOCH_HOURS: dict[int, str] = {}
+
+
+def _epoch_seconds(value: Any) -> float | None:
+    """Seconds since 1970 from a number of seconds or milliseconds (1973 to 2286); None for
+    anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not 1e8 < value < 1e13:
+        return None  # also NaN, infinities and integers too large for a float
+    seconds = value / 1000 if value > 1e11 else float(value)
+    return seconds if 1e8 < seconds < 1e10 else None
+
+
+def json_hour(value: Any) -> str | None:
+    """The hour of a JSON time value as :func:`hour_iso` reads it: ISO 8601
+    (``2026-11-28T10:00:00Z`` -> ``2026-11-28T10``), NGINX's ``$time_local``
+    (``28/Nov/2026:10:00:00 +0000`` -> ``28/Nov/2026:10``), or seconds or milliseconds since
+    1970 (``$msec``, Caddy's ``ts``; in UTC)."""
+    if isinstance(value, str):
+        if len(value) >= 13 and value[4] == "-" and value[10] in "T " and value[11:13].isdigit():
+            return value[:10] + "T" + value[11:13]
+        if len(value) >= 14 and value[2] == "/" and value[11] == ":":
+            return value[:14]
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    seconds = _epoch_seconds(value)
+    if seconds is None:
+        return None
+    hour = int(seconds) // 3600
+    text = _EPOCH_HOURS.get(hour)
+    if text is None:
+        if len(_EPOCH_HOURS) > 10_000:
+            _EPOCH_HOURS.clear()
+        stamp = datetime.fromtimestamp(hour * 3600, tz=UTC)
+        text = _EPOCH_HOURS[hour] = stamp.strftime("%Y-%m-%dT%H")
+    return text
+
+
+def _json_usage(fields: JsonFields) -> Callable[[dict[str, Any]], Usage]:
+    """A function giving the :data:`Usage` of one JSON object with ``fields``."""
+
+    def getter(name: str | None) -> Callable[[dict[str, Any]], Any]:
+        if name is None:
+            return lambda obj: None
+        if "." in name:
+            return lambda obj: _lookup(obj, name)
+        return lambda obj: obj.get(name)
+
+    client_of, time_of, bytes_of, agent_of = (
+        getter(fields.client),
+        getter(fields.time),
+        getter(fields.bytes),
+        getter(fields.agent),
+    )
+    hours: dict[str, str | None] = {}
+    """Hour by the first 14 characters of an ISO or $time_local time (the same hour on most
+    lines of a log)."""
+
+    def usage(obj: dict[str, Any]) -> Usage:
+        client = agent = hour = None
+        size: int | None = None
+        value = client_of(obj)
+        if type(value) is str and value and value != "-":
+            client = value if "," not in value else (value.split(",", 1)[0].strip() or None)
+            if client is not None and (len(client) > MAX_CLIENT_CHARS or not client.isprintable()):
+                client = agent_text(client[:MAX_CLIENT_CHARS])
+        value = time_of(obj)
+        if type(value) is str:
+            key = value[:14]
+            hour = hours.get(key)
+            if hour is None:
+                hour = json_hour(value)
+                if hour is not None and (key[4:5] == "-" or key[2:3] == "/"):
+                    if len(hours) > 10_000:
+                        hours.clear()
+                    hours[key] = hour
+        elif value is not None:
+            hour = json_hour(value)
+        value = bytes_of(obj)
+        if type(value) is int:
+            size = value if value >= 0 else None
+        elif type(value) is str and value.isdigit():
+            size = int(value)
+        value = agent_of(obj)
+        if type(value) is list:
+            value = value[0] if value else None
+        if type(value) is str:
+            agent = (
+                value
+                if value != "-" and len(value) <= MAX_AGENT_CHARS and value.isprintable()
+                else agent_text(value)
+            )
+        return client, hour, size, agent or None
+
+    return usage
 
 
 def _is_scalar(value: Any) -> bool:
@@ -731,19 +1172,39 @@ class JsonLinesFormat(LogFormat):
     title = "JSON lines"
 
     def hour(self, line: str) -> str | None:
-        return None  # reading the object again for every line would double the cost
+        return None  # read with the request by reader(): reading the object twice costs double
 
-    def timestamp(self, line: str) -> str | None:
+    def timestamp(self, line: str, names: Sequence[str] = TIME_FIELDS) -> str | None:
         obj = _json_object(line)
         if obj is None:
             return None
-        for name in TIME_FIELDS:
+        for name in names:
             value = _lookup(obj, name)
             if isinstance(value, str):
                 found = _iso_time(value) or _bracketed_time(f"[{value}]")
                 if found:
                     return found
+                try:
+                    value = float(value)  # NGINX's $msec, quoted
+                except ValueError:
+                    continue
+            seconds = _epoch_seconds(value)
+            if seconds is not None:
+                stamp = datetime.fromtimestamp(seconds, tz=UTC)
+                return stamp.strftime("%Y-%m-%dT%H:%M:%S+00:00")
         return None
+
+    def timestamps(
+        self, sample: Sequence[str], options: ParseOptions
+    ) -> Callable[[str], str | None]:
+        objects = [obj for line in sample if (obj := _json_object(line)) is not None]
+        chosen = resolve_json_fields(objects, options).time
+        names = TIME_FIELDS if chosen is None else (chosen, *TIME_FIELDS)
+
+        def timestamp(line: str) -> str | None:
+            return self.timestamp(line, names)
+
+        return timestamp
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         obj = _json_object(line)
@@ -766,6 +1227,30 @@ class JsonLinesFormat(LogFormat):
             return _read_json(obj, fields)
 
         return parse
+
+    def reader(self, sample: Sequence[str], options: ParseOptions) -> Reader:
+        objects = [obj for line in sample if (obj := _json_object(line)) is not None]
+        fields = resolve_json_fields(objects, options)
+        loads = json.loads
+        usage = (
+            _json_usage(fields)
+            if fields.time or fields.client or fields.agent or fields.bytes
+            else None
+        )
+
+        def read(line: str) -> Record | None:
+            try:
+                obj = loads(line)
+            except (ValueError, RecursionError):
+                return None
+            if type(obj) is not dict:
+                return None
+            record = _read_json(obj, fields)
+            if record is None:
+                return None
+            return (*record, *(usage(obj) if usage is not None else NO_USAGE))
+
+        return read
 
     def explain(self, line: str, options: ParseOptions) -> str:
         obj = _json_object(line)
@@ -810,7 +1295,14 @@ class JsonLinesFormat(LogFormat):
 
 # -- HAR ---------------------------------------------------------------------------------------
 
-HAR_FIELDS = {"method": "method", "path": "url", "status": "status", "duration_ms": "time"}
+HAR_FIELDS = {
+    "method": "method",
+    "path": "url",
+    "status": "status",
+    "duration_ms": "time",
+    "time": "startedDateTime",
+    "user_agent": "user_agent",
+}
 """The fields of the JSON lines :func:`har_lines` writes, as ``--json-fields`` would name them."""
 
 
@@ -827,6 +1319,15 @@ def looks_like_har(sample: Sequence[str]) -> bool:
         return True
     compact = first.replace(" ", "")
     return compact.startswith('{"log":')
+
+
+def _har_agent(headers: Any) -> str | None:
+    if isinstance(headers, list):
+        for item in headers:
+            if isinstance(item, dict) and str(item.get("name", "")).lower() == "user-agent":
+                value = item.get("value")
+                return value if isinstance(value, str) else None
+    return None
 
 
 def har_lines(text: str, name: str) -> list[str]:
@@ -860,6 +1361,7 @@ def har_lines(text: str, name: str) -> list[str]:
             "status": status if status != 0 else None,
             "time": entry.get("time"),
             "startedDateTime": entry.get("startedDateTime"),
+            "user_agent": _har_agent(request.get("headers")),
         }
         if "headers" in request or "content" in response:
             # what the exchange checks read (apilint.traffic.exchanges)

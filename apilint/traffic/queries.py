@@ -28,6 +28,10 @@ from apilint.traffic.logformats import CUT_QUERY
 
 MAX_NAMES = 100
 MAX_EXAMPLE = 80
+MAX_REMEMBERED = 512
+"""Query strings remembered per operation with what they counted: the same string again (a
+client paging with ``?page=2&sort=name``) counts the same without being taken apart. Emptied
+when full."""
 
 Check = Callable[[str], str | None]
 """A value check: None when the value is valid, else what is wrong (``not an integer``)."""
@@ -296,54 +300,104 @@ class NameTally:
 
 @dataclass
 class QueryTally:
-    """What the query strings of one operation's requests held."""
+    """What the query strings of one operation's requests held. What the operation documents
+    (``parameters``, ``accepted``, ``free_form``) is read from ``api`` on first use: a log that
+    calls ten operations of a description with thousands reads ten."""
 
-    parameters: dict[str, QueryParameter]
-    accepted: frozenset[str] = frozenset()
-    free_form: bool = False
+    api: OpenAPI = field(repr=False)
+    operation: Operation = field(repr=False)
+    _checks: tuple[dict[str, QueryParameter], frozenset[str], bool] | None = field(
+        default=None, repr=False
+    )
     names: dict[str, NameTally] = field(default_factory=dict)
     other_names: int = 0
     """Requests that sent an undocumented name past the MAX_NAMES kept."""
     unknown: dict[str, int] = field(default_factory=dict)
     """Per required name: requests whose query string the log cut before it could show it."""
+    _remembered: dict[str, tuple[list[tuple[NameTally, bool]], int]] = field(
+        default_factory=dict, repr=False
+    )
+    """Query string -> (each count it added: a name's tally and whether it was a request or an
+    invalid value; the undocumented names past MAX_NAMES it sent)."""
+
+    @property
+    def parameters(self) -> dict[str, QueryParameter]:
+        """The operation's query parameters by name."""
+        return self._read()[0]
+
+    @property
+    def accepted(self) -> frozenset[str]:
+        """Other names it accepts (API keys in the query from its security schemes)."""
+        return self._read()[1]
+
+    @property
+    def free_form(self) -> bool:
+        """It takes free-form names (an object or deepObject parameter)."""
+        return self._read()[2]
+
+    def _read(self) -> tuple[dict[str, QueryParameter], frozenset[str], bool]:
+        if self._checks is None:
+            self._checks = query_checks(self.api, self.operation)
+        return self._checks
 
     def add(self, query: str) -> None:
+        known = self._remembered.get(query)
+        if known is not None:  # counted before: count the same again
+            counted, others = known
+            for tally, invalid in counted:
+                if invalid:
+                    tally.invalid += 1
+                else:
+                    tally.requests += 1
+            self.other_names += others
+            return
+        whole = query
         cut_short = query.endswith(CUT_QUERY)
         if cut_short:
             query = query[: -len(CUT_QUERY)]
         cut = query.find("#")
         if cut >= 0:
             query = query[:cut]
-        seen = self._add(query) if query else set()
+        counted = []
+        others = self.other_names
+        seen = self._add(query, counted) if query else set()
         if cut_short:
             for name, param in self.parameters.items():
                 if param.required and name not in seen:
                     self.unknown[name] = self.unknown.get(name, 0) + 1
+            return  # rarely the same twice: not remembered
+        if len(self._remembered) >= MAX_REMEMBERED:
+            self._remembered.clear()
+        self._remembered[whole] = (counted, self.other_names - others)
 
-    def _add(self, query: str) -> set[str]:
+    def _add(self, query: str, counted: list[tuple[NameTally, bool]]) -> set[str]:
+        """Count one query string; ``counted`` receives each count it adds: the name's tally,
+        False for a request, True for an invalid value."""
         seen: set[str] = set()
+        parameters = self.parameters
         for part in query.split("&"):
             if not part:
                 continue
             raw_name, _, raw_value = part.partition("=")
             name = _decode(raw_name)
-            if name.endswith("[]") and name not in self.parameters and name[:-2] in self.parameters:
+            if name.endswith("[]") and name not in parameters and name[:-2] in parameters:
                 name = name[:-2]  # ids[]=1&ids[]=2: how PHP and Rails clients send an array
             if not name:
                 continue
             value = _decode(raw_value)
-            param = self.parameters.get(name)
+            param = parameters.get(name)
             first = name not in seen
             seen.add(name)
             tally = self.names.get(name)
             if tally is None:
-                if param is None and len(self.names) >= MAX_NAMES + len(self.parameters):
+                if param is None and len(self.names) >= MAX_NAMES + len(parameters):
                     if first:
                         self.other_names += 1
                     continue
                 tally = self.names[name] = NameTally(example=_example(name, value))
             if first:
                 tally.requests += 1
+                counted.append((tally, False))
             if param is None or param.check is None or not value:
                 continue
             values = value.split(param.separator) if param.separator else [value]
@@ -353,6 +407,7 @@ class QueryTally:
                 problem = param.check(item)
                 if problem is not None:
                     tally.invalid += 1
+                    counted.append((tally, True))
                     if not tally.problem:
                         tally.problem = problem
                         tally.invalid_example = _example(name, value)

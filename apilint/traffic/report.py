@@ -7,7 +7,8 @@ The JSON report carries, beside ``findings`` and ``summary``:
                       the documented path, HEAD served by a GET route included), ``head`` (those
                       HEAD requests), ``other_slash_form`` (calls to its other trailing-slash
                       form, whatever they got), ``status`` and ``other_slash_form_status`` (code
-                      -> count), ``top_clients`` (address, requests), ``per_hour`` (requests
+                      -> count), ``top_clients`` (address, requests), ``top_agents`` (user
+                      agent, requests; where the log has them), ``per_hour`` (requests
                       per hour, ``[["2026-11-28T10:00", 12], ...]``), ``bytes`` (response bytes,
                       where the log has them; 0 otherwise), and ``p50_ms``/
                       ``p95_ms``/``p99_ms`` of ``requests`` when the logs have timings (None
@@ -20,7 +21,8 @@ The JSON report carries, beside ``findings`` and ``summary``:
 ``prefixes``          usage per path prefix of ``--group-depth`` segments (after the base path;
                       by default the depth where the called operations first divide in two);
 ``clients``           the busiest client addresses (where the log has them) and their requests
-                      per prefix group (``groups``): who calls which part of the API;
+                      per prefix group (``groups``): who calls which part of the API; the
+                      same for the busiest user agents (``agents``);
 ``tags``              usage per tag of the description (``tag`` None: untagged operations; an
                       operation with several tags counts in each);
 ``coverage``          with ``--coverage``: per operation, the documented response codes (or
@@ -61,6 +63,7 @@ QUERY_INVALID = "traffic-query-invalid"
 QUERY_MISSING = "traffic-query-missing"
 RESPONSE_SCHEMA = "traffic-response-schema"
 HEADER_MISSING = "traffic-header-missing"
+HEADER_UNDOCUMENTED = "traffic-header-undocumented"
 SECURITY_MISSING = "traffic-security-missing"
 
 # Their documentation and default severities live with every other rule's, in rules/traffic.yaml.
@@ -275,7 +278,7 @@ def _exchange_findings(
         )
     for (index, key), missing in sorted(checker.headers.items()):
         route = routes[index]
-        name, pointer = checker.operations[index].headers[key]
+        name, pointer = checker.prepared(index).headers[key]
         listed = checker.listed.get(index, 0)
         findings.add(
             HEADER_MISSING,
@@ -288,6 +291,24 @@ def _exchange_findings(
             count=missing.count,
             requests=listed,
             served=missing.served,
+        )
+    for (index, _key), sent in sorted(checker.undocumented.items()):
+        route = routes[index]
+        op = route.operation
+        listed = checker.listed.get(index, 0)
+        where: Pointer = (*op.node.ptr, "parameters") if "parameters" in op.value else op.node.ptr
+        findings.add(
+            HEADER_UNDOCUMENTED,
+            f"{route.label}: {sent.count:,} of {listed:,} captured requests "
+            f"({_share(sent.count, listed)}) send the header '{sent.name}', which the operation "
+            "does not document",
+            op.node.doc,
+            where,
+            route.label,
+            header=sent.name,
+            count=sent.count,
+            requests=listed,
+            share=round(sent.count / listed, 4) if listed else 0.0,
         )
     if not checker.credentials:
         return  # the capture keeps no credentials at all: likely stripped on export
@@ -480,6 +501,11 @@ def _top_clients(tally: Tally, count: int = TOP_CLIENTS) -> list[dict[str, Any]]
     return [{"client": client, "requests": n} for client, n in ranked]
 
 
+def _top_agents(tally: Tally, count: int = TOP_CLIENTS) -> list[dict[str, Any]]:
+    ranked = sorted(tally.agents.items(), key=lambda item: (-item[1], item[0]))[:count]
+    return [{"agent": agent, "requests": n} for agent, n in ranked]
+
+
 def _client_matrix(matcher: Matcher, agg: Aggregator, depth: int) -> dict[str, Any]:
     """The busiest clients, and their requests per path prefix group: who calls what."""
     groups: dict[str, Tally] = {}
@@ -492,6 +518,7 @@ def _client_matrix(matcher: Matcher, agg: Aggregator, depth: int) -> dict[str, A
         groups.setdefault(prefix_of(endpoint.template, depth), Tally()).add(endpoint)
     everyone = _combined(*groups.values())
     clients = [row["client"] for row in _top_clients(everyone, MATRIX_CLIENTS)]
+    agents = [row["agent"] for row in _top_agents(everyone, MATRIX_CLIENTS)]
     names = sorted(
         (g for g in groups if groups[g].requests), key=lambda g: (-groups[g].requests, g)
     )
@@ -504,6 +531,14 @@ def _client_matrix(matcher: Matcher, agg: Aggregator, depth: int) -> dict[str, A
                 "by_group": {g: groups[g].clients.get(client, 0) for g in names},
             }
             for client in clients
+        ],
+        "agents": [
+            {
+                "agent": agent,
+                "requests": everyone.agents[agent],
+                "by_group": {g: groups[g].agents.get(agent, 0) for g in names},
+            }
+            for agent in agents
         ],
     }
 
@@ -552,6 +587,9 @@ def _prefix_rows(
         row["clients"].clients.update(
             {c: row["clients"].clients.get(c, 0) + n for c, n in tally.clients.items()}
         )
+        row["clients"].agents.update(
+            {a: row["clients"].agents.get(a, 0) + n for a, n in tally.agents.items()}
+        )
 
     for route in matcher.routes:
         index = route.index
@@ -576,6 +614,7 @@ def _prefix_rows(
                 "prefix": prefix,
                 **row,
                 "top_clients": _top_clients(clients),
+                "top_agents": _top_agents(clients),
                 "share": round(row["requests"] / total, 4) if total else 0.0,
                 **_latency(hist, timed_logs),
             }
@@ -701,6 +740,7 @@ def build_report(
         head = agg.heads[index]
         exact = _combined(agg.operations[index], head)
         variant = agg.variants[index]
+        everyone = _combined(exact, variant)
         usage.append(
             {
                 "operation": route.label,
@@ -710,8 +750,9 @@ def build_report(
                 "other_slash_form": variant.requests,
                 "status": _status(exact),
                 "other_slash_form_status": _status(variant),
-                "top_clients": _top_clients(_combined(exact, variant)),
-                "per_hour": _timeline(_combined(exact, variant)),
+                "top_clients": _top_clients(everyone),
+                "top_agents": _top_agents(everyone),
+                "per_hour": _timeline(everyone),
                 "bytes": exact.bytes + variant.bytes,
                 **_latency(exact.hist, timed_logs),
             }

@@ -25,7 +25,8 @@ HAPROXY = shutil.which("haproxy") or (
     "/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None
 )
 
-Request = tuple[str, str]
+Request = tuple[str, str] | tuple[str, str, str]
+"""(method, target) or (method, target, user agent)."""
 
 NGINX_TIMED = (
     '\'$remote_addr - $remote_user [$time_local] "$request" $status '
@@ -57,10 +58,12 @@ def serve(app: Any) -> Iterator[int]:
 
 
 def send(port: int, requests: Sequence[Request]) -> None:
-    for method, target in requests:
+    for method, target, *agent in requests:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"User-Agent": agent[0]} if agent else {}
         try:
-            connection.request(method, target, body=b"{}" if method in ("POST", "PUT") else None)
+            body = b"{}" if method in ("POST", "PUT") else None
+            connection.request(method, target, body=body, headers=headers)
             connection.getresponse().read()
         finally:
             connection.close()
@@ -130,9 +133,13 @@ http {{
     return folder / "access.log"
 
 
-def haproxy_log(folder: Path, app: Any, requests: Sequence[Request]) -> Path:
+def haproxy_log(
+    folder: Path, app: Any, requests: Sequence[Request], captures: Sequence[str] = ()
+) -> Path:
     """Send ``requests`` through a real HAProxy (``option httplog``, its default log line length
-    of 1,024 bytes) in front of ``app``; the log it wrote to its standard output."""
+    of 1,024 bytes) in front of ``app``; the log it wrote to its standard output. ``captures``:
+    request headers HAProxy captures into the log (``capture request header NAME len 128``)."""
+    capture = "".join(f"    capture request header {name} len 128\n" for name in captures)
     if HAPROXY is None:
         pytest.skip("haproxy is not installed (apt install haproxy)")
     with serve(app) as upstream:
@@ -151,7 +158,7 @@ defaults
     timeout server 10s
 frontend web
     bind 127.0.0.1:{port}
-    default_backend app
+{capture}    default_backend app
 backend app
     server app1 127.0.0.1:{upstream}
 """,

@@ -44,6 +44,7 @@ def test_json_report_members() -> None:
         "status",
         "other_slash_form_status",
         "top_clients",
+        "top_agents",
         "per_hour",
         "bytes",
     } | {
@@ -198,6 +199,7 @@ def test_requests_outside_the_base_path_hint_at_base_path(tmp_path: Path) -> Non
         "status": {"200": 3},
         "other_slash_form_status": {},
         "top_clients": [{"client": "203.0.113.9", "requests": 3}],
+        "top_agents": [{"agent": "test-agent/1.0", "requests": 3}],
         "per_hour": [["2026-11-28T10:00", 3]],
         "bytes": 30,
     }
@@ -486,7 +488,7 @@ def test_show_settings_says_where_each_came_from(tmp_path: Path) -> None:
     assert lines[2] == (
         f"ignore   traffic-query-missing, traffic-unused  (command line + {config})"
     )
-    severities = dict(line.split() for line in lines[lines.index("rules (11):") + 1 :])
+    severities = dict(line.split() for line in lines[lines.index("rules (12):") + 1 :])
     assert severities["traffic-redirect"] == "info"
     assert severities["traffic-unused"] == severities["traffic-query-missing"] == "off"
     assert severities["traffic-server-errors"] == "error"

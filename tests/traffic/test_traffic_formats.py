@@ -75,6 +75,17 @@ def test_every_format_gives_the_same_usage(
         ("traffic-unused", "GET /orders/{orderId}/lines"),
     ]
     products = usage["GET /products"]
+    # who and when, in every format that logs them (JSON lines under their usual names)
+    if name != "custom.jsonl":  # its objects have a time (epoch seconds) and no client
+        assert products["top_clients"] == [{"client": "192.0.2.10", "requests": 2}]
+    assert products["per_hour"] == [["2026-11-28T10:00", 2]]
+    # the response bytes (an ALB line also has the request's, before them)
+    assert products["bytes"] == (0 if name == "custom.jsonl" else 512 + 498)
+    agents = {row["agent"] for row in products["top_agents"]}
+    if fmt in ("combined", "alb") or name == "nginx.jsonl":
+        assert "curl/8.5.0" in agents and len(agents) == 2
+    else:  # common and HAProxy logs without a captured User-Agent have none
+        assert agents == set()
     if timed:
         # 8 ms and 12 ms: nearest-rank p50 is 8, p95 and p99 are 12 (within the 1 % bound).
         assert products["p50_ms"] == pytest.approx(8, rel=0.011)

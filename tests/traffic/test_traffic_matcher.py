@@ -238,7 +238,7 @@ def test_ids_share_a_cache_entry_only_when_that_is_safe(tmp_path: Path) -> None:
     lines = [clf("GET", "/reports/2024", 200), clf("GET", "/reports/2023", 200)] * 2
     agg = Aggregator(matcher)
     fmt = FORMATS["combined"]
-    agg.feed("x.log", "combined", lines, fmt.parser(lines[:1], ParseOptions()), lambda _: "?")
+    agg.feed("x.log", "combined", lines, fmt.reader(lines[:1], ParseOptions()), lambda _: "?")
     assert [t.requests for t in agg.operations] == [2, 2]
     dated = write_spec(
         tmp_path,

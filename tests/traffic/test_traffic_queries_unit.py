@@ -99,3 +99,31 @@ def test_rules_of_a_clean_log(tmp_path: Path) -> None:
     path = write_spec(tmp_path, SPEC_31)
     log = write_log(tmp_path, [clf("GET", "/items?ids=1&code=ABC", 200)])
     assert rules_of(traffic_json(path, [log])) == []
+
+
+def test_a_query_string_seen_again_counts_the_same(tmp_path: Path) -> None:
+    """Query strings are remembered per operation with what they counted: the same strings
+    again (repeated values, invalid values, undocumented names) give exactly twice the counts."""
+    targets = [
+        "/items?ids=3&ids=x&code=abc&extra=1",
+        "/items?size=15&size=20&flag=maybe",
+        "/items?extra=2",
+    ]
+    path = write_spec(tmp_path, SPEC_31)
+
+    def counts(times: int) -> dict[tuple[str, str], dict[str, int]]:
+        log = write_log(tmp_path, [clf("GET", t, 200) for t in targets * times], f"{times}.log")
+        return {
+            (f["rule"], f["parameter"]): {
+                k: v
+                for k, v in f.items()
+                if isinstance(v, int) and "line" not in k and "column" not in k
+            }
+            for f in traffic_json(path, [log])["findings"]
+            if f["rule"].startswith("traffic-query")
+        }
+
+    once, twice = counts(1), counts(2)
+    assert len(once) >= 3 and once.keys() == twice.keys()
+    for key, numbers in once.items():
+        assert twice[key] == {k: 2 * v for k, v in numbers.items()}, key

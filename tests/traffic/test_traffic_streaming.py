@@ -98,8 +98,8 @@ def _lines(count: int, seed: int) -> Iterator[str]:
 def _feed(agg: Aggregator, count: int, seed: int) -> None:
     fmt = FORMATS["combined"]
     sample = [next(_lines(1, 0)) + "\n"]
-    parse = fmt.parser(sample, ParseOptions())
-    agg.feed("gen.log", "combined", _lines(count, seed), parse, lambda _: "?")
+    read = fmt.reader(sample, ParseOptions())
+    agg.feed("gen.log", "combined", _lines(count, seed), read, lambda _: "?")
 
 
 def test_memory_stays_flat_however_long_the_log(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,7 +137,7 @@ def test_a_flood_of_distinct_undocumented_paths_keeps_the_busy_ones(tmp_path: Pa
         if i % 10 == 0:
             lines.append(clf("POST", "/api/v1/legacy/sync", 200))
     fmt = FORMATS["combined"]
-    agg.feed("x.log", "combined", lines, fmt.parser(lines[:1], ParseOptions()), lambda _: "?")
+    agg.feed("x.log", "combined", lines, fmt.reader(lines[:1], ParseOptions()), lambda _: "?")
     kept = agg.undocumented[("POST", "/legacy/sync")]
     assert kept.requests >= 200 - agg.dropped_below
     assert len(agg.undocumented) <= 50
