@@ -516,9 +516,10 @@ def _merge_missing(problems: list[Problem]) -> list[Problem]:
         if parts is None:
             out.append(problem)
             continue
-        names = missing.pop(parts[0], None)
-        if names is None:
+        found = missing.pop(parts[0], None)
+        if found is None:
             continue  # merged into an earlier one
+        names = list(dict.fromkeys(found))  # allOf branches may each require the same name
         note = f" ({parts[0][1]}" if parts[0][1] else ""
         if len(names) == 1:
             out.append(problem)

@@ -1206,3 +1206,10 @@ def test_the_registered_data_value_extension_before_3_2(lint: Lint) -> None:
     )
     [finding] = of(lint(body, select=["example-invalid"]), "example-invalid")
     assert finding.message.startswith("the x-oai-dataValue of example 'bad' of the 200 response")
+
+
+def test_a_property_required_twice_is_named_once(lint: Lint) -> None:
+    # Both allOf branches require "kind": jsonschema reports it twice at the same place.
+    schema = "{allOf: [{required: [kind]}, {required: [kind, id]}]}"
+    [finding] = check_example(lint, schema, "{name: x}")
+    assert finding.message.endswith("missing required properties 'kind', 'id'")
