@@ -115,9 +115,11 @@ def test_ctrl_c_exits_130_with_the_report_so_far(tmp_path: Path) -> None:
 
 
 def test_sigterm_exits_143_and_parallel_workers_stop(tmp_path: Path) -> None:
-    names = _specs(tmp_path, paths=6000)  # over the size where -j starts worker processes
+    # Over the size where -j starts worker processes; the signal comes while at least four of
+    # the six files are still to do, so that a busy machine cannot finish them first.
+    names = _specs(tmp_path, count=6, paths=6000)
     code, stdout, terminal = _run_until_progress(
-        tmp_path, ["-j", "2", "-f", "json", *names], signal.SIGTERM, r"linting [123] of 4 files"
+        tmp_path, ["-j", "2", "-f", "json", *names], signal.SIGTERM, r"linting [12] of 6 files"
     )
     assert code == 143, stdout + terminal
     report = json.loads(stdout)
