@@ -189,18 +189,20 @@ class Ruleset:
         )
 
 
-def parse_severity(value: Any, where: str) -> Severity | None:
+def parse_severity(
+    value: Any, where: str, accepted: str = "error, warning, info or off"
+) -> Severity | None:
+    """A severity as a ruleset writes it (None: off); ``accepted`` names what the format
+    allows, for the error (Spectral's also takes 0-3, warn and hint)."""
     if isinstance(value, bool) or value is None:
-        raise ConfigError(f"{where}: severity must be error, warning, info or off, not {value!r}")
+        raise ConfigError(f"{where}: severity must be {accepted}, not {value!r}")
     text = str(value).strip().lower()
     if text in ("off", "-1"):
         return None
     try:
         return Severity.parse(text)
     except ValueError:
-        raise ConfigError(
-            f"{where}: severity must be error, warning, info or off, not {value!r}"
-        ) from None
+        raise ConfigError(f"{where}: severity must be {accepted}, not {value!r}") from None
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:

@@ -39,6 +39,7 @@ from apilint.core.pointer import decode, encode, from_fragment
 from apilint.documents.openapi import MISSING, Node, OpenAPI, Result
 from apilint.lint.checks.core import SPECTRAL_FUNCTIONS, SpectralCall
 from apilint.lint.jsonpath import Hit, compile_path, query
+from apilint.lint.rulesets import Rule, parse_severity
 from apilint.settings.config import SPECTRAL_NAMES
 
 RULESET_KEYS = frozenset(
@@ -327,17 +328,7 @@ def is_spectral_ruleset(path: Path, data: Any) -> bool:
 
 
 def _severity(value: Any, where: str) -> Severity | None:
-    if isinstance(value, bool) or value is None:
-        raise ConfigError(f"{where}: severity must be 0-3, error, warn, info, hint or off")
-    text = str(value).strip().lower()
-    if text in ("off", "-1"):
-        return None
-    try:
-        return Severity.parse(text)
-    except ValueError:
-        raise ConfigError(
-            f"{where}: severity must be 0-3, error, warn, info, hint or off, not {value!r}"
-        ) from None
+    return parse_severity(value, where, accepted="0-3, error, warn, info, hint or off")
 
 
 class _Loader:
@@ -1095,8 +1086,6 @@ def add_spectral_ruleset(
     """Add a Spectral ruleset's rules to an apilint :class:`~apilint.lint.rulesets.Ruleset`: its own
     rules run as they do in Spectral; spectral:oas ids become aliases of apilint's rules for the
     same problem, their severities (and ``off``) applied to those."""
-    from apilint.lint.rulesets import Rule
-
     loaded = load_spectral_ruleset(location, allow_remote=allow_remote)
     notes.extend(loaded.notes)
     mapped: dict[str, list[SpectralRule]] = {}
