@@ -13,9 +13,8 @@ from pathlib import Path
 
 import click
 
-from apilint.cli.traffic import LOG_FORMAT_CHOICES
+from apilint.cli.log_options import log_reading_options, parse_options
 from apilint.infer.run import Inference
-from apilint.traffic.logformats import TIME_UNITS
 
 MAX_LISTED = 40
 """Left-out paths listed one per line on stderr; the rest are counted."""
@@ -36,25 +35,7 @@ MAX_LISTED = 40
     "marked x-apilint-inferred.",
 )
 @click.option("--title", default="Inferred API", show_default=True, help="info.title.")
-@click.option(
-    "--log-format",
-    type=click.Choice(LOG_FORMAT_CHOICES),
-    default="auto",
-    show_default=True,
-    help="Format of the logs; auto recognises each file's from its first lines.",
-)
-@click.option(
-    "--json-fields",
-    metavar="ROLE=FIELD,...",
-    help="JSON lines: which fields hold what, as for apilint traffic.",
-)
-@click.option(
-    "--time-unit",
-    type=click.Choice(TIME_UNITS),
-    default="auto",
-    show_default=True,
-    help="Unit of the timing field of combined/common logs.",
-)
+@log_reading_options
 @click.option("-q", "--quiet", is_flag=True, help="No notes and no summary on stderr.")
 def infer(
     logs: tuple[str, ...],
@@ -71,11 +52,10 @@ def infer(
     and each operation's usage. Paths the server only refused and scanner probes are left out
     and listed on stderr."""
     from apilint.infer.run import InferOptions, dump, infer
-    from apilint.traffic.logformats import ParseOptions, parse_json_fields
 
     options = InferOptions(
         log_format=log_format,
-        parse=ParseOptions(time_unit=time_unit, json_fields=parse_json_fields(json_fields)),
+        parse=parse_options(time_unit, json_fields),
         title=title,
         spec=spec,
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from apilint.cli.log_options import log_reading_options, parse_options
 from apilint.cli.options import (
     effective_fail_on,
     fail_on_and_config_options,
@@ -21,9 +22,7 @@ from apilint.cli.options import (
     settings_text,
 )
 from apilint.cli.output import output_options, parse_outputs, write_reports
-from apilint.traffic.logformats import TIME_UNITS
 
-LOG_FORMAT_CHOICES = ("auto", "combined", "common", "haproxy", "alb", "jsonl", "har")
 TRAFFIC_RULES: tuple[str, ...] = (
     "traffic-undocumented",
     "traffic-redirect",
@@ -75,30 +74,7 @@ def _traffic_output_options(function: Any) -> Any:
 @click.argument("spec", type=str, required=False, metavar="SPEC")
 @click.argument("logs", nargs=-1, metavar="LOGS...")
 @_traffic_output_options
-@click.option(
-    "--log-format",
-    type=click.Choice(LOG_FORMAT_CHOICES),
-    default="auto",
-    show_default=True,
-    help="Format of the logs; auto recognises each file's from its first lines (HAR files "
-    "included).",
-)
-@click.option(
-    "--json-fields",
-    metavar="ROLE=FIELD,...",
-    help="JSON lines: which fields hold what, e.g. 'method=req_method, path=uri, status=code, "
-    "duration_ms=rt' (roles: method, path, request, status, duration_s, duration_ms, "
-    "duration_us, duration_ns, time, client, user_agent, bytes; dotted names reach into nested "
-    "objects). Unnamed roles are looked for under their common names.",
-)
-@click.option(
-    "--time-unit",
-    type=click.Choice(TIME_UNITS),
-    default="auto",
-    show_default=True,
-    help="Unit of the timing field of combined/common logs (auto: 0.012 is seconds, as NGINX's "
-    "$request_time; 12345 is microseconds, as Apache's %D).",
-)
+@log_reading_options
 @click.option(
     "--base-path",
     "base_paths",
@@ -184,7 +160,6 @@ def traffic(
     from apilint.core.findings import Severity
     from apilint.lint.command_settings import command_settings
     from apilint.traffic.analysis import AnalysisOptions, analyse
-    from apilint.traffic.logformats import ParseOptions, parse_json_fields
     from apilint.traffic.matcher import Matcher, load_spec
     from apilint.traffic.report import Thresholds, build_report, hints
 
@@ -205,7 +180,7 @@ def traffic(
     )
     options = AnalysisOptions(
         log_format=log_format,
-        parse=ParseOptions(time_unit=time_unit, json_fields=parse_json_fields(json_fields)),
+        parse=parse_options(time_unit, json_fields),
     )
     if spec is None or not logs:
         raise click.UsageError(f"Missing argument '{'LOGS...' if spec else 'SPEC'}'.")
