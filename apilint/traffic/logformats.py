@@ -62,9 +62,9 @@ Reader = Callable[[str], Record | None]
 NO_USAGE: Usage = (None, None, None, None)
 
 MAX_AGENT_CHARS = 200
+"""A user agent longer than this is cut (a client sending megabytes in it must not grow tallies)."""
 MAX_CLIENT_CHARS = 100
 """A client address of a JSON-lines log longer than this is cut (addresses are at most 45)."""
-"""A user agent longer than this is cut (a client sending megabytes in it must not grow tallies)."""
 
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -366,7 +366,8 @@ class ClfFormat(LogFormat):
         last = timing is not None and timing.from_end == 1
         factor = timing.factor if timing is not None else 1.0
         read_timing = timing.read if timing is not None else None
-        if last and all(len(extra.split()) == 1 for extra in extras):
+        timed_layout = last and all(len(extra.split()) == 1 for extra in extras)
+        if timed_layout:
             # the usual timed layout (NGINX's combined + $request_time): the duration is the
             # one field after the user agent, read by the same expression
             timed = _CLF_READ_TIMED.match
@@ -380,21 +381,8 @@ class ClfFormat(LogFormat):
                     ms: float | None = float(duration) * factor
                 except ValueError:
                     ms = read_timing(line) if read_timing is not None else None
-                return (
-                    method,
-                    target,
-                    status,
-                    ms,
-                    address,
-                    hour,
-                    int(size) if size != "-" else None,
-                    agent
-                    if agent
-                    and agent != "-"
-                    and len(agent) <= MAX_AGENT_CHARS
-                    and agent.isprintable()
-                    else agent_text(agent),
-                )
+                size_sent = int(size) if size != "-" else None
+                return method, target, status, ms, address, hour, size_sent, agent_text(agent)
 
         def read(line: str) -> Record | None:
             found = full(line) if "\\" not in line else None
@@ -410,22 +398,10 @@ class ClfFormat(LogFormat):
                     ms = read_timing(line) if read_timing is not None else None
             elif read_timing is not None:
                 ms = read_timing(line)
-            return (
-                method,
-                target,
-                status,
-                ms,
-                address,
-                hour,
-                int(size) if size != "-" else None,
-                agent
-                if agent and agent != "-" and len(agent) <= MAX_AGENT_CHARS and agent.isprintable()
-                else agent_text(agent),
-            )
+            size_sent = int(size) if size != "-" else None
+            return method, target, status, ms, address, hour, size_sent, agent_text(agent)
 
-        if last and all(len(extra.split()) == 1 for extra in extras):
-            return read_timed
-        return read
+        return read_timed if timed_layout else read
 
     def recognises(self, line: str, options: ParseOptions) -> bool:
         return self.strict.match(line) is not None
@@ -1113,12 +1089,8 @@ def _json_usage(fields: JsonFields) -> Callable[[dict[str, Any]], Usage]:
         if type(value) is list:
             value = value[0] if value else None
         if type(value) is str:
-            agent = (
-                value
-                if value != "-" and len(value) <= MAX_AGENT_CHARS and value.isprintable()
-                else agent_text(value)
-            )
-        return client, hour, size, agent or None
+            agent = agent_text(value)
+        return client, hour, size, agent
 
     return usage
 
