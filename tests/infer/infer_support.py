@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-from ci_support import wait_for
+from real_servers import nginx_in_front
 
 ROOT = Path(__file__).resolve().parents[2]
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 COMBINED = "combined_timed"
 JSON = "json"
@@ -43,44 +37,16 @@ def run_apilint(
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _nginx_conf(folder: Path, port: int, upstream: int) -> str:
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    return f"""{user}worker_processes 1;
-daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    log_format {COMBINED} '$remote_addr - $remote_user [$time_local] "$request" $status '
+def _logging(folder: Path) -> str:
+    """NGINX's two logs of the same requests: combined plus $request_time, and JSON lines."""
+    return f"""log_format {COMBINED} '$remote_addr - $remote_user [$time_local] "$request" $status '
                      '$body_bytes_sent "$http_referer" "$http_user_agent" $request_time';
     log_format {JSON} escape=json '{{"time_iso8601":"$time_iso8601",'
         '"remote_addr":"$remote_addr","request_method":"$request_method",'
         '"request_uri":"$request_uri","status":$status,"request_time":$request_time,'
         '"host":"$host","scheme":"$scheme"}}';
     access_log {folder}/access.log {COMBINED};
-    access_log {folder}/access.jsonl {JSON};
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://127.0.0.1:{upstream};
-            proxy_set_header Host $host;
-            proxy_redirect off;
-        }}
-    }}
-}}
-"""
+    access_log {folder}/access.jsonl {JSON};"""
 
 
 @dataclass(frozen=True)
@@ -118,41 +84,9 @@ class Client:
 def nginx_in_front_of(app: Any, folder: Path) -> Iterator[tuple[Client, Logs]]:
     """A threaded WSGI server for ``app`` and NGINX before it on loopback; both stopped (NGINX
     gracefully, so its logs are flushed) when the block ends."""
-    from werkzeug.serving import make_server
-
-    if NGINX is None:
-        pytest.skip("nginx is not installed (apt install nginx)")
-    upstream = free_port()
-    server = make_server("127.0.0.1", upstream, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    port = free_port()
-    (folder / "nginx.conf").write_text(_nginx_conf(folder, port, upstream), encoding="utf-8")
-    process = subprocess.Popen(
-        [
-            NGINX,
-            "-p",
-            str(folder),
-            "-c",
-            str(folder / "nginx.conf"),
-            "-e",
-            str(folder / "error.log"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(port, process, lambda: (folder / "error.log").read_text(errors="replace"))
+    proxy = "proxy_set_header Host $host;"
+    with nginx_in_front(folder, app, _logging(folder), "/", "", proxy) as port:
         yield Client(port), Logs(folder / "access.log", folder / "access.jsonl")
-    finally:
-        process.send_signal(signal.SIGQUIT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def operations_of(document: dict[str, Any]) -> set[tuple[str, str]]:

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
-from infer_support import NGINX, ROOT, Client, Logs, nginx_in_front_of, operations_of, run_apilint
+from infer_support import ROOT, Client, Logs, nginx_in_front_of, operations_of, run_apilint
+from real_servers import NGINX
 
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt install nginx)")
 

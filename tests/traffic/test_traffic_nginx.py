@@ -7,24 +7,16 @@ wrote (combined format plus ``$request_time``) with ``apilint traffic``.
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ci_support import wait_for
 from conftest import run_cli
+from real_servers import NGINX
+from real_servers import nginx_log as write_nginx_log
 from traffic_support import usage_of, write_spec
-
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt install nginx)")
 
@@ -77,13 +69,6 @@ REQUESTS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _app() -> Any:
     from flask import Flask, abort
 
@@ -121,79 +106,9 @@ def _app() -> Any:
     return app
 
 
-def _nginx_conf(folder: Path, port: int, upstream: int) -> str:
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    return f"""{user}worker_processes 1;
-daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    log_format timed '$remote_addr - $remote_user [$time_local] "$request" $status '
-                     '$body_bytes_sent "$http_referer" "$http_user_agent" $request_time';
-    access_log {folder}/access.log timed;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {folder}/html;
-        location /api/ {{
-            proxy_pass http://127.0.0.1:{upstream}/;
-            proxy_redirect off;
-        }}
-    }}
-}}
-"""
-
-
 @pytest.fixture(scope="module")
 def nginx_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from werkzeug.serving import make_server
-
-    folder = tmp_path_factory.mktemp("nginx")
-    (folder / "html").mkdir()
-    upstream = _free_port()
-    server = make_server("127.0.0.1", upstream, _app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    port = _free_port()
-    (folder / "nginx.conf").write_text(_nginx_conf(folder, port, upstream), encoding="utf-8")
-    assert NGINX is not None
-    process = subprocess.Popen(
-        [
-            NGINX,
-            "-p",
-            str(folder),
-            "-c",
-            str(folder / "nginx.conf"),
-            "-e",
-            str(folder / "error.log"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(port, process, lambda: (folder / "error.log").read_text(errors="replace"))
-        for method, target in REQUESTS:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            try:
-                connection.request(method, target, body=b"{}" if method == "POST" else None)
-                connection.getresponse().read()
-            finally:
-                connection.close()
-    finally:
-        process.send_signal(signal.SIGQUIT)  # graceful: finishes and flushes the log
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        server.shutdown()
-        thread.join(timeout=5)
-    return folder / "access.log"
+    return write_nginx_log(tmp_path_factory.mktemp("nginx"), _app(), REQUESTS)
 
 
 def test_the_log_is_what_nginx_wrote(nginx_log: Path) -> None:

@@ -1,4 +1,4 @@
-"""Real servers for the traffic tests: a WSGI app on a free loopback port behind a real NGINX or
+"""Real servers for the traffic and infer tests: a WSGI app on a free loopback port behind a real NGINX or
 HAProxy that writes the access log the tests read. Everything is shut down before the log is
 returned (NGINX gracefully, so the log is flushed)."""
 
@@ -78,15 +78,19 @@ def _stop(process: subprocess.Popen[bytes], sig: int) -> None:
         process.wait()
 
 
-def nginx_log(
+@contextmanager
+def nginx_in_front(
     folder: Path,
     app: Any,
-    requests: Sequence[Request],
-    log_format: str = NGINX_TIMED,
+    logging: str,
     location: str = "/api/",
     upstream_path: str = "/",
-) -> Path:
-    """Send ``requests`` through a real NGINX in front of ``app``; the access log it wrote."""
+    proxy_conf: str = "",
+) -> Iterator[int]:
+    """A real NGINX on a free loopback port in front of ``app`` (served as :func:`serve` does)
+    for as long as the block runs; yields NGINX's port. ``logging``: the ``log_format`` and
+    ``access_log`` lines of its http block. On leaving, NGINX stops gracefully, so that its
+    logs are complete."""
     if NGINX is None:
         pytest.skip("nginx is not installed (apt install nginx)")
     (folder / "html").mkdir(exist_ok=True)
@@ -101,8 +105,7 @@ pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
 events {{ worker_connections 64; }}
 http {{
-    log_format timed {log_format};
-    access_log {folder}/access.log timed;
+    {logging}
     client_body_temp_path {folder}/body;
     proxy_temp_path {folder}/proxy;
     fastcgi_temp_path {folder}/fastcgi;
@@ -114,6 +117,7 @@ http {{
         location {location} {{
             proxy_pass http://127.0.0.1:{upstream}{upstream_path};
             proxy_redirect off;
+            {proxy_conf}
         }}
     }}
 }}
@@ -127,9 +131,23 @@ http {{
         )
         try:
             wait_for(port, process, lambda: (folder / "error.log").read_text(errors="replace"))
-            send(port, requests)
+            yield port
         finally:
             _stop(process, signal.SIGQUIT)  # graceful: finishes and flushes the log
+
+
+def nginx_log(
+    folder: Path,
+    app: Any,
+    requests: Sequence[Request],
+    log_format: str = NGINX_TIMED,
+    location: str = "/api/",
+    upstream_path: str = "/",
+) -> Path:
+    """Send ``requests`` through a real NGINX in front of ``app``; the access log it wrote."""
+    logging = f"log_format timed {log_format};\n    access_log {folder}/access.log timed;"
+    with nginx_in_front(folder, app, logging, location, upstream_path) as port:
+        send(port, requests)
     return folder / "access.log"
 
 
