@@ -1213,3 +1213,35 @@ def test_a_property_required_twice_is_named_once(lint: Lint) -> None:
     schema = "{allOf: [{required: [kind]}, {required: [kind, id]}]}"
     [finding] = check_example(lint, schema, "{name: x}")
     assert finding.message.endswith("missing required properties 'kind', 'id'")
+
+
+def test_data_values_of_a_content_parameter_own_examples(lint: Lint) -> None:
+    # The OpenAPI 3.2.0 specification's querystring example puts examples on the parameter
+    # itself; they are data for its one media type's schema.
+    body = """
+        openapi: 3.2.0
+        info: {title: T, version: "1"}
+        paths:
+          /json:
+            get:
+              parameters:
+                - in: querystring
+                  name: json
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        properties:
+                          numbers: {type: array, items: {type: integer}}
+                  examples:
+                    TwoNoFlag:
+                      dataValue: {numbers: [1, 2]}
+                    Wrong:
+                      dataValue: {numbers: [1, two]}
+                      serializedValue: "%7B%7D"
+              responses:
+                "200": {description: OK}
+    """
+    [finding] = of(lint(body, select=["example-invalid"]), "example-invalid")
+    assert finding.pointer.endswith("/parameters/0/examples/Wrong/dataValue/numbers/1")
+    assert finding.message.startswith("the dataValue of example 'Wrong' of parameter 'json'")

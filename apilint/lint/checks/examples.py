@@ -133,6 +133,7 @@ def _sites(api: OpenAPI) -> Iterator[_Site]:
                 if isinstance(schema.value, dict):
                     yield from _examples_of(param, schema, Direction.REQUEST, what, api)
                 yield from _content_sites(param, Direction.REQUEST, what, api)
+                yield from _content_parameter_data(param, what, api)
             for code, response in op.responses.items():
                 yield from _content_sites(response, Direction.RESPONSE, f"the {code} response", api)
                 headers = response.child("headers")
@@ -157,6 +158,20 @@ def _sites(api: OpenAPI) -> Iterator[_Site]:
                         Direction.EITHER,
                         "the schema's example",
                     )
+
+
+def _content_parameter_data(param: Node, what: str, api: OpenAPI) -> Iterator[_Site]:
+    """The data values of a ``content`` parameter's own examples (beside its media type's):
+    its one media type's schema is theirs (OpenAPI 3.2 ``in: querystring`` writes them so)."""
+    content = param.get("content")
+    if type(content) is not dict or len(content) != 1 or "examples" not in param.value:
+        return
+    media_type = next(iter(content))
+    schema = param.child("content", media_type, "schema")
+    if isinstance(schema.value, dict):
+        yield from _named_examples(
+            param, schema, Direction.REQUEST, what, api, str(media_type), data_only=True
+        )
 
 
 def _content_sites(owner: Node, direction: Direction, what: str, api: OpenAPI) -> Iterator[_Site]:
