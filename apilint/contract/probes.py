@@ -112,14 +112,11 @@ class RequestBuilder:
                 media = self.spec.api.resolve(content.child(media_type))
                 if not isinstance(media.value, dict):
                     continue
-                if media.value.get("example") is not None:
-                    value = media.value["example"]
-                elif param.value.get("example") is not None:
-                    value = param.value["example"]
-                elif "schema" in media.value:
+                value = self._example(media)
+                if value is NOTHING:
+                    value = self._example(param)
+                if value is NOTHING and "schema" in media.value:
                     value = self.values.value(media.child("schema"))
-                else:
-                    continue
                 _, encoded = _encode(str(media_type), value)
                 if encoded is None:
                     continue
@@ -136,18 +133,30 @@ class RequestBuilder:
         ]
 
     def _parameter_value(self, param: Node) -> Any:
-        """The parameter's own example (OpenAPI 3: ``example`` or the first of ``examples``),
-        else a value for its schema (Swagger 2.0: the keywords sit on the parameter itself)."""
+        """The parameter's own example, else a value for its schema (Swagger 2.0: the keywords
+        sit on the parameter itself)."""
         value = param.value
-        if value.get("example") is not None and "schema" in value:
+        if "schema" in value:
+            example = self._example(param)
+            if example is not NOTHING:
+                return example
+        return self.values.value(param.child("schema") if "schema" in value else param)
+
+    def _example(self, owner: Node) -> Any:
+        """The data of ``owner``'s example (a parameter or a media type): its ``example``, else
+        the first of its ``examples`` with a ``dataValue`` (OpenAPI 3.2) or a ``value``; NOTHING
+        when it has none."""
+        value = owner.value
+        if value.get("example") is not None:
             return value["example"]
         examples = value.get("examples")
         if isinstance(examples, dict):
             for example in examples.values():
-                resolved = self.spec.api.resolve(Node(example, param.doc, param.ptr))
-                if isinstance(resolved.value, dict) and "value" in resolved.value:
-                    return resolved.value["value"]
-        return self.values.value(param.child("schema") if "schema" in value else param)
+                resolved = self.spec.api.resolve(Node(example, owner.doc, owner.ptr))
+                for field in ("dataValue", "value"):
+                    if isinstance(resolved.value, dict) and field in resolved.value:
+                        return resolved.value[field]
+        return NOTHING
 
     def _body(self, op: Operation) -> tuple[str | None, bytes | None]:
         body = op.request_body
@@ -175,12 +184,10 @@ class RequestBuilder:
         media_node = self.spec.api.resolve(content.child(media))
         if not isinstance(media_node.value, dict):
             return None, None
-        if "example" in media_node.value:
-            value = media_node.value["example"]
-        elif "schema" in media_node.value:
-            value = self.values.value(media_node.child("schema"))
-        else:
-            value = {}
+        value = self._example(media_node)
+        if value is NOTHING:
+            has_schema = "schema" in media_node.value
+            value = self.values.value(media_node.child("schema")) if has_schema else {}
         return _encode(media, value)
 
 

@@ -126,3 +126,75 @@ def test_a_required_querystring_parameter_is_sent_whole(tmp_path: Path) -> None:
     assert outcome.error is None
     assert "term=owls" in seen
     assert not found(outcome)
+
+
+# The two querystring parameters of the OpenAPI 3.2.0 specification's own examples (its
+# Parameter Object section), as written there: examples given as dataValue and serializedValue.
+SPEC_EXAMPLES = """\
+openapi: 3.2.0
+info: {title: Specification examples, version: "1"}
+paths:
+  /form:
+    get:
+      parameters:
+        - name: form
+          in: querystring
+          required: true
+          content:
+            application/x-www-form-urlencoded:
+              schema:
+                type: object
+                properties:
+                  foo: {type: string}
+                  bar: {type: boolean}
+              examples:
+                spacesAndPluses:
+                  dataValue: {foo: a + b, bar: true}
+                  serializedValue: foo=a+%2B+b&bar=true
+      responses:
+        "200": {description: OK}
+  /json:
+    get:
+      parameters:
+        - in: querystring
+          name: json
+          required: true
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  numbers: {type: array, items: {type: integer}}
+                  flag: {type: [boolean, "null"]}
+          examples:
+            TwoNoFlag:
+              dataValue: {numbers: [1, 2], flag: null}
+              serializedValue: "%7B%22numbers%22%3A%5B1%2C2%5D%2C%22flag%22%3Anull%7D"
+      responses:
+        "200": {description: OK}
+"""
+
+
+def test_the_specifications_querystring_examples_are_sent_as_their_data(tmp_path: Path) -> None:
+    import json
+    from urllib.parse import unquote
+
+    spec = write_spec(tmp_path, SPEC_EXAMPLES)
+    seen: dict[str, str] = {}
+    app = Flask("examples")
+
+    @app.route("/form")
+    def form() -> Any:
+        seen["form"] = request.query_string.decode()
+        return jsonify(foo=request.args.get("foo"), bar=request.args.get("bar"))
+
+    @app.route("/json")
+    def json_query() -> Any:
+        seen["json"] = request.query_string.decode()
+        return jsonify(ok=True)
+
+    with serve_wsgi(app) as base_url:
+        outcome = run_contract(spec, base_url=base_url, phases=[])
+    assert outcome.error is None
+    assert seen["form"] == "foo=a+%2B+b&bar=true"  # the specification's serializedValue
+    assert json.loads(unquote(seen["json"])) == {"numbers": [1, 2], "flag": None}
