@@ -8,6 +8,7 @@ allow.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -172,9 +173,12 @@ def _string(schema: dict[str, Any]) -> str:
     return "a" * low
 
 
+@functools.lru_cache(maxsize=1024)
 def _matching(pattern: str, low: int, high: int) -> str | None:
     """The simplest string ``pattern`` matches within the length bounds (Hypothesis shrinks to
-    it, deterministically), or None when there is none to be found quickly."""
+    it, deterministically), or None when there is none to be found quickly. Remembered: a
+    description repeats its patterns (Twilio's ``^AC[0-9a-fA-F]{32}$`` on every operation), and
+    each search costs a quarter of a second."""
     import re
 
     from hypothesis import HealthCheck, Phase, find, settings

@@ -375,3 +375,16 @@ def test_bodies_that_echo_what_the_request_sent_are_one_answer() -> None:
     assert digest("R", "Unknown field: Rate") == digest("Q", "Unknown field: Rate")  # a word
     assert digest("1", "limit was 7", "limit=7") == digest("1", "limit was 9", "limit=9")
     assert digest("R", expected.format("R")) != digest("R", "another answer altogether")
+
+
+def test_a_pattern_is_searched_once_per_run() -> None:
+    # Twilio's description repeats ^AC[0-9a-fA-F]{32}$ on every operation; each search for a
+    # matching string costs a quarter of a second.
+    from apilint.contract.values import _matching
+
+    _matching.cache_clear()
+    first = _matching("^AC[0-9a-fA-F]{32}$", 1, 10_000)
+    again = _matching("^AC[0-9a-fA-F]{32}$", 1, 10_000)
+    assert first == again
+    assert first is not None and len(first) == 34 and first.startswith("AC")
+    assert _matching.cache_info().hits == 1
