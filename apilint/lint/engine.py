@@ -386,15 +386,8 @@ class Linter:
                     yield _templated(active.rule, result, step)
             except ApilintError:
                 raise
-            except Exception as exc:  # a bug: say where, keep the traceback's last frame
-                import traceback
-
-                frame = traceback.extract_tb(exc.__traceback__)[-1]
-                raise InternalError(
-                    f"internal error: rule '{active.id}' ({step.function.name}) failed: "
-                    f"{type(exc).__name__}: {exc} [{Path(frame.filename).name}:{frame.lineno}]",
-                    file=api.root.name,
-                ) from exc
+            except Exception as exc:  # a bug
+                raise _internal_error(f"'{active.id}' ({step.function.name})", exc, api) from exc
 
     def _guarded(
         self, active: ActiveRule, api: OpenAPI, results: Iterable[Result]
@@ -403,15 +396,8 @@ class Linter:
             yield from results
         except ApilintError:
             raise
-        except Exception as exc:  # a bug: say where, keep the traceback's last frame
-            import traceback
-
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            raise InternalError(
-                f"internal error: rule '{active.id}' failed: {type(exc).__name__}: {exc} "
-                f"[{Path(frame.filename).name}:{frame.lineno}]",
-                file=api.root.name,
-            ) from exc
+        except Exception as exc:  # a bug
+            raise _internal_error(f"'{active.id}'", exc, api) from exc
 
     # -- suppressions and overrides -----------------------------------------------------------
 
@@ -569,6 +555,19 @@ class Linter:
             )
         findings.sort(key=Finding.sort_key)
         return findings
+
+
+def _internal_error(rule: str, exc: Exception, api: OpenAPI) -> InternalError:
+    """A rule that raised: a bug in apilint, said in one line with where it happened (the
+    traceback's last frame)."""
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    return InternalError(
+        f"internal error: rule {rule} failed: {type(exc).__name__}: {exc} "
+        f"[{Path(frame.filename).name}:{frame.lineno}]",
+        file=api.root.name,
+    )
 
 
 def _operation_at(result: Result, api: OpenAPI) -> str | None:
