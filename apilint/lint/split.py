@@ -16,7 +16,6 @@ description is worth the fork and the pages both processes then copy (each check
 from __future__ import annotations
 
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -63,6 +62,8 @@ def run_beside(child_work: Callable[[], object], parent_work: Callable[[], T]) -
         raise
     if not data or os.waitstatus_to_exitcode(status) != 0:
         return mine, FAILED
+    import pickle  # here: only a process that forks needs it
+
     try:
         return mine, pickle.loads(data)
     except Exception:
@@ -74,6 +75,8 @@ def _child(read_end: int, write_end: int, work: Callable[[], object]) -> None:
     (exit handlers, buffered output, the interpreter's teardown)."""
     status = 1
     try:
+        import pickle
+
         os.close(read_end)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
