@@ -95,6 +95,8 @@ def test_wheel_carries_the_rules_and_finds_them(tmp_path: Path) -> None:
     assert str(env_dir) in module_file, "the wheel, not this checkout, must be imported"
     assert rules_dir.startswith(str(env_dir)) and rules_dir.endswith("apilint/builtin_rules")
     assert rule_ids == sorted(builtin_ruleset().rules)
+    # The first run keeps the parsed rulesets beside them, as Python keeps bytecode.
+    assert list((Path(rules_dir) / "__pycache__").glob("rules.*.marshal"))
     cli = subprocess.run(
         [str(python), "-m", "apilint", "rules"],
         cwd=outside,

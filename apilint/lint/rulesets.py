@@ -27,18 +27,21 @@ them as ``apilint/builtin_rules``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
+import marshal
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from apilint import __version__
 from apilint.core.errors import ConfigError
 from apilint.core.findings import Severity
 from apilint.documents.openapi import TARGETS
@@ -347,6 +350,8 @@ def _read_yaml(path: Path, what: str) -> Any:
         raise ConfigError(f"{what} not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{what} {path} cannot be read: {exc}") from None
+    import yaml  # here: a run whose rules come from the parsed cache never imports it
+
     try:
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
@@ -380,11 +385,64 @@ def _documented_rule(
 COMMANDS = ("lint", "contract", "traffic", "diff")
 
 
+_PARSED_CACHE = f"rules.{sys.implementation.cache_tag}.marshal"
+
+
+def _builtin_rule_files() -> list[tuple[Path, Any]]:
+    """Each built-in ruleset file with its parsed data, in name order.
+
+    The parsed data is kept beside the files, the way Python keeps bytecode beside modules
+    (``__pycache__/rules.<tag>.marshal``), keyed by apilint's version and each file's name,
+    size and modification time: a run then skips the YAML parser (and importing it at all,
+    for a JSON description). A cache that is missing, stale, unreadable or corrupt is
+    ignored and rewritten when the folder is writable; when it is not, the files are parsed
+    every time. This is not the results cache: ``--no-cache`` does not concern it."""
+    directory = builtin_rules_dir()
+    paths = sorted(directory.glob("*.yaml"))
+    stamp: list[Any] = [__version__]
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            stamp = []  # unreadable: the parse below says how
+            break
+        stamp.append((path.name, info.st_size, info.st_mtime_ns))
+    cache = directory / "__pycache__" / _PARSED_CACHE
+    if stamp:
+        try:
+            saved = marshal.loads(cache.read_bytes())
+            if type(saved) is tuple and len(saved) == 2 and saved[0] == stamp:
+                return [(directory / name, data) for name, data in saved[1]]
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # none yet, or corrupt: parse
+    parsed = [(path, _read_yaml(path, "built-in ruleset")) for path in paths]
+    if stamp:
+        _save_parsed(cache, (stamp, [(path.name, data) for path, data in parsed]))
+    return parsed
+
+
+def _save_parsed(target: Path, value: Any) -> None:
+    """Write the parsed rulesets atomically; quietly do nothing where that is impossible (a
+    read-only installation, data marshal cannot hold)."""
+    try:
+        data = marshal.dumps(value)
+        target.parent.mkdir(exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    except (OSError, ValueError):
+        return
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
 @cache
 def _builtin_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
-    for path in sorted(builtin_rules_dir().glob("*.yaml")):
-        data = _read_yaml(path, "built-in ruleset")
+    for path, data in _builtin_rule_files():
         if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
             raise ConfigError(f"{path}: a ruleset needs a 'rules' mapping")
         command = data.get("command", "lint")
