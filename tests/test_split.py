@@ -1,6 +1,6 @@
-"""A big description's costly rules in a forked process beside the others (apilint.lint.split):
-the same report as one process gives, a child that fails costs nothing but time, and a child
-never outlives its parent. Real forks, real processes."""
+"""A big description's rules shared with a forked process (apilint.lint.split): the same report
+as one process gives, a child that fails costs nothing but time, and a child never outlives its
+parent. Real forks, real processes."""
 
 from __future__ import annotations
 
@@ -215,3 +215,80 @@ def test_no_fork_while_another_thread_runs() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_the_queue_gives_each_number_to_one_process() -> None:
+    from apilint.lint.split import WorkQueue
+
+    queue = WorkQueue(500)
+    try:
+
+        def slowly() -> list[int]:
+            taken = []
+            for number in queue:
+                taken.append(number)
+                time.sleep(0.0005)
+            return taken
+
+        here, there = run_beside(slowly, slowly)
+    finally:
+        queue.close()
+    assert isinstance(there, list)
+    assert here and there  # both took some
+    assert sorted(here + there) == list(range(500))
+
+
+def test_partition_counts_shared_work_once_per_process() -> None:
+    from apilint.lint.split import partition
+
+    walk = frozenset({"schemas"})
+    # Stripe-like: the two rules that walk every schema go together, the rest to the other.
+    here, there, seconds = partition(
+        [0.01, 0.012, 0.04, 0.015], [walk, walk, frozenset(), frozenset()], {"schemas": 0.045}, 0.06
+    )
+    assert {frozenset(here), frozenset(there)} == {frozenset({0, 1}), frozenset({2, 3})}
+    assert seconds == pytest.approx(max(0.067, 0.055, (0.067 + 0.055 + 0.06) / 2))
+    # GitHub-like: example validation is so big that it goes alone, even though the other
+    # process then walks the schemas a second time.
+    here, there, seconds = partition(
+        [0.3, 0.03, 0.1], [walk, walk, frozenset()], {"schemas": 0.11}, 0.15
+    )
+    assert {frozenset(here), frozenset(there)} == {frozenset({0}), frozenset({1, 2})}
+    assert seconds == pytest.approx(0.41)
+
+
+def test_partition_keeps_every_item() -> None:
+    from apilint.lint.split import partition
+
+    costs = [0.05, 0.04, 0.03, 0.02, 0.01]
+    here, there, _ = partition(costs, [frozenset()] * 5, {}, 0.0)
+    assert sorted(here + there) == [0, 1, 2, 3, 4]
+    assert not set(here) & set(there)
+
+
+def test_a_child_that_dies_midway_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child takes rules from the queue and dies after its first: the rules it took are
+    gone from the queue, and this process runs them itself."""
+    path = tmp_path / "big.json"
+    _big_description(path)
+    alone = _lint(path, split_rules=False)
+    from apilint.lint import engine
+
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    parent = os.getpid()
+    real = engine.Linter._run_rule
+    ran: list[str] = []
+
+    def dying(self: Any, active: Any, *args: Any) -> Any:
+        if os.getpid() != parent:
+            ran.append(active.id)
+            if len(ran) > 1:
+                os._exit(1)
+        return real(self, active, *args)
+
+    monkeypatch.setattr(engine.Linter, "_run_rule", dying)
+    pids = _forks(monkeypatch)
+    assert _lint(path, split_rules=True) == alone
+    assert len(pids) == 1

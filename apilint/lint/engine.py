@@ -24,7 +24,7 @@ from apilint.documents.openapi import MISSING, TARGETS, Node, OpenAPI, Result
 from apilint.documents.refs import Resolver
 from apilint.http.methods import wire_name
 from apilint.lint import checks
-from apilint.lint.checks import CheckFunction, Context
+from apilint.lint.checks import CHEAP, SHARED, CheckFunction, Context
 from apilint.lint.results import FileOutcome, LintResult, collect
 from apilint.lint.rulesets import (
     Rule,
@@ -33,7 +33,7 @@ from apilint.lint.rulesets import (
     other_command_rules,
     parse_severity,
 )
-from apilint.lint.split import FAILED, can_fork, run_beside
+from apilint.lint.split import FAILED, WorkQueue, can_fork, partition, run_beside
 from apilint.settings.config import Config, Override, limits
 
 if TYPE_CHECKING:
@@ -41,6 +41,15 @@ if TYPE_CHECKING:
     from apilint.reports import RuleInfo
 
 SUPPRESS_KEY = "x-apilint-ignore"
+
+SHARE_SAVING = 0.03
+"""Seconds a second process must be estimated to save (by the checks' estimates) before a
+description's rules are shared with one: the fork, and the pages both processes then copy, cost
+about that much."""
+
+_ChildResult = tuple[list[int], list["Finding"], set[Any], set[Any]]
+"""What the forked process sends back: the rules it took, their findings, the suppressions they
+used and the documents it had read."""
 
 
 class InternalError(ApilintError):
@@ -71,9 +80,14 @@ class ActiveRule:
     def reads_suppressions(self) -> bool:
         return any(step.function.reads_suppressions for step in self.steps)
 
-    def costly(self, api: OpenAPI) -> bool:
-        """Its work on ``api`` is worth a process of its own."""
-        return any(s.function.costly is not None and s.function.costly(api) for s in self.steps)
+    def cost(self, api: OpenAPI) -> float:
+        """Its check functions' estimate of the seconds it takes on ``api``."""
+        return sum(s.function.cost(api) for s in self.steps if s.function.cost is not None)
+
+    @property
+    def uses(self) -> frozenset[str]:
+        """The shared derived data its check functions need (checks.SHARED)."""
+        return frozenset().union(*(step.function.uses for step in self.steps))
 
 
 @dataclass
@@ -130,8 +144,8 @@ class Linter:
         self.cache: Cache | None = None
         """Where lint_one keeps and finds results of unchanged files (None: no cache)."""
         self.split_rules = False
-        """Run a big description's costly rules in a second, forked process (the CLI sets it
-        when it may use two processes and lints in this one)."""
+        """Share a big description's rules with a second, forked process (the CLI sets it when
+        it may use two processes and lints in this one)."""
         self.rules = self._activate(select, extend_select, ignore, severities)
         self._overrides = [
             (
@@ -309,9 +323,9 @@ class Linter:
     def _lint_rules(
         self, rules: list[ActiveRule], api: OpenAPI, suppressions: Suppressions
     ) -> list[Finding]:
-        """The findings of ``rules``. With ``split_rules``, a big description's costly rules
-        run, and their findings are located, in a forked process beside the others
-        (:mod:`apilint.lint.split`); the findings are the same either way."""
+        """The findings of ``rules``. With ``split_rules``, a big description's rules are shared
+        with a forked process (:mod:`apilint.lint.split`), each finding located where it was
+        found; the findings are the same either way."""
         targets_cache: dict[str, list[Node]] = {}
 
         def run(indexes: list[int]) -> list[tuple[ActiveRule, Result]]:
@@ -326,33 +340,74 @@ class Linter:
         everything = list(range(len(rules)))
         # Rules that judge suppressions run last, here, once the child's uses are known.
         last = [i for i in everything if rules[i].reads_suppressions]
-        costly = (
-            []
-            if not self.split_rules
-            else [i for i in everything if i not in last and rules[i].costly(api)]
-        )
-        rest = [i for i in everything if i not in costly and i not in last]
-        if not costly or not rest or not can_fork():
+        plan = self._share_plan(rules, [i for i in everything if i not in last], api)
+        if plan is None:
             return self._findings(run(everything), api)
+        here_first, there_first, cheap, queue = plan
         documents = api.resolver.documents
         known = set(documents)
 
-        def in_child() -> tuple[list[Finding], set[Any], set[Any]]:
-            found = self._findings(run(costly), api)
-            return found, suppressions.used, set(documents)
+        def take(first: list[int]) -> tuple[list[int], list[Finding]]:
+            """Run ``first``, then cheap rules from the queue until none is left: the rules
+            run, and their findings."""
+            taken = list(first)
+            raw = run(first)
+            for number in queue:
+                taken.append(cheap[number])
+                raw.extend(run([cheap[number]]))
+            return taken, self._findings(raw, api)
 
-        here, sent = run_beside(in_child, lambda: self._findings(run(rest), api))
+        def in_child() -> _ChildResult:
+            taken, found = take(there_first)
+            return taken, found, suppressions.used, set(documents)
+
+        try:
+            (mine, here), sent = run_beside(in_child, lambda: take(here_first))
+        finally:
+            queue.close()
+        shared = [*here_first, *there_first, *cheap]
         theirs: list[Finding] | None = None
         if sent is not FAILED:
-            found, used, read = cast("tuple[list[Finding], set[Any], set[Any]]", sent)
-            if read <= known:  # else the child read a file this process has not: its cache
-                theirs = found  # key would miss it, so its rules run here after all
+            taken, found, used, read = cast("_ChildResult", sent)
+            # The child read a file this process has not (its cache key would miss it), or did
+            # not run what this one left: its results are not used.
+            if read <= known and sorted([*mine, *taken]) == sorted(shared):
+                theirs = found
                 suppressions.used |= used
         if theirs is None:
-            theirs = self._findings(run(costly), api)
+            left = set(shared).difference(mine)
+            theirs = self._findings(run([i for i in everything if i in left]), api)
         # Sorting by (file, line, column, rule, message) puts them as one process does: two
         # findings of different rules never compare equal.
         return sorted([*here, *theirs, *self._findings(run(last), api)], key=Finding.sort_key)
+
+    def _share_plan(
+        self, rules: list[ActiveRule], indexes: list[int], api: OpenAPI
+    ) -> tuple[list[int], list[int], list[int], WorkQueue] | None:
+        """How to share ``indexes`` with a second process, when that is estimated to save at
+        least SHARE_SAVING seconds: the rules this process runs first, those the other runs
+        first (by :func:`~apilint.lint.split.partition` of the costly ones), the cheap ones both
+        then take, and the queue they take them from. None to run them all here."""
+        if not self.split_rules or len(indexes) < 2 or not can_fork():
+            return None
+        costs = {i: rules[i].cost(api) for i in indexes}
+        costly = sorted((i for i in indexes if costs[i] > 0), key=lambda i: -costs[i])[:12]
+        if not costly:
+            return None
+        uses = [rules[i].uses for i in costly]
+        needed = frozenset().union(*uses)
+        shared = {key: SHARED[key](api) for key in needed if key in SHARED}
+        cheap_cost = CHEAP(api)
+        alone = sum(costs[i] for i in costly) + sum(shared.values()) + cheap_cost
+        here, there, seconds = partition([costs[i] for i in costly], uses, shared, cheap_cost)
+        if alone - seconds < SHARE_SAVING:
+            return None
+        cheap = [i for i in indexes if i not in costly]
+        try:
+            queue = WorkQueue(len(cheap))
+        except OSError:
+            return None
+        return [costly[k] for k in here], [costly[k] for k in there], cheap, queue
 
     def _run_rule(
         self,

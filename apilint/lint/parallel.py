@@ -181,8 +181,8 @@ def lint_files(
     workers = min(jobs, len(names))
     try:
         if workers <= 1 or _total_size(names) < min_parallel_bytes:
-            # One process lints every file; a big one may still use a second for its costly
-            # rules (apilint.lint.split).
+            # One process lints every file; a big one may still share its rules with a second
+            # (apilint.lint.split).
             linter.split_rules = jobs > 1
             if observer is not None:
                 observer.start()

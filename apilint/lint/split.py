@@ -1,25 +1,28 @@
-"""Running part of one description's rules in a forked process while this one runs the rest.
+"""Sharing one description's rules between this process and a forked one.
 
 A forked child shares the parsed description with its parent (copy on write): nothing is copied
-or parsed twice. The child runs the costly rules and sends back only their results, as plain
-data; the parent rebuilds them against its own documents, so the report is the same, byte for
-byte, as when one process runs every rule. Whenever anything about the child goes wrong (it
-cannot start, fails, is killed, or names a document the parent does not have), the parent runs
-those rules itself: the child can cost time, never a result.
+or parsed twice. Both processes take rules from one :class:`WorkQueue`, the costliest first, so
+whichever is free takes the next and neither waits for the other; the child sends back only the
+results of the rules it took, as plain data, and the parent rebuilds them against its own
+documents, so the report is the same, byte for byte, as when one process runs every rule.
+Whenever anything about the child goes wrong (it cannot start, fails, is killed, or names a
+document the parent does not have), the parent runs the rules it did not take itself: the child
+can cost time, never a result.
 
 Used only on Linux, only while this process runs a single thread (a fork copies one thread;
-locks held by another would stay locked in the child), and only for rules whose work on the
-description is worth the fork and the pages both processes then copy (each check says when:
-``@check(costly=...)``).
+locks held by another would stay locked in the child), and only for descriptions whose rules
+are estimated to cost more than the fork and the pages both processes then copy (checks
+estimate their cost: ``@check(cost=...)``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -32,6 +35,69 @@ class _Failed:
 
 FAILED = _Failed()
 """What :func:`run_beside` gives for the child's result when the child delivered none."""
+
+
+class WorkQueue:
+    """The numbers 0 to count - 1, which two processes (this one and its forked children) take
+    in order, each number going to exactly one of them: a pipe filled before the fork, read two
+    bytes at a time by both (a read from a pipe is atomic, so no number is taken twice or cut
+    in half)."""
+
+    def __init__(self, count: int) -> None:
+        """OSError when the numbers do not fit in the pipe at once (then share nothing)."""
+        self._read, write = os.pipe()
+        try:
+            # Never block: a pipe holds 64 KiB, only 4 KiB under a tight per-user limit.
+            fcntl.fcntl(write, fcntl.F_SETFL, os.O_NONBLOCK)
+            data = b"".join(number.to_bytes(2, "big") for number in range(count))
+            if count > 0xFFFF or os.write(write, data) != len(data):
+                raise OSError("the work does not fit in the pipe")
+        except OSError:
+            os.close(self._read)
+            raise
+        finally:
+            os.close(write)
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            taken = os.read(self._read, 2)
+            if len(taken) != 2:
+                return  # all taken (the pipe is empty and no one can write to it)
+            yield int.from_bytes(taken, "big")
+
+    def close(self) -> None:
+        os.close(self._read)
+
+
+def partition(
+    costs: Sequence[float],
+    uses: Sequence[frozenset[str]],
+    shared: Mapping[str, float],
+    rest: float,
+) -> tuple[list[int], list[int], float]:
+    """Split items (rules) between this process and a forked one: (the numbers of the items
+    this one runs, those the other runs, the estimated seconds until both are done).
+
+    ``costs`` are the items' own estimates; each item also needs the derived data named in its
+    ``uses`` (a walk over every schema), which ``shared`` prices and each process computes once
+    if any of its items needs it. ``rest`` is the estimate for the cheap items left out here,
+    which both processes take from a :class:`WorkQueue` once done, so they fill the gap. Every
+    split is tried (a dozen items at most: the others count as cheap)."""
+    count = min(len(costs), 12)
+
+    def load(items: list[int]) -> float:
+        needed = frozenset().union(*(uses[i] for i in items))
+        return sum(costs[i] for i in items) + sum(shared.get(k, 0.0) for k in needed)
+
+    best: tuple[list[int], list[int], float] = ([], [], float("inf"))
+    for mask in range(1 << max(count - 1, 0)):  # the last item always goes to the other
+        here = [i for i in range(count) if i < count - 1 and mask >> i & 1]
+        there = [i for i in range(count) if i not in here]
+        a, b = load(here), load(there)
+        seconds = max(a, b, (a + b + rest) / 2)
+        if seconds < best[2]:
+            best = (here, there, seconds)
+    return best
 
 
 def can_fork() -> bool:

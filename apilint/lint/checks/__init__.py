@@ -66,9 +66,13 @@ class CheckFunction:
     reads_suppressions: bool = False
     """The function judges the inline suppressions themselves (ctx.suppressions records which
     were used): it runs after every other rule, and "all" does not silence it."""
-    costly: Callable[[OpenAPI], bool] | None = None
-    """Whether the function's work on a description is big enough to be worth a process of its
-    own: the engine may then run it in a second process beside the other rules."""
+    cost: Callable[[OpenAPI], float] | None = None
+    """A rough estimate, made cheaply, of the seconds the function takes on a description (None:
+    too little to count). The engine shares a big description's rules between two processes by
+    these estimates (:mod:`apilint.lint.split`)."""
+    uses: frozenset[str] = frozenset()
+    """Derived data the function needs that others share (a key of :data:`SHARED`): the engine
+    counts it once for the rules that run in one process."""
 
     def validate_options(self, given: Mapping[str, Any] | None, where: str) -> dict[str, Any]:
         """Defaults merged with ``given``; ConfigError naming any unknown or ill-typed option."""
@@ -116,7 +120,8 @@ def check(
     name: str,
     *,
     reads_suppressions: bool = False,
-    costly: Callable[[OpenAPI], bool] | None = None,
+    cost: Callable[[OpenAPI], float] | None = None,
+    uses: tuple[str, ...] = (),
     **options: Option,
 ) -> Callable[[CheckRun], CheckRun]:
     """Register a check function under ``name`` (the name rulesets use in ``then.function``)."""
@@ -125,10 +130,35 @@ def check(
         if name in _REGISTRY and _REGISTRY[name].run is not run:
             raise ValueError(f"check function {name!r} is registered twice")
         doc = (run.__doc__ or "").strip()
-        _REGISTRY[name] = CheckFunction(name, run, options, doc, reads_suppressions, costly)
+        _REGISTRY[name] = CheckFunction(
+            name, run, options, doc, reads_suppressions, cost, frozenset(uses)
+        )
         return run
 
     return register
+
+
+def per_megabyte(seconds: float) -> Callable[[OpenAPI], float]:
+    """A cost estimate for ``@check(cost=...)`` that grows with the description's text:
+    ``seconds`` for each million characters of the files it is made of."""
+
+    def estimate(api: OpenAPI) -> float:
+        return seconds * text_size(api) / 1e6
+
+    return estimate
+
+
+SHARED: dict[str, Callable[[OpenAPI], float]] = {"schemas": per_megabyte(0.009)}
+"""Estimates for derived data that check functions share (``uses=``): ``schemas`` is
+``OpenAPI.schemas``, the walk over every schema of the description."""
+
+CHEAP: Callable[[OpenAPI], float] = per_megabyte(0.012)
+"""The estimate for all the rules whose functions declare no cost, together."""
+
+
+def text_size(api: OpenAPI) -> int:
+    """Characters in all the files of ``api``'s description."""
+    return sum(len(doc.text) for doc in api.resolver.documents.values())
 
 
 def did_you_mean(name: str, options: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from apilint.core.errors import ApilintError
 from apilint.core.pointer import Pointer, encode, lookup
 from apilint.documents.openapi import Node, OpenAPI, Result
-from apilint.lint.checks import Context, Option, check
+from apilint.lint.checks import Context, Option, check, per_megabyte
 
 _V3_KINDS = {
     "schemas": "schema",
@@ -177,6 +177,7 @@ def _parent_of(ptr: Pointer) -> str | None:
 
 @check(
     "unused_components",
+    cost=per_megabyte(0.008),
     ignore=Option(
         list,
         [],

@@ -218,15 +218,16 @@ def _as_json(value: Any) -> Any:
     return MISSING
 
 
-def _many_examples(api: OpenAPI) -> bool:
-    """Thousands of examples to validate (GitHub's description has 7,000; Stripe's 82): worth
-    a process of its own. Fewer cost less than the second process does."""
-    return sum(doc.text.count("example") for doc in api.resolver.documents.values()) >= 1000
+def _cost(api: OpenAPI) -> float:
+    """Beside the walk over every schema: translating, compiling and validating for each
+    example, 0.04 to 0.2 ms (GitHub's description has 7,000, Stripe's 82)."""
+    return 0.00006 * sum(doc.text.count("example") for doc in api.resolver.documents.values())
 
 
 @check(
     "example_invalid",
-    costly=_many_examples,
+    cost=_cost,
+    uses=("schemas",),
     formats=Option(
         list,
         list(CHECKED_FORMATS),

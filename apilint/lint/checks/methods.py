@@ -26,7 +26,7 @@ from apilint.http.words import (
     operation_verb,
     summary_verb,
 )
-from apilint.lint.checks import Context, Option, check
+from apilint.lint.checks import Context, Option, check, per_megabyte
 
 # -- shared helpers ---------------------------------------------------------------------------
 
@@ -344,7 +344,7 @@ def _created_example(api: OpenAPI) -> str | None:
     )
 
 
-@check("post_create_status")
+@check("post_create_status", cost=per_megabyte(0.003))
 def post_create_status(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
 ) -> Iterator[Result]:

@@ -14,7 +14,7 @@ from typing import Any
 from apilint.core.errors import ApilintError
 from apilint.core.pointer import Pointer
 from apilint.documents.openapi import Node, OpenAPI, Result
-from apilint.lint.checks import Context, check, did_you_mean
+from apilint.lint.checks import Context, check, did_you_mean, per_megabyte
 
 _COMPOSITION_LISTS = ("allOf", "anyOf", "oneOf")
 _COMPOSITION_SINGLES = ("not", "if", "then", "else")
@@ -160,7 +160,7 @@ _MAX_LEVELS = 4
 _MAX_VISITS = 5000
 
 
-@check("required_property_undefined")
+@check("required_property_undefined", cost=per_megabyte(0.0025), uses=("schemas",))
 def required_property_undefined(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
 ) -> Iterator[Result]:

@@ -24,7 +24,7 @@ from apilint.core.errors import LoadError
 from apilint.core.findings import Severity
 from apilint.documents.openapi import Node, Result, supported_version
 from apilint.http.methods import FIXED_KEYS
-from apilint.lint.checks import Context, check, did_you_mean
+from apilint.lint.checks import Context, check, did_you_mean, per_megabyte
 from apilint.lint.schema_errors import (
     a,
     branches,
@@ -312,7 +312,7 @@ def describe(error: Any) -> list[tuple[tuple[Any, ...], str]]:
     return out
 
 
-@check("openapi_schema")
+@check("openapi_schema", cost=per_megabyte(0.002))
 def openapi_schema(
     targets: Sequence[Node], options: Mapping[str, Any], ctx: Context
 ) -> Iterator[Result]:

@@ -57,7 +57,7 @@ from apilint.http.words import (
     split_words,
     word_spans,
 )
-from apilint.lint.checks import Context, Option, check
+from apilint.lint.checks import Context, Option, check, per_megabyte
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
 _VOWEL = re.compile(r"[aeiouy]")
@@ -436,6 +436,7 @@ def _collection_head(seg: Segment) -> tuple[str, int, int] | None:
 
 @check(
     "plural_collections",
+    cost=per_megabyte(0.002),
     allowed=Option(
         list, [], "Collection names accepted as they are (lower case), e.g. ['fleet'].", items=str
     ),
