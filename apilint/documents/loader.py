@@ -79,6 +79,12 @@ class Document:
         self._line_starts: list[int] | None = None
         self.duplicate_keys = duplicate_keys or []
 
+    @property
+    def values_unique(self) -> bool:
+        """Each object or array of the data is at one place only, so its identity names its
+        place: true of JSON, and of YAML without aliases (an alias repeats the anchored value)."""
+        return self.format == "json" or "*" not in self.text
+
     def locate_many(self, pointers: list[Pointer]) -> dict[Pointer, tuple[int, int]]:
         """1-based (line, column) of each pointer, or of its deepest existing ancestor."""
         if self._yaml is not None:

@@ -542,27 +542,32 @@ class OpenAPI:
     def _walk_schemas(self, roots: list[Node]) -> list[Node]:
         """Depth-first, in the order written. This visits every schema of the document: the
         loop is written for speed (children built directly, leaves recognized by one set
-        test)."""
+        test, a schema seen before known by its identity where that names its place)."""
         out: list[Node] = []
-        seen: set[tuple[int, Pointer]] = set()
+        seen: set[int | tuple[int, Pointer]] = set()
+        unique: dict[int, bool] = {}  # id(document) -> Document.values_unique
         stack = roots[::-1]
+        pop, resolve, visit, keep = stack.pop, self.resolve, seen.add, out.append
         keywords = _SCHEMA_KEYWORDS
         maps = _SCHEMA_MAPS
         while stack:
-            node = stack.pop()
+            node = pop()
             value = node.value
             if type(value) is not dict:
                 continue
             if "$ref" in value:
-                node = self.resolve(node)
+                node = resolve(node)
                 value = node.value
                 if type(value) is not dict or ("$ref" in value and len(value) == 1):
                     continue
-            mark = (id(node.doc), node.ptr)
+            by_identity = unique.get(id(node.doc))
+            if by_identity is None:
+                by_identity = unique[id(node.doc)] = node.doc.values_unique
+            mark = id(value) if by_identity else (id(node.doc), node.ptr)
             if mark in seen:
                 continue
-            seen.add(mark)
-            out.append(node)
+            visit(mark)
+            keep(node)
             if keywords.isdisjoint(value):
                 continue  # a leaf: most schemas are
             doc, ptr, path, method = node.doc, node.ptr, node.path, node.method

@@ -450,10 +450,16 @@ def _allow_null(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _has_refs(value: Any) -> bool:
-    if isinstance(value, dict):
-        return "$ref" in value or any(_has_refs(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_refs(v) for v in value)
+    """A "$ref" member anywhere in ``value`` (parsed data: exactly dicts and lists nest)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            if "$ref" in item:
+                return True
+            stack.extend([v for v in item.values() if type(v) is dict or type(v) is list])
+        elif type(item) is list:
+            stack.extend([v for v in item if type(v) is dict or type(v) is list])
     return False
 
 

@@ -34,6 +34,7 @@ _V2_KINDS = {
     "securityDefinitions": "security scheme",
 }
 _LITERAL = frozenset({"example", "default", "enum", "const"})
+_SPECIAL = _LITERAL | {"examples", "value", "security", "discriminator"}  # keys _scan looks at
 _NAMES = frozenset(
     {"properties", "patternProperties", "definitions", "$defs", "schemas", "parameters",
      "responses", "headers", "securitySchemes", "links", "callbacks", "pathItems",
@@ -50,50 +51,56 @@ _EXAMPLE = "\x00example"  # the parent of an Example Object: its "value" is lite
 def _scan(value: Any, parent: str | None) -> Iterator[tuple[str, str]]:
     """The references in ``value`` (found under the key ``parent``): ("ref", $ref),
     ("security", scheme name) and ("mapping", discriminator target). Literal data (examples,
-    defaults, enums) is skipped; extensions are not (x-ms-paths holds real operations)."""
+    defaults, enums) is skipped; extensions are not (x-ms-paths holds real operations). This
+    reads the whole description: the loop is written for speed."""
     stack: list[tuple[Any, str | None]] = [(value, parent)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, parent = stack.pop()
+        node, parent = pop()
         if type(node) is list:
-            stack.extend((item, None) for item in node if type(item) in _CONTAINERS)
+            stack.extend([(item, None) for item in node if type(item) in _CONTAINERS])
             continue
         if type(node) is not dict:
             continue
         if parent in _NAMES:
             # A map of names (properties, responses, examples...): every value is an object.
             child_parent = _EXAMPLE if parent == "examples" else None
-            stack.extend((v, child_parent) for v in node.values() if type(v) in _CONTAINERS)
+            stack.extend([(v, child_parent) for v in node.values() if type(v) in _CONTAINERS])
             continue
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if type(ref) is str:
             yield "ref", ref
         for key, child in node.items():
             kind = type(child)
-            if kind is not dict and kind is not list:
-                if kind is str and child.startswith("#/") and str(key).startswith("x-"):
+            if kind is str:
+                if child[:2] == "#/" and str(key)[:2] == "x-":
                     yield "ref", child  # x-ms-odata: "#/components/schemas/Filter"
                 continue
-            if (
-                key in _LITERAL
-                or (key == "examples" and isinstance(child, list))
-                or (key == "value" and parent == _EXAMPLE)
-            ):
-                # Literal data; but a $ref written inside an example is meant as one (GitHub
-                # writes them), whatever tools make of it: example-invalid reports that.
-                yield from (("ref", r) for r in _literal_refs(child))
+            if kind is not dict and kind is not list:
                 continue
-            if key == "security" and isinstance(child, list):
-                for requirement in child:
-                    if isinstance(requirement, dict):
-                        for name in requirement:
-                            yield "security", str(name)
-            elif key == "discriminator" and isinstance(child, dict):
-                mapping = child.get("mapping")
-                if isinstance(mapping, dict):
-                    for target in mapping.values():
-                        if isinstance(target, str):
-                            yield "mapping", target
-            stack.append((child, key))
+            if key in _SPECIAL:
+                if (
+                    key in _LITERAL
+                    or (key == "examples" and kind is list)
+                    or (key == "value" and parent == _EXAMPLE)
+                ):
+                    # Literal data; but a $ref written inside an example is meant as one
+                    # (GitHub writes them), whatever tools make of it: example-invalid
+                    # reports that.
+                    yield from (("ref", r) for r in _literal_refs(child))
+                    continue
+                if key == "security" and kind is list:
+                    for requirement in child:
+                        if isinstance(requirement, dict):
+                            for name in requirement:
+                                yield "security", str(name)
+                elif key == "discriminator" and kind is dict:
+                    mapping = child.get("mapping")
+                    if isinstance(mapping, dict):
+                        for target in mapping.values():
+                            if isinstance(target, str):
+                                yield "mapping", target
+            push((child, key))
 
 
 def _literal_refs(value: Any) -> Iterator[str]:
