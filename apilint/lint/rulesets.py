@@ -29,12 +29,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib.util
 import marshal
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -424,6 +422,8 @@ def _builtin_rule_files() -> list[tuple[Path, Any]]:
 def _save_parsed(target: Path, value: Any) -> None:
     """Write the parsed rulesets atomically; quietly do nothing where that is impossible (a
     read-only installation, data marshal cannot hold)."""
+    import tempfile  # here: only the run that writes the cache needs it
+
     try:
         data = marshal.dumps(value)
         target.parent.mkdir(exist_ok=True)
@@ -496,6 +496,8 @@ def _load_functions(paths: Any, base: Path, where: str, read: list[Path]) -> Non
         name = f"apilint_user_checks_{abs(hash(str(module_path)))}"
         if name in sys.modules:
             continue
+        import importlib.util
+
         spec = importlib.util.spec_from_file_location(name, module_path)
         if spec is None or spec.loader is None:
             raise ConfigError(f"{where}: cannot import {module_path}")

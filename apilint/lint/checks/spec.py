@@ -12,7 +12,6 @@ under any of the given schemas" at the parent).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -44,6 +43,8 @@ schema_version = supported_version
 def _schema_file(version: str) -> Path:
     # Locate openapi-spec-validator's bundled schemas without importing the package (its import
     # pulls in pydantic and costs more than linting a small file).
+    import importlib.util
+
     spec = importlib.util.find_spec("openapi_spec_validator")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("openapi-spec-validator is not installed")
