@@ -195,7 +195,7 @@ def measure(
                     sample.peak_kb.append(peak)
                     print(
                         f"  {target:<12} {tool:<12} run {run + 1}: "
-                        f"{elapsed:7.2f} s (cpu {cpu:.2f} s) {peak / 1024:7.0f} MB",
+                        f"{elapsed:7.3f} s (cpu {cpu:.3f} s) {peak / 1024:7.0f} MB",
                         file=sys.stderr,
                     )
     return results
@@ -215,7 +215,7 @@ def table(tools: list[str], targets: list[str], results: dict[tuple[str, str], S
                 cells.append(sample.failed if sample else "-")
                 continue
             medians[tool] = statistics.median(sample.seconds)
-            cells.append(f"{medians[tool]:.2f} s, {max(sample.peak_kb) / 1024:.0f} MB")
+            cells.append(f"{medians[tool]:.3f} s, {max(sample.peak_kb) / 1024:.0f} MB")
         for tool in tools:
             if tool in names:
                 continue
