@@ -292,3 +292,71 @@ def test_a_child_that_dies_midway_costs_only_time(
     pids = _forks(monkeypatch)
     assert _lint(path, split_rules=True) == alone
     assert len(pids) == 1
+
+
+def test_a_fork_safe_thread_keeps_running_while_the_process_forks() -> None:
+    """A thread that writes only while holding its lock (the terminal's progress line) does
+    not stop a fork: the fork holds the lock, so the child never inherits it held."""
+    import io
+    import threading
+
+    lock = threading.Lock()
+    stop = threading.Event()
+    stream = io.StringIO()
+
+    def draw() -> None:
+        while not stop.is_set():
+            with lock:
+                stream.write("\r... linting")
+
+    thread = threading.Thread(target=draw, daemon=True)
+    split.fork_safe_thread(thread, lock)
+    assert split.can_fork() == (threading.active_count() == 1)
+    thread.start()
+    try:
+        if threading.active_count() != 2:
+            pytest.skip("another test's thread is still running in this worker")
+        assert split.can_fork()
+        for _ in range(20):
+
+            def child() -> str:
+                with lock:  # would hang if the fork had copied it held
+                    return "done"
+
+            assert run_beside(child, lambda: "mine") == ("mine", "done")
+    finally:
+        stop.set()
+        thread.join()
+    assert stream.getvalue()
+
+
+def test_the_progress_line_does_not_keep_a_big_description_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import threading
+
+    from apilint.cli import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    path = tmp_path / "big.json"
+    _big_description(path)
+    alone = _lint(path, split_rules=False)
+    if threading.active_count() != 1:
+        pytest.skip("another test's thread is still running in this worker")
+    monkeypatch.setenv("APILINT_PROGRESS_DELAY", "0")
+    monkeypatch.setattr(progress, "_is_terminal", lambda stream: True)
+    shown = Terminal()
+    line = progress.Progress(1, stream=shown)
+    line.start()
+    pids = _forks(monkeypatch)
+    try:
+        beside = _lint(path, split_rules=True)
+    finally:
+        line.close()
+    assert len(pids) == 1  # the rules were shared with a second process
+    assert beside == alone
+    assert "linting 1 of 1 file" in shown.getvalue()

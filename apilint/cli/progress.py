@@ -33,7 +33,12 @@ class Progress:
         """Start drawing after the delay (call once worker processes exist: forking after a
         thread has started is not safe)."""
         if self.enabled and self._thread is None:
+            from apilint.lint.split import fork_safe_thread
+
             self._thread = threading.Thread(target=self._run, name="apilint-progress", daemon=True)
+            # It writes to the stream only while holding its lock: a big description's rules
+            # may still be shared with a forked process (apilint.lint.split).
+            fork_safe_thread(self._thread, self._lock)
             self._thread.start()
 
     def file_started(self, name: str) -> None:

@@ -9,10 +9,12 @@ Whenever anything about the child goes wrong (it cannot start, fails, is killed,
 document the parent does not have), the parent runs the rules it did not take itself: the child
 can cost time, never a result.
 
-Used only on Linux, only while this process runs a single thread (a fork copies one thread;
-locks held by another would stay locked in the child), and only for descriptions whose rules
-are estimated to cost more than the fork and the pages both processes then copy (checks
-estimate their cost: ``@check(cost=...)``).
+Used only on Linux, only while no other thread runs that could hold a lock the child needs (a
+fork copies one thread; locks held by another would stay locked in the child): a thread that
+touches what a child may use only while holding one lock of its own (the terminal's progress
+line) says so with :func:`fork_safe_thread`, and a fork then holds that lock. And only for
+descriptions whose rules are estimated to cost more than the fork and the pages both processes
+then copy (checks estimate their cost: ``@check(cost=...)``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import signal
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
@@ -100,20 +103,39 @@ def partition(
     return best
 
 
+_FORK_SAFE: weakref.WeakKeyDictionary[threading.Thread, threading.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def fork_safe_thread(thread: threading.Thread, lock: threading.Lock) -> None:
+    """``thread`` touches nothing a forked child may use (the standard streams included) except
+    while it holds ``lock``: this process may fork while it runs, holding ``lock`` meanwhile."""
+    _FORK_SAFE[thread] = lock
+
+
 def can_fork() -> bool:
-    return sys.platform.startswith("linux") and threading.active_count() == 1
+    if not sys.platform.startswith("linux"):
+        return False
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    main = threading.main_thread()
+    return all(t is main or t in _FORK_SAFE for t in threading.enumerate())
 
 
 def run_beside(child_work: Callable[[], object], parent_work: Callable[[], T]) -> tuple[T, object]:
     """``parent_work()`` here while a forked child computes ``child_work()``; returns both
     results, the child's being ``FAILED`` when it could not deliver one (the caller then
     computes it itself). An exception in ``parent_work`` (Ctrl-C included) stops the child."""
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # the child must not inherit unwritten output it could write again
+    held = [lock for thread, lock in list(_FORK_SAFE.items()) if thread.is_alive()]
+    for lock in held:
+        lock.acquire()  # such a thread is now between two uses of what the child may use
     try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
+        pid, read_end, write_end = _fork()
+    finally:
+        for lock in held:
+            lock.release()  # in both processes
+    if pid is None:
         return parent_work(), FAILED
     if pid == 0:
         _child(read_end, write_end, child_work)
@@ -134,6 +156,22 @@ def run_beside(child_work: Callable[[], object], parent_work: Callable[[], T]) -
         return mine, pickle.loads(data)
     except Exception:
         return mine, FAILED
+
+
+def _fork() -> tuple[int | None, int, int]:
+    """(pid as os.fork gives it, or None when there is no child; the pipe's two ends)."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # the child must not inherit unwritten output it could write again
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None, -1, -1
+    try:
+        return os.fork(), read_end, write_end
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None, -1, -1
 
 
 def _child(read_end: int, write_end: int, work: Callable[[], object]) -> None:
