@@ -30,8 +30,8 @@ class Progress:
         self.enabled = total > 0 and _is_terminal(self.stream)
 
     def start(self) -> None:
-        """Start drawing after the delay (call once worker processes exist: forking after a
-        thread has started is not safe)."""
+        """Start drawing after the delay. Call it once a pool's worker processes exist: they
+        are forked with no regard for this thread (apilint.lint.split's forks hold its lock)."""
         if self.enabled and self._thread is None:
             from apilint.lint.split import fork_safe_thread
 
