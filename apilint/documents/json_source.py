@@ -24,10 +24,18 @@ _scan_value = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 Pointer = tuple[str | int, ...]
 
 
-def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[Any, list[Pointer]]:
-    """Parse ``text``; return the data and the pointers of keys that occur twice in one object.
-    Objects and arrays may nest ``max_depth`` levels (the YAML loader's limit, so that every
-    later stage, the Rust schema validator included, sees the same bounded data)."""
+MemberIndex = dict[tuple[str, ...], tuple[int, int]]
+"""Where members start, by pointer: (offset of the key's opening quote, offset of the value)."""
+
+
+def parse_json(
+    text: str, filename: str, max_depth: int | None = None
+) -> tuple[Any, list[Pointer], MemberIndex]:
+    """Parse ``text``; return the data, the pointers of keys that occur twice in one object, and
+    where the members of the description's big maps start (:func:`_indexed_parse`; empty when
+    that parse could not be used). Objects and arrays may nest ``max_depth`` levels (the YAML
+    loader's limit, so that every later stage, the Rust schema validator included, sees the
+    same bounded data)."""
     repeated: dict[int, list[str]] = {}  # id(object) -> its repeated keys
     keep_alive: list[dict[str, Any]] = []
 
@@ -44,9 +52,12 @@ def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[
             keep_alive.append(result)
         return result
 
-    bounded: Any = _UNBOUNDED
-    if max_depth is not None:
-        bounded = _depth_bounded_by_parser(text, pairs_hook, max_depth)
+    index: MemberIndex = {}
+    bounded: Any = _indexed_parse(text, pairs_hook, max_depth, index)
+    if bounded is _UNBOUNDED:
+        index.clear()
+        if max_depth is not None:
+            bounded = _depth_bounded_by_parser(text, pairs_hook, max_depth)
     try:
         data = (
             json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_no_constant)
@@ -77,8 +88,170 @@ def parse_json(text: str, filename: str, max_depth: int | None = None) -> tuple[
     if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(data, text, filename)
     if not repeated:
-        return data, []
-    return data, _pointers_of(data, repeated)
+        return data, [], index
+    return data, _pointers_of(data, repeated), index
+
+
+_INDEXED = frozenset(
+    {"paths", "webhooks", "x-webhooks", "components", "definitions", "parameters", "responses"}
+)
+"""Root members whose members the parse indexes (and, under ``components``, theirs too): the
+maps that hold nearly all of a big description, and so its findings."""
+
+
+def _members_indexed(path: tuple[str, ...]) -> bool:
+    """Whether the members of the object at ``path`` are in the parse's index (the root's are;
+    see _INDEXED)."""
+    return (
+        not path
+        or (len(path) == 1 and path[0] in _INDEXED)
+        or (len(path) == 2 and path[0] == "components")
+    )
+
+
+def _indexed_parse(text: str, hook: Any, max_depth: int | None, index: MemberIndex) -> Any:
+    """The data, parsed as ``json.loads`` with ``hook`` parses it, or _UNBOUNDED when this way
+    cannot be used (the text is not an object, another thread runs while depth is bounded, or
+    anything is wrong with the text: the caller then parses as before, and reports it).
+
+    The root object and the maps named in _INDEXED are read here, member by member, each value
+    below them by the C scanner; ``index`` gets where each of their members starts. Locating a
+    finding can then start at its path item or component instead of scanning everything
+    written before it. Nesting is bounded as in :func:`_depth_bounded_by_parser`, per value."""
+    start = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    if text[start : start + 1] != "{":
+        return _UNBOUNDED
+    decoder = json.JSONDecoder(object_pairs_hook=hook, parse_constant=_no_constant)
+    scan = decoder.scan_once  # type: ignore[attr-defined]
+    overhead: int | None = None
+    if max_depth is not None:
+        if threading.active_count() != 1:
+            return _UNBOUNDED  # the recursion limit is global: never lower it under other threads
+        overhead = _scan_overhead(scan)
+        if overhead is None:
+            return _UNBOUNDED
+    old = sys.getrecursionlimit()
+    try:
+        reader = _MemberReader(text, scan, hook, index, max_depth, overhead)
+        data, end = reader.object(start, ())
+    except (ValueError, RecursionError, IndexError, StopIteration):
+        return _UNBOUNDED  # JSONDecodeError, _NotJSON and too-long integers are ValueErrors
+    finally:
+        sys.setrecursionlimit(old)
+    if _WHITESPACE.match(text, end).end() != len(text):  # type: ignore[union-attr]
+        return _UNBOUNDED  # extra data after the root
+    return data
+
+
+class _MemberReader:
+    __slots__ = ("_hook", "_index", "_max_depth", "_overhead", "_scan", "_text")
+
+    def __init__(
+        self,
+        text: str,
+        scan: Any,
+        hook: Any,
+        index: MemberIndex,
+        max_depth: int | None,
+        overhead: int | None,
+    ) -> None:
+        self._text = text
+        self._scan = scan
+        self._hook = hook
+        self._index = index
+        self._max_depth = max_depth
+        self._overhead = overhead
+
+    def object(self, i: int, path: tuple[str, ...]) -> tuple[Any, int]:
+        """The object at ``i`` (its ``{``), nested ``len(path) + 1`` levels deep. With a depth
+        bound, the recursion limit is set while its members are read so that each value the C
+        scanner reads may nest only as deep as the bound leaves it."""
+        text, ws, index, scan = self._text, _WHITESPACE.match, self._index, self._scan
+        level = len(path) + 1
+        limit = 0
+        if self._max_depth is not None:
+            if level > self._max_depth:
+                raise RecursionError  # the caller's parse says where
+            assert self._overhead is not None
+            # A member's value may nest (max_depth - level) levels, itself included; the scanner
+            # is called from this frame, as from _scan_within's in the probe.
+            limit = _frames() + (self._max_depth - level) + self._overhead
+            sys.setrecursionlimit(limit)
+        pairs: list[tuple[str, Any]] = []
+        i += 1
+        if text[i] in _SPACE:
+            i = ws(text, i).end()  # type: ignore[union-attr]
+        if text[i] == "}":
+            return self._hook(pairs), i + 1
+        while True:
+            if text[i] != '"':
+                raise ValueError("expected a key")
+            key_start = i
+            key, i = scanstring(text, i + 1, True)
+            if text[i] in _SPACE:
+                i = ws(text, i).end()  # type: ignore[union-attr]
+            if text[i] != ":":
+                raise ValueError("expected ':'")
+            i += 1
+            if text[i] in _SPACE:
+                i = ws(text, i).end()  # type: ignore[union-attr]
+            here = (*path, key)
+            index.setdefault(here, (key_start, i))  # a repeated key: its first place, as found
+            if text[i] == "{" and level < 3 and _members_indexed(here):
+                value, i = self.object(i, here)
+                if limit:
+                    sys.setrecursionlimit(limit)
+            else:
+                value, i = scan(text, i)
+            pairs.append((key, value))
+            if text[i] in _SPACE:
+                i = ws(text, i).end()  # type: ignore[union-attr]
+            if text[i] == ",":
+                i += 1
+                if text[i] in _SPACE:
+                    i = ws(text, i).end()  # type: ignore[union-attr]
+                continue
+            if text[i] == "}":
+                return self._hook(pairs), i + 1
+            raise ValueError("expected ',' or '}'")
+
+
+_SPACE = frozenset(" \t\n\r")
+
+
+def _scan_within(scan: Any, text: str, index: int, frames: int, extra: int) -> Any:
+    """``scan(text, index)`` with the recursion limit ``extra`` levels above this call (whose
+    caller is ``frames`` deep)."""
+    sys.setrecursionlimit(frames + 1 + extra)
+    return scan(text, index)
+
+
+def _scan_overhead(scan: Any) -> int | None:
+    """How many recursion levels the C scanner uses besides one per nesting level, through
+    :func:`_scan_within` (as :func:`_parser_overhead` measures json.loads); None when it does
+    not count nesting against the recursion limit (CPython 3.12+)."""
+    probe = 30
+    deep, deeper = "[" * probe + "]" * probe, "[" * (probe + 1) + "]" * (probe + 1)
+    old = sys.getrecursionlimit()
+    frames = _frames()
+    try:
+        for overhead in range(24):
+            try:
+                _scan_within(scan, deep, 0, frames, probe + overhead)
+            except RecursionError:
+                continue
+            finally:
+                sys.setrecursionlimit(old)
+            try:
+                _scan_within(scan, deeper, 0, frames, probe + overhead)
+            except RecursionError:
+                return overhead
+            finally:
+                sys.setrecursionlimit(old)
+            return None
+        return None
+    finally:
+        sys.setrecursionlimit(old)
 
 
 _UNBOUNDED = object()
@@ -277,10 +450,12 @@ class _Done(Exception):
 class JsonPositions:
     """Finds the text offset of JSON pointers in a JSON document."""
 
-    __slots__ = ("_text", "offsets")
+    __slots__ = ("_index", "_text", "offsets")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, index: MemberIndex | None = None) -> None:
         self._text = text
+        self._index = index or {}
+        """Where members start, as the parse found them (:func:`_indexed_parse`)."""
         self.offsets: dict[tuple[int, int], int] = {}
         """The text offset of every (line, column) located so far."""
 
@@ -294,17 +469,20 @@ class JsonPositions:
             for part in pointer:
                 node = node.setdefault(str(part), {})
         offsets: dict[tuple[str, ...], int] = {(): self._first_value()}
-        remaining = [sum(1 for _ in _walk_trie(trie))]
-        try:
-            self._descend(self._first_value(), trie, (), offsets, remaining)
-        except _Done:
-            pass
-        except (
-            IndexError,
-            ValueError,
-            StopIteration,
-        ):  # text does not match the data; keep what we have
-            pass
+        scans: list[tuple[int, dict[str, Any], tuple[str, ...]]] = []
+        self._plan(trie, (), offsets[()], offsets, scans)
+        for start, wanted, prefix in scans:
+            remaining = [sum(1 for _ in _walk_trie(wanted))]
+            try:
+                self._descend(start, wanted, prefix, offsets, remaining)
+            except _Done:
+                pass
+            except (
+                IndexError,
+                ValueError,
+                StopIteration,
+            ):  # text does not match the data; keep what we have
+                pass
         positions = _line_columns(self._text, sorted(set(offsets.values())))
         self.offsets.update((where, offset) for offset, where in positions.items())
         result: dict[Pointer, tuple[int, int]] = {}
@@ -314,6 +492,34 @@ class JsonPositions:
                 key = key[:-1]
             result[pointer] = positions[offsets[key]]
         return result
+
+    def _plan(
+        self,
+        trie: dict[str, Any],
+        prefix: tuple[str, ...],
+        start: int,
+        offsets: dict[tuple[str, ...], int],
+        scans: list[tuple[int, dict[str, Any], tuple[str, ...]]],
+    ) -> None:
+        """Record the wanted members of the container at ``start`` that the index knows, and
+        list what is left to scan for: (where to start, the wanted pointers below, prefix)."""
+        rest: dict[str, Any] = {}
+        for key, below in trie.items():
+            here = (*prefix, key)
+            found = self._index.get(here)
+            if found is None:
+                rest[key] = below
+                continue
+            key_start, value_start = found
+            offsets[here] = key_start
+            if not below or self._text[value_start] not in "{[":
+                continue
+            if _members_indexed(here):
+                self._plan(below, here, value_start, offsets, scans)
+            else:
+                scans.append((value_start, below, here))
+        if rest:
+            scans.append((start, rest, prefix))
 
     def _first_value(self) -> int:
         match = _WHITESPACE.match(self._text, 1 if self._text.startswith("\ufeff") else 0)

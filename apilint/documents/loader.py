@@ -17,7 +17,7 @@ from apilint.core.errors import LoadError, limit_hint
 from apilint.core.pointer import Pointer
 
 if TYPE_CHECKING:
-    from apilint.documents.json_source import JsonPositions
+    from apilint.documents.json_source import JsonPositions, MemberIndex
     from apilint.documents.yaml_source import YamlData
 
 DEFAULT_MAX_NODES = 5_000_000
@@ -47,6 +47,7 @@ class Document:
     """One parsed file. ``name`` is how reports show it; ``path`` is absolute."""
 
     __slots__ = (
+        "_json_index",
         "_json_positions",
         "_line_starts",
         "_yaml",
@@ -68,6 +69,7 @@ class Document:
         format: str,
         yaml: YamlData | None = None,
         duplicate_keys: list[tuple[Pointer, tuple[int, int] | None]] | None = None,
+        json_index: MemberIndex | None = None,
     ) -> None:
         self.path = path
         self.name = name
@@ -76,6 +78,8 @@ class Document:
         self.format = format
         self._yaml = yaml
         self._json_positions: JsonPositions | None = None
+        self._json_index = json_index
+        """Where the members of a JSON document's big maps start (json_source.parse_json)."""
         self._line_starts: list[int] | None = None
         self.duplicate_keys = duplicate_keys or []
 
@@ -96,7 +100,7 @@ class Document:
         if self._json_positions is None:
             from apilint.documents.json_source import JsonPositions
 
-            self._json_positions = JsonPositions(self.text)
+            self._json_positions = JsonPositions(self.text, self._json_index)
         return self._json_positions.locate_many(pointers)
 
     def locate(self, pointer: Pointer) -> tuple[int, int]:
@@ -278,14 +282,14 @@ def _parse_text(text: str, name: str, suffix: str, options: LoadOptions) -> tupl
     from apilint.documents.json_source import parse_json
 
     if suffix in JSON_SUFFIXES:
-        data, dupes = parse_json(text, name, options.max_depth)
-        return data, "json", dupes
+        data, dupes, index = parse_json(text, name, options.max_depth)
+        return data, "json", (dupes, index)
     if stripped[0] in "{[":
         # JSON is much faster through the JSON parser; a YAML flow mapping that is not JSON
         # falls back to the YAML parser.
         try:
-            data, dupes = parse_json(text, name, options.max_depth)
-            return data, "json", dupes
+            data, dupes, index = parse_json(text, name, options.max_depth)
+            return data, "json", (dupes, index)
         except LoadError:
             pass
     # The YAML parser is imported only for YAML: a JSON description never loads it.
@@ -321,9 +325,16 @@ def load_document(
     suffix = absolute.suffix.lower()
     data, fmt, extra = parse_text(text, shown, suffix, options)
     if fmt == "json":
-        duplicates: list[tuple[Pointer, tuple[int, int] | None]] = [(p, None) for p in extra]
+        repeated, index = extra
+        duplicates: list[tuple[Pointer, tuple[int, int] | None]] = [(p, None) for p in repeated]
         return Document(
-            path=absolute, name=shown, text=text, data=data, format=fmt, duplicate_keys=duplicates
+            path=absolute,
+            name=shown,
+            text=text,
+            data=data,
+            format=fmt,
+            duplicate_keys=duplicates,
+            json_index=index,
         )
     yaml_data: YamlData = extra
     duplicates = [(p, (line + 1, col + 1)) for p, (line, col) in yaml_data.duplicates]
