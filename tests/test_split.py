@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from apilint.core import threads
 from apilint.core.findings import Finding
 from apilint.lint import split
 from apilint.lint.split import FAILED, run_beside
@@ -294,7 +295,7 @@ def test_a_child_that_dies_midway_costs_only_time(
     assert len(pids) == 1
 
 
-def test_a_fork_safe_thread_keeps_running_while_the_process_forks() -> None:
+def test_a_background_thread_keeps_running_while_the_process_forks() -> None:
     """A thread that writes only while holding its lock (the terminal's progress line) does
     not stop a fork: the fork holds the lock, so the child never inherits it held."""
     import io
@@ -310,7 +311,7 @@ def test_a_fork_safe_thread_keeps_running_while_the_process_forks() -> None:
                 stream.write("\r... linting")
 
     thread = threading.Thread(target=draw, daemon=True)
-    split.fork_safe_thread(thread, lock)
+    threads.background_thread(thread, lock)
     assert split.can_fork() == (threading.active_count() == 1)
     thread.start()
     try:

@@ -33,12 +33,13 @@ class Progress:
         """Start drawing after the delay. Call it once a pool's worker processes exist: they
         are forked with no regard for this thread (apilint.lint.split's forks hold its lock)."""
         if self.enabled and self._thread is None:
-            from apilint.lint.split import fork_safe_thread
+            from apilint.core.threads import background_thread
 
             self._thread = threading.Thread(target=self._run, name="apilint-progress", daemon=True)
-            # It writes to the stream only while holding its lock: a big description's rules
-            # may still be shared with a forked process (apilint.lint.split).
-            fork_safe_thread(self._thread, self._lock)
+            # It writes to the stream only while holding its lock, a few frames deep: a big
+            # description's rules may still be shared with a forked process, and its JSON
+            # parsed with a bounded depth.
+            background_thread(self._thread, self._lock)
             self._thread.start()
 
     def file_started(self, name: str) -> None:

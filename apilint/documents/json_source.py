@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import re
 import sys
-import threading
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from apilint.core.errors import LoadError, limit_hint
+from apilint.core.threads import only_background_threads
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _scan_value = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
@@ -125,7 +125,7 @@ def _indexed_parse(text: str, hook: Any, max_depth: int | None, index: MemberInd
     scan = decoder.scan_once  # type: ignore[attr-defined]
     overhead: int | None = None
     if max_depth is not None:
-        if threading.active_count() != 1:
+        if not only_background_threads():
             return _UNBOUNDED  # the recursion limit is global: never lower it under other threads
         overhead = _scan_overhead(scan)
         if overhead is None:
@@ -196,7 +196,8 @@ class _MemberReader:
             if text[i] in _SPACE:
                 i = ws(text, i).end()  # type: ignore[union-attr]
             here = (*path, key)
-            index.setdefault(here, (key_start, i))  # a repeated key: its first place, as found
+            # A key written twice: the plain scan decides where its members are (both places).
+            index[here] = _REPEATED if here in index else (key_start, i)
             if text[i] == "{" and level < 3 and _members_indexed(here):
                 value, i = self.object(i, here)
                 if limit:
@@ -217,6 +218,7 @@ class _MemberReader:
 
 
 _SPACE = frozenset(" \t\n\r")
+_REPEATED = (-1, -1)  # in a MemberIndex: the key is written twice in its object
 
 
 def _scan_within(scan: Any, text: str, index: int, frames: int, extra: int) -> Any:
@@ -322,7 +324,7 @@ def _depth_bounded_by_parser(text: str, hook: Any, max_depth: int) -> Any:
     data, or _UNBOUNDED when that cannot be used here or the parse hit the bound: then the caller
     parses normally and measures the depth exactly (an object-heavy file at exactly the limit
     can hit the bound, because the duplicate-key hook takes a frame of its own)."""
-    if threading.active_count() != 1:
+    if not only_background_threads():
         return _UNBOUNDED  # the recursion limit is global: never lower it under other threads
     overhead = _parser_overhead(hook)
     if overhead is None:
@@ -507,7 +509,7 @@ class JsonPositions:
         for key, below in trie.items():
             here = (*prefix, key)
             found = self._index.get(here)
-            if found is None:
+            if found is None or found is _REPEATED:
                 rest[key] = below
                 continue
             key_start, value_start = found

@@ -10,9 +10,8 @@ document the parent does not have), the parent runs the rules it did not take it
 can cost time, never a result.
 
 Used only on Linux, only while no other thread runs that could hold a lock the child needs (a
-fork copies one thread; locks held by another would stay locked in the child): a thread that
-touches what a child may use only while holding one lock of its own (the terminal's progress
-line) says so with :func:`fork_safe_thread`, and a fork then holds that lock. And only for
+fork copies one thread; locks held by another would stay locked in the child), except the
+background threads of :mod:`apilint.core.threads`, whose locks the fork holds. And only for
 descriptions whose rules are estimated to cost more than the fork and the pages both processes
 then copy (checks estimate their cost: ``@check(cost=...)``).
 """
@@ -23,10 +22,10 @@ import fcntl
 import os
 import signal
 import sys
-import threading
-import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
+
+from apilint.core.threads import held_locks, only_background_threads
 
 T = TypeVar("T")
 
@@ -103,31 +102,15 @@ def partition(
     return best
 
 
-_FORK_SAFE: weakref.WeakKeyDictionary[threading.Thread, threading.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def fork_safe_thread(thread: threading.Thread, lock: threading.Lock) -> None:
-    """``thread`` touches nothing a forked child may use (the standard streams included) except
-    while it holds ``lock``: this process may fork while it runs, holding ``lock`` meanwhile."""
-    _FORK_SAFE[thread] = lock
-
-
 def can_fork() -> bool:
-    if not sys.platform.startswith("linux"):
-        return False
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    main = threading.main_thread()
-    return all(t is main or t in _FORK_SAFE for t in threading.enumerate())
+    return sys.platform.startswith("linux") and only_background_threads()
 
 
 def run_beside(child_work: Callable[[], object], parent_work: Callable[[], T]) -> tuple[T, object]:
     """``parent_work()`` here while a forked child computes ``child_work()``; returns both
     results, the child's being ``FAILED`` when it could not deliver one (the caller then
     computes it itself). An exception in ``parent_work`` (Ctrl-C included) stops the child."""
-    held = [lock for thread, lock in list(_FORK_SAFE.items()) if thread.is_alive()]
+    held = held_locks()
     for lock in held:
         lock.acquire()  # such a thread is now between two uses of what the child may use
     try:

@@ -80,7 +80,7 @@ def _pointers(data: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str |
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(text=descriptions(), max_depth=st.sampled_from([None, 3, 64]))
 def test_indexed_parse_agrees_with_the_plain_one(text: str, max_depth: int | None) -> None:
     indexed, parsed = _outcome(text, max_depth)
@@ -122,3 +122,26 @@ def test_the_index_holds_the_big_maps_members() -> None:
     key_start, value_start = index[("paths", "/a")]
     assert text[key_start : key_start + 5] == '"/a":'
     assert text[value_start] == "{"
+
+
+def test_a_background_thread_does_not_stop_the_bounded_parse() -> None:
+    """The terminal's progress line runs beside the parse: registered as a background thread,
+    it leaves the depth-bounded, indexed parse in use; any other thread turns it off (the
+    recursion limit is the same for every thread)."""
+    import threading
+
+    from apilint.core import threads
+
+    text = json.dumps({"paths": {"/a": {"get": {}}}})
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        if threading.active_count() != 2:
+            pytest.skip("another test's thread is still running in this worker")
+        assert parse_json(text, "t.json", 64)[2] == {}  # an unknown thread: the plain parse
+        threads.background_thread(thread, threading.Lock())
+        assert ("paths", "/a") in parse_json(text, "t.json", 64)[2]
+    finally:
+        stop.set()
+        thread.join()
