@@ -13,7 +13,7 @@ import json
 import re
 import sys
 from json.decoder import scanstring  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 from apilint.core.errors import LoadError, limit_hint
 from apilint.core.threads import only_background_threads
@@ -28,19 +28,30 @@ MemberIndex = dict[tuple[str, ...], tuple[int, int]]
 """Where members start, by pointer: (offset of the key's opening quote, offset of the value)."""
 
 
-def parse_json(
-    text: str, filename: str, max_depth: int | None = None
-) -> tuple[Any, list[Pointer], MemberIndex]:
-    """Parse ``text``; return the data, the pointers of keys that occur twice in one object, and
-    where the members of the description's big maps start (:func:`_indexed_parse`; empty when
-    that parse could not be used). Objects and arrays may nest ``max_depth`` levels (the YAML
-    loader's limit, so that every later stage, the Rust schema validator included, sees the
-    same bounded data)."""
+class ParsedJson(NamedTuple):
+    data: Any
+    repeated: list[Pointer]
+    """Pointers of keys written twice in one object."""
+    members: MemberIndex
+    """Where the members of the description's big maps start (:func:`_indexed_parse`; empty
+    when that parse could not be used)."""
+    refs: frozenset[str]
+    """Every string value of a "$ref" member, literal example data included."""
+
+
+def parse_json(text: str, filename: str, max_depth: int | None = None) -> ParsedJson:
+    """Parse ``text``. Objects and arrays may nest ``max_depth`` levels (the YAML loader's
+    limit, so that every later stage, the Rust schema validator included, sees the same bounded
+    data)."""
     repeated: dict[int, list[str]] = {}  # id(object) -> its repeated keys
     keep_alive: list[dict[str, Any]] = []
+    refs: set[str] = set()
+    add_ref = refs.add
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result = dict(pairs)
+        if "$ref" in result and type(result["$ref"]) is str:
+            add_ref(result["$ref"])
         if len(result) != len(pairs):
             seen: set[str] = set()
             keys: list[str] = []
@@ -87,9 +98,8 @@ def parse_json(
         _check_depth(data, text, filename, max_depth)
     if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(data, text, filename)
-    if not repeated:
-        return data, [], index
-    return data, _pointers_of(data, repeated), index
+    found = _pointers_of(data, repeated) if repeated else []
+    return ParsedJson(data, found, index, frozenset(refs))
 
 
 _INDEXED = frozenset(

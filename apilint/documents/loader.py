@@ -17,7 +17,7 @@ from apilint.core.errors import LoadError, limit_hint
 from apilint.core.pointer import Pointer
 
 if TYPE_CHECKING:
-    from apilint.documents.json_source import JsonPositions, MemberIndex
+    from apilint.documents.json_source import JsonPositions, MemberIndex, ParsedJson
     from apilint.documents.yaml_source import YamlData
 
 DEFAULT_MAX_NODES = 5_000_000
@@ -54,6 +54,7 @@ class Document:
         "data",
         "duplicate_keys",
         "format",
+        "json_refs",
         "name",
         "path",
         "text",
@@ -70,6 +71,7 @@ class Document:
         yaml: YamlData | None = None,
         duplicate_keys: list[tuple[Pointer, tuple[int, int] | None]] | None = None,
         json_index: MemberIndex | None = None,
+        json_refs: frozenset[str] | None = None,
     ) -> None:
         self.path = path
         self.name = name
@@ -80,6 +82,9 @@ class Document:
         self._json_positions: JsonPositions | None = None
         self._json_index = json_index
         """Where the members of a JSON document's big maps start (json_source.parse_json)."""
+        self.json_refs = json_refs
+        """Every string value of a "$ref" member of a JSON document, as its parse found them
+        (None: not known; ``refs._json_refs`` then reads them from the text)."""
         self._line_starts: list[int] | None = None
         self.duplicate_keys = duplicate_keys or []
 
@@ -282,14 +287,14 @@ def _parse_text(text: str, name: str, suffix: str, options: LoadOptions) -> tupl
     from apilint.documents.json_source import parse_json
 
     if suffix in JSON_SUFFIXES:
-        data, dupes, index = parse_json(text, name, options.max_depth)
-        return data, "json", (dupes, index)
+        parsed = parse_json(text, name, options.max_depth)
+        return parsed.data, "json", parsed
     if stripped[0] in "{[":
         # JSON is much faster through the JSON parser; a YAML flow mapping that is not JSON
         # falls back to the YAML parser.
         try:
-            data, dupes, index = parse_json(text, name, options.max_depth)
-            return data, "json", (dupes, index)
+            parsed = parse_json(text, name, options.max_depth)
+            return parsed.data, "json", parsed
         except LoadError:
             pass
     # The YAML parser is imported only for YAML: a JSON description never loads it.
@@ -325,8 +330,10 @@ def load_document(
     suffix = absolute.suffix.lower()
     data, fmt, extra = parse_text(text, shown, suffix, options)
     if fmt == "json":
-        repeated, index = extra
-        duplicates: list[tuple[Pointer, tuple[int, int] | None]] = [(p, None) for p in repeated]
+        parsed: ParsedJson = extra
+        duplicates: list[tuple[Pointer, tuple[int, int] | None]] = [
+            (p, None) for p in parsed.repeated
+        ]
         return Document(
             path=absolute,
             name=shown,
@@ -334,7 +341,8 @@ def load_document(
             data=data,
             format=fmt,
             duplicate_keys=duplicates,
-            json_index=index,
+            json_index=parsed.members,
+            json_refs=parsed.refs,
         )
     yaml_data: YamlData = extra
     duplicates = [(p, (line + 1, col + 1)) for p, (line, col) in yaml_data.duplicates]

@@ -351,7 +351,7 @@ class Resolver:
     def _check_json_text(self, doc: Document) -> bool:
         """The fast path for JSON: every ref found in the text resolves. False when one does
         not, so the precise walk decides (a "$ref" inside an example value is only data)."""
-        refs = _json_refs(doc.text)
+        refs = doc.json_refs if doc.json_refs is not None else _json_refs(doc.text)
         if any(not ref.startswith("#") for ref in refs):
             # Refs to other files (or hosts) may sit in literal example values, where they must
             # not be followed: only the walk knows which are data.

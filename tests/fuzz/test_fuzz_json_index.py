@@ -18,7 +18,7 @@ from apilint.documents import json_source
 from apilint.documents.json_source import JsonPositions, parse_json
 
 KEYS = st.sampled_from(
-    ["paths", "components", "schemas", "examples", "/a", "/a/{id}", "get", "x", "é", "value"]
+    ["paths", "components", "schemas", "examples", "/a", "/a/{id}", "get", "x", "é", "$ref"]
 )
 SPACE = st.sampled_from(["", " ", "\n  ", "\t", "\r\n"])
 SCALARS = st.sampled_from(["1", "-2.5e3", "true", "null", '"s"', '"\\u00e9\\n"', '"ü"', "NaN"])
@@ -63,10 +63,13 @@ def descriptions(draw: Any) -> str:
 
 def _outcome(text: str, max_depth: int | None) -> Any:
     try:
-        data, repeated, index = parse_json(text, "t.json", max_depth)
+        data, repeated, index, refs = parse_json(text, "t.json", max_depth)
     except LoadError as exc:
         return ("error", str(exc), exc.line, exc.column), None
-    return ("ok", json.dumps(data, sort_keys=True), sorted(map(repr, repeated))), (data, index)
+    return (
+        ("ok", json.dumps(data, sort_keys=True), sorted(map(repr, repeated)), sorted(refs)),
+        (data, index),
+    )
 
 
 def _pointers(data: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
@@ -108,7 +111,7 @@ def test_the_index_holds_the_big_maps_members() -> None:
         },
         indent=2,
     )
-    _, _, index = parse_json(text, "t.json")  # no depth bound: whatever threads run
+    index = parse_json(text, "t.json").members  # no depth bound: whatever threads run
     assert set(index) == {
         ("openapi",),
         ("paths",),
@@ -139,9 +142,39 @@ def test_a_background_thread_does_not_stop_the_bounded_parse() -> None:
     try:
         if threading.active_count() != 2:
             pytest.skip("another test's thread is still running in this worker")
-        assert parse_json(text, "t.json", 64)[2] == {}  # an unknown thread: the plain parse
+        assert parse_json(text, "t.json", 64).members == {}  # an unknown thread: the plain parse
         threads.background_thread(thread, threading.Lock())
-        assert ("paths", "/a") in parse_json(text, "t.json", 64)[2]
+        assert ("paths", "/a") in parse_json(text, "t.json", 64).members
     finally:
         stop.set()
         thread.join()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=descriptions())
+def test_the_parse_finds_the_refs_the_text_holds(text: str) -> None:
+    """The "$ref" values the parse collects are those a scan of the text finds (refs.py relied
+    on the scan before); a key written twice keeps only its last value, as the data does."""
+    from apilint.documents.refs import _json_refs
+
+    try:
+        parsed = parse_json(text, "t.json")
+    except LoadError:
+        return
+    found = set(_json_refs(text))
+    assert parsed.refs <= found
+    assert all(ref in parsed.refs for ref in _refs_in(parsed.data))
+
+
+def _refs_in(data: Any) -> list[str]:
+    out = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                out.append(node["$ref"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return out
