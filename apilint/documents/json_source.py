@@ -96,7 +96,9 @@ def parse_json(text: str, filename: str, max_depth: int | None = None) -> Parsed
         raise _value_error(exc, text, filename) from None
     if max_depth is not None and bounded is _UNBOUNDED:
         _check_depth(data, text, filename, max_depth)
-    if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text):
+    # (A regular expression finds the two characters three times faster than "in" does in
+    # text that holds characters beyond the BMP: 4 ms against 13 ms in GitHub's description.)
+    if _UNICODE_ESCAPE.search(text) and _LONE_SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(data, text, filename)
     found = _pointers_of(data, repeated) if repeated else []
     return ParsedJson(data, found, index, frozenset(refs))
@@ -407,6 +409,7 @@ def _check_depth(data: Any, text: str, filename: str, limit: int) -> None:
     )
 
 
+_UNICODE_ESCAPE = re.compile(r"\\u")
 _LONE_SURROGATE_ESCAPE = re.compile(
     r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"

@@ -58,6 +58,7 @@ _ANNOTATIONS = frozenset(
 )  # fmt: skip
 _COMPOSITES = ("$ref", "allOf", "anyOf", "oneOf", "not")
 _BRANCHES = ("allOf", "anyOf", "oneOf")
+_AUTOREST = re.compile("x-ms-")  # faster than "in" on text beyond the BMP (json_source says why)
 _DIALECTS_31 = frozenset(
     {
         "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -84,7 +85,7 @@ class ExampleValidator:
         self.formats = frozenset(formats)
         self.draft4 = not api.version.startswith("3.1") and not api.version.startswith("3.2")
         # AutoRest (Azure) descriptions write "type: object" alone for "any JSON value".
-        self.loose_objects = "x-ms-" in api.root.text
+        self.loose_objects = _AUTOREST.search(api.root.text) is not None
         self.usable = self.draft4 or _dialect_ok(api)
         self._doc_index: dict[int, int] = {}
         self._docs: list[Document] = []
