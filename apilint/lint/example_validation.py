@@ -56,6 +56,15 @@ _ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "externalDocs", "xml", "deprecated",
      "discriminator", "readOnly", "writeOnly", "$comment", "default", "nullable", "x-nullable"}
 )  # fmt: skip
+_SKIP, _MAP, _LIST, _SINGLE, _OTHER = "skip", "map", "list", "single", "other"
+_KEY_KINDS: dict[str, str] = {
+    **dict.fromkeys(("format", "type"), _OTHER),
+    **dict.fromkeys(_SUBSCHEMA_SINGLES, _SINGLE),
+    **dict.fromkeys(_SUBSCHEMA_LISTS, _LIST),
+    **dict.fromkeys(_SUBSCHEMA_MAPS, _MAP),
+    **dict.fromkeys(_ANNOTATIONS, _SKIP),
+}
+"""How _convert treats a schema member, by key (None: copied unless an extension)."""
 _COMPOSITES = ("$ref", "allOf", "anyOf", "oneOf", "not")
 _BRANCHES = ("allOf", "anyOf", "oneOf")
 _AUTOREST = re.compile("x-ms-")  # faster than "in" on text beyond the BMP (json_source says why)
@@ -219,17 +228,22 @@ class ExampleValidator:
         if self.loose_objects and _free_form_object(schema):
             return {}
         out: dict[str, Any] = {}
+        convert = self._convert
         for key, value in schema.items():
-            if key in _ANNOTATIONS or (isinstance(key, str) and key.startswith("x-")):
+            kind = _KEY_KINDS.get(key)  # one lookup: this runs for every schema member
+            if kind is None:
+                if not (isinstance(key, str) and key.startswith("x-")):
+                    out[key] = value
+            elif kind is _SKIP:
                 continue
-            if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
-                out[key] = {k: self._convert(v, doc, direction) for k, v in value.items()}
-            elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
-                out[key] = [self._convert(v, doc, direction) for v in value]
-            elif key in _SUBSCHEMA_SINGLES and isinstance(value, (dict, bool)):
-                out[key] = self._convert(value, doc, direction)
+            elif kind is _MAP and isinstance(value, dict):
+                out[key] = {k: convert(v, doc, direction) for k, v in value.items()}
+            elif kind is _LIST and isinstance(value, list):
+                out[key] = [convert(v, doc, direction) for v in value]
+            elif kind is _SINGLE and isinstance(value, (dict, bool)):
+                out[key] = convert(value, doc, direction)
             elif key == "items" and isinstance(value, list):
-                out[key] = [self._convert(v, doc, direction) for v in value]
+                out[key] = [convert(v, doc, direction) for v in value]
             elif key == "format" and (not isinstance(value, str) or value not in self.formats):
                 continue
             elif key == "type" and value == "file":
