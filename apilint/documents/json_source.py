@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
@@ -241,31 +242,9 @@ def _scan_within(scan: Any, text: str, index: int, frames: int, extra: int) -> A
 
 
 def _scan_overhead(scan: Any) -> int | None:
-    """How many recursion levels the C scanner uses besides one per nesting level, through
-    :func:`_scan_within` (as :func:`_parser_overhead` measures json.loads); None when it does
-    not count nesting against the recursion limit (CPython 3.12+)."""
-    probe = 30
-    deep, deeper = "[" * probe + "]" * probe, "[" * (probe + 1) + "]" * (probe + 1)
-    old = sys.getrecursionlimit()
-    frames = _frames()
-    try:
-        for overhead in range(24):
-            try:
-                _scan_within(scan, deep, 0, frames, probe + overhead)
-            except RecursionError:
-                continue
-            finally:
-                sys.setrecursionlimit(old)
-            try:
-                _scan_within(scan, deeper, 0, frames, probe + overhead)
-            except RecursionError:
-                return overhead
-            finally:
-                sys.setrecursionlimit(old)
-            return None
-        return None
-    finally:
-        sys.setrecursionlimit(old)
+    """The recursion levels the C scanner uses besides one per nesting level, through
+    :func:`_scan_within` (see :func:`_overhead`)."""
+    return _overhead(lambda text, extra: _scan_within(scan, text, 0, _frames(), extra))
 
 
 _UNBOUNDED = object()
@@ -312,22 +291,37 @@ def _loads_within(text: str, hook: Any, extra: int) -> Any:
 
 
 def _parser_overhead(hook: Any) -> int | None:
-    """How many recursion levels json.loads uses besides one per nesting level, measured right
-    here (call it from where the real parse happens: C-level calls further up the stack count
-    against the limit too); None when the C decoder does not count nesting against the
+    """The recursion levels json.loads uses besides one per nesting level, through
+    :func:`_loads_within` (see :func:`_overhead`)."""
+    return _overhead(lambda text, extra: _loads_within(text, hook, extra))
+
+
+def _overhead(attempt: Callable[[str, int], object]) -> int | None:
+    """How many recursion levels a parse uses besides one per nesting level, measured right
+    here: ``attempt(text, extra)`` parses ``text`` with the recursion limit ``extra`` levels
+    above it (C-level calls further up the stack count against the limit too, so measure from
+    where the real parse happens). None when the C decoder does not count nesting against the
     recursion limit (CPython 3.12+)."""
     probe = 30
-    for overhead in range(24):
-        try:
-            _loads_within("[" * probe + "]" * probe, hook, probe + overhead)
-        except RecursionError:
-            continue
-        try:
-            _loads_within("[" * (probe + 1) + "]" * (probe + 1), hook, probe + overhead)
-        except RecursionError:
-            return overhead
+    deep = "[" * probe + "]" * probe
+    deeper = "[" + deep + "]"
+    old = sys.getrecursionlimit()
+    try:
+        for overhead in range(24):
+            try:
+                attempt(deep, probe + overhead)
+            except RecursionError:
+                continue
+            finally:
+                sys.setrecursionlimit(old)
+            try:
+                attempt(deeper, probe + overhead)
+            except RecursionError:
+                return overhead
+            return None
         return None
-    return None
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def _depth_bounded_by_parser(text: str, hook: Any, max_depth: int) -> Any:
