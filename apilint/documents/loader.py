@@ -284,8 +284,8 @@ def _parse_text(text: str, name: str, suffix: str, options: LoadOptions) -> tupl
     stripped = text.lstrip(" \t\r\n")
     if not stripped:
         raise LoadError("the file is empty", file=name)
-    from apilint.documents.json_source import parse_json
-
+    if suffix in JSON_SUFFIXES or stripped[0] in "{[":
+        from apilint.documents.json_source import parse_json  # here: YAML never needs it
     if suffix in JSON_SUFFIXES:
         parsed = parse_json(text, name, options.max_depth)
         return parsed.data, "json", parsed
