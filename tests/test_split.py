@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alone import only_thread
 
 from apilint.core import threads
 from apilint.core.findings import Finding
@@ -295,11 +296,16 @@ def test_a_child_that_dies_midway_costs_only_time(
     assert len(pids) == 1
 
 
-def test_a_background_thread_keeps_running_while_the_process_forks() -> None:
+def test_a_background_thread_keeps_running_while_the_process_forks(
+    request: pytest.FixtureRequest,
+) -> None:
     """A thread that writes only while holding its lock (the terminal's progress line) does
     not stop a fork: the fork holds the lock, so the child never inherits it held."""
     import io
     import threading
+
+    if not only_thread(request):
+        return
 
     lock = threading.Lock()
     stop = threading.Event()
@@ -315,8 +321,6 @@ def test_a_background_thread_keeps_running_while_the_process_forks() -> None:
     assert split.can_fork() == (threading.active_count() == 1)
     thread.start()
     try:
-        if threading.active_count() != 2:
-            pytest.skip("another test's thread is still running in this worker")
         assert split.can_fork()
         for _ in range(20):
 
@@ -332,12 +336,14 @@ def test_a_background_thread_keeps_running_while_the_process_forks() -> None:
 
 
 def test_the_progress_line_does_not_keep_a_big_description_in_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     import io
-    import threading
 
     from apilint.cli import progress
+
+    if not only_thread(request):
+        return
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -346,8 +352,6 @@ def test_the_progress_line_does_not_keep_a_big_description_in_one_process(
     path = tmp_path / "big.json"
     _big_description(path)
     alone = _lint(path, split_rules=False)
-    if threading.active_count() != 1:
-        pytest.skip("another test's thread is still running in this worker")
     monkeypatch.setenv("APILINT_PROGRESS_DELAY", "0")
     monkeypatch.setattr(progress, "_is_terminal", lambda stream: True)
     shown = Terminal()
