@@ -47,7 +47,7 @@ SHARE_SAVING = 0.03
 description's rules are shared with one: the fork, and the pages both processes then copy, cost
 about that much."""
 
-_ChildResult = tuple[list[int], list["Finding"], set[Any], set[Any]]
+_ChildResult = tuple[list[int], list[Finding], set[Any], set[Any]]
 """What the forked process sends back: the rules it took, their findings, the suppressions they
 used and the documents it had read."""
 
