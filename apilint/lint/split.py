@@ -1,12 +1,13 @@
 """Sharing one description's rules between this process and a forked one.
 
 A forked child shares the parsed description with its parent (copy on write): nothing is copied
-or parsed twice. Both processes take rules from one :class:`WorkQueue`, the costliest first, so
-whichever is free takes the next and neither waits for the other; the child sends back only the
-results of the rules it took, as plain data, and the parent rebuilds them against its own
-documents, so the report is the same, byte for byte, as when one process runs every rule.
+or parsed twice. The costly rules are split between the two by their estimates
+(:func:`partition`); then both take the cheap ones from one :class:`WorkQueue`, so that whichever
+is free takes the next and neither waits for the other. The child sends back only the results
+of the rules it ran, as plain data, and the parent rebuilds them against its own documents, so
+the report is the same, byte for byte, as when one process runs every rule.
 Whenever anything about the child goes wrong (it cannot start, fails, is killed, or names a
-document the parent does not have), the parent runs the rules it did not take itself: the child
+document the parent does not have), the parent runs the rules it did not run itself: the child
 can cost time, never a result.
 
 Used only on Linux, only while no other thread runs that could hold a lock the child needs (a
