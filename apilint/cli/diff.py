@@ -21,6 +21,7 @@ from apilint.cli.options import (
     config_origin,
     effective_fail_on,
     fail_on_and_config_options,
+    known_ids,
     read_config,
     run_options,
     settings_text,
@@ -29,21 +30,14 @@ from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.diff.compare import FRAMEWORKS
 
 
-def _ignored(values: tuple[str, ...], known: set[str]) -> frozenset[str]:
-    from apilint.core.errors import ConfigError
+def _ignored(values: tuple[str, ...]) -> frozenset[str]:
+    from apilint.lint.rulesets import command_rules
 
-    out = set()
-    for value in values:
-        for part in value.split(","):
-            rule = part.strip()
-            if not rule:
-                continue
-            if rule not in known:
-                raise ConfigError(
-                    f"--ignore: unknown diff rule '{rule}' (see 'apilint rules' for the list)"
-                )
-            out.add(rule)
-    return frozenset(out)
+    return known_ids(
+        values,
+        command_rules("diff"),
+        lambda rule: f"--ignore: unknown diff rule '{rule}' (see 'apilint rules' for the list)",
+    )
 
 
 def _framework(option: str | None, config: Any) -> str | None:
@@ -170,7 +164,6 @@ def _diff_settings(
 ) -> Any:
     """The command line and the config as the comparison's DiffSettings."""
     from apilint.diff.run import DiffSettings
-    from apilint.lint.rulesets import command_rules
     from apilint.settings.config import limits, parse_size
 
     load_options = limits(
@@ -184,7 +177,7 @@ def _diff_settings(
         allow_remote_refs=allow_remote_refs or bool(config.allow_remote_refs),
         ref_root=ref_root,
         framework=_framework(framework, config),
-        ignore=_ignored(ignore, set(command_rules("diff"))) | settings_of_config.ignore,
+        ignore=_ignored(ignore) | settings_of_config.ignore,
         severities=settings_of_config.severities,
     )
 
@@ -198,7 +191,6 @@ def _show_settings(
     ref_root: Path | None,
     max_file_size: str | None,
 ) -> None:
-    from apilint.lint.rulesets import command_rules
 
     framework = settings.framework or "(all are listed)"
     framework_origin = "command line" if flags.get("framework") else "default"
@@ -223,7 +215,7 @@ def _show_settings(
         ),
         ("exclude", config.exclude, config_origin(config, None, "exclude")),
     ]
-    cli_ignore = _ignored(ignore, set(command_rules("diff")))
+    cli_ignore = _ignored(ignore)
     click.echo(settings_text(config, "diff", flags, values, cli_ignore), nl=False)
 
 

@@ -15,16 +15,11 @@ from typing import Any, TypeVar
 import click
 
 from apilint import __version__
-from apilint.cli.options import baseline_options, read_config
+from apilint.cli.options import baseline_options, read_config, split_ids
 from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.core.errors import ApilintError, ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _split(values: Sequence[str]) -> list[str]:
-    """``--select a,b --select c`` -> ``[a, b, c]``."""
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def fail(message: str) -> None:
@@ -393,9 +388,9 @@ def lint(
     )
     settings = LinterSettings(
         config,
-        select=tuple(_split(select)) or None,
-        extend_select=tuple(_split(extend_select)),
-        ignore=tuple(_split(ignore)),
+        select=tuple(split_ids(select)) or None,
+        extend_select=tuple(split_ids(extend_select)),
+        ignore=tuple(split_ids(ignore)),
         load_options=load_options,
         allow_remote_refs=allow_remote_refs,
         ref_root=ref_root,
@@ -638,9 +633,12 @@ def _settings_text(config: Any, linter: Any, flags: dict[str, Any]) -> str:
 
     values: list[tuple[str, Any]] = [
         ("fail-on", flags["fail-on"] or config.fail_on),
-        ("select", _split(flags["select"]) if flags["select"] else config.select or ["(default)"]),
-        ("extend-select", _split(flags["extend-select"] or ()) + config.extend_select),
-        ("ignore", _split(flags["ignore"] or ()) + config.ignore),
+        (
+            "select",
+            split_ids(flags["select"]) if flags["select"] else config.select or ["(default)"],
+        ),
+        ("extend-select", split_ids(flags["extend-select"] or ()) + config.extend_select),
+        ("ignore", split_ids(flags["ignore"] or ()) + config.ignore),
         (
             "allow-remote-refs",
             flags["allow-remote-refs"]

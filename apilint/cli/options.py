@@ -1,16 +1,36 @@
 """Command-line options that several commands share: --fail-on with the config's default and
 --config / --no-config (contract, traffic, diff), -v / --exit-zero / --show-settings and what
-they do (contract, traffic, diff, as lint has them), --baseline / --write-baseline (lint, diff)."""
+they do (contract, traffic, diff, as lint has them), --baseline / --write-baseline (lint, diff),
+and how comma-separated rule ids are read (lint, traffic, diff)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., object])
+
+
+def split_ids(values: Sequence[str]) -> list[str]:
+    """``--select a,b --select c`` -> ``[a, b, c]``."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def known_ids(
+    values: Sequence[str], known: Collection[str], unknown: Callable[[str], str]
+) -> frozenset[str]:
+    """The rule ids in ``values`` (comma-separated, repeatable); ConfigError with the message
+    ``unknown(id)`` for the first one not in ``known``."""
+    from apilint.core.errors import ConfigError
+
+    ids = split_ids(values)
+    for rule in ids:
+        if rule not in known:
+            raise ConfigError(unknown(rule))
+    return frozenset(ids)
 
 
 def fail_on_and_config_options(function: F) -> F:

@@ -17,6 +17,7 @@ from apilint.cli.log_options import log_reading_options, parse_options
 from apilint.cli.options import (
     effective_fail_on,
     fail_on_and_config_options,
+    known_ids,
     read_config,
     run_options,
     settings_text,
@@ -51,19 +52,12 @@ def _share(ctx: click.Context, param: click.Parameter, value: str) -> float:
 
 
 def _ignored(values: tuple[str, ...]) -> frozenset[str]:
-    from apilint.core.errors import ConfigError
-
-    out = set()
-    for value in values:
-        for part in value.split(","):
-            rule = part.strip()
-            if not rule:
-                continue
-            if rule not in TRAFFIC_RULES:
-                choices = ", ".join(TRAFFIC_RULES)
-                raise ConfigError(f"--ignore: unknown rule '{rule}' (choose from {choices})")
-            out.add(rule)
-    return frozenset(out)
+    choices = ", ".join(TRAFFIC_RULES)
+    return known_ids(
+        values,
+        TRAFFIC_RULES,
+        lambda rule: f"--ignore: unknown rule '{rule}' (choose from {choices})",
+    )
 
 
 def _traffic_output_options(function: Any) -> Any:
