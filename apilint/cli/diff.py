@@ -21,8 +21,10 @@ from apilint.cli.options import (
     config_origin,
     effective_fail_on,
     fail_on_and_config_options,
+    file_size,
     known_ids,
     read_config,
+    reading_options,
     run_options,
     settings_text,
 )
@@ -84,17 +86,7 @@ def _framework(option: str | None, config: Any) -> str | None:
 @run_options
 @click.option("-q", "--quiet", is_flag=True, help="Only findings: no summary line, no notes.")
 @baseline_options
-@click.option(
-    "--allow-remote-refs", is_flag=True, help="Fetch http(s) $refs (never done otherwise)."
-)
-@click.option(
-    "--ref-root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory relative $refs may read from (default: each description's directory).",
-)
-@click.option(
-    "--max-file-size", metavar="SIZE", help="Refuse files larger than this (default 64MB)."
-)
+@reading_options
 def diff(
     sides: tuple[str, ...],
     base_rev: str | None,
@@ -112,7 +104,7 @@ def diff(
     quiet: bool,
     baseline_path: Path | None,
     write_baseline: Path | None,
-    allow_remote_refs: bool,
+    allow_remote_refs: bool | None,
     ref_root: Path | None,
     max_file_size: str | None,
 ) -> None:
@@ -158,19 +150,17 @@ def _diff_settings(
     settings_of_config: Any,
     framework: str | None,
     ignore: tuple[str, ...],
-    allow_remote_refs: bool,
+    allow_remote_refs: bool | None,
     ref_root: Path | None,
     max_file_size: str | None,
 ) -> Any:
     """The command line and the config as the comparison's DiffSettings."""
     from apilint.diff.run import DiffSettings
-    from apilint.settings.config import limits, parse_size
+    from apilint.settings.config import limits
 
     load_options = limits(
         config,
-        max_file_size=None
-        if max_file_size is None
-        else parse_size(max_file_size, "--max-file-size"),
+        max_file_size=file_size(max_file_size),
     )
     return DiffSettings(
         load_options=load_options,
@@ -187,7 +177,7 @@ def _show_settings(
     flags: dict[str, Any],
     settings: Any,
     ignore: tuple[str, ...],
-    allow_remote_refs: bool,
+    allow_remote_refs: bool | None,
     ref_root: Path | None,
     max_file_size: str | None,
 ) -> None:

@@ -15,7 +15,13 @@ from typing import Any, TypeVar
 import click
 
 from apilint import __version__
-from apilint.cli.options import baseline_options, read_config, split_ids
+from apilint.cli.options import (
+    baseline_options,
+    file_size,
+    read_config,
+    reading_options,
+    split_ids,
+)
 from apilint.cli.output import output_options, parse_outputs, write_reports
 from apilint.core.errors import ApilintError, ConfigError
 
@@ -215,12 +221,6 @@ def _common_selection(function: F) -> F:
     help="Name (and so format) of the document read from '-'.",
 )
 @click.option(
-    "--allow-remote-refs",
-    is_flag=True,
-    default=None,
-    help="Fetch http(s) $refs (never done otherwise).",
-)
-@click.option(
     "-r",
     "--ruleset",
     "rulesets",
@@ -230,14 +230,7 @@ def _common_selection(function: F) -> F:
     help="A Spectral ruleset (.spectral.yaml) to run as well (repeatable). Without it and "
     "without an apilint config, a .spectral.yaml|yml|json in the working directory is used.",
 )
-@click.option(
-    "--ref-root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory relative $refs may read from (default: the spec's directory).",
-)
-@click.option(
-    "--max-file-size", metavar="SIZE", help="Refuse files larger than this (default 64MB)."
-)
+@reading_options
 @click.option(
     "--max-depth",
     type=click.IntRange(min=1),
@@ -360,7 +353,7 @@ def lint(
 ) -> None:
     """Lint OpenAPI documents (files, directories, or - for standard input)."""
     from apilint.lint.parallel import LinterSettings
-    from apilint.settings.config import limits, parse_size
+    from apilint.settings.config import limits
 
     if not specs and changed_since is None and not show_settings:
         raise click.UsageError("Missing argument 'SPECS...'.")
@@ -379,9 +372,7 @@ def lint(
         fail_on = "never"
     load_options = limits(
         config,
-        max_file_size=None
-        if max_file_size is None
-        else parse_size(max_file_size, "--max-file-size"),
+        max_file_size=file_size(max_file_size),
         max_depth=max_depth,
         max_nodes=max_nodes,
         max_ref_hops=max_ref_hops,

@@ -1,7 +1,8 @@
 """Command-line options that several commands share: --fail-on with the config's default and
 --config / --no-config (contract, traffic, diff), -v / --exit-zero / --show-settings and what
 they do (contract, traffic, diff, as lint has them), --baseline / --write-baseline (lint, diff),
-and how comma-separated rule ids are read (lint, traffic, diff)."""
+how comma-separated rule ids are read (lint, traffic, diff), and how descriptions are read:
+--allow-remote-refs, --ref-root, --max-file-size (lint, diff)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,36 @@ def fail_on_and_config_options(function: F) -> F:
     for option in reversed(options):
         function = option(function)
     return function
+
+
+def reading_options(function: F) -> F:
+    """--allow-remote-refs, --ref-root DIR and --max-file-size SIZE (see :func:`file_size`)."""
+    options = [
+        click.option(
+            "--allow-remote-refs",
+            is_flag=True,
+            default=None,
+            help="Fetch http(s) $refs (never done otherwise).",
+        ),
+        click.option(
+            "--ref-root",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Directory relative $refs may read from (default: each description's directory).",
+        ),
+        click.option(
+            "--max-file-size", metavar="SIZE", help="Refuse files larger than this (default 64MB)."
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def file_size(value: str | None) -> int | None:
+    """--max-file-size in bytes (None: not given)."""
+    from apilint.settings.config import parse_size
+
+    return None if value is None else parse_size(value, "--max-file-size")
 
 
 def baseline_options(function: F) -> F:
