@@ -124,20 +124,6 @@ EXIT_TERMINATED = 143
 @click.option("-q", "--quiet", is_flag=True, help="Only findings: no summary, no notes.")
 def contract(
     spec: Path | None,
-    base_url: str | None,
-    app: str | None,
-    headers: tuple[str, ...],
-    read_only: bool,
-    allow_writes: bool,
-    timeout: float,
-    max_examples: int,
-    seed: int | None,
-    rate_limit: str | None,
-    include_paths: tuple[str, ...],
-    insecure: bool,
-    workers: int,
-    phases: str | None,
-    mode: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     formats: tuple[str, ...],
@@ -151,6 +137,7 @@ def contract(
     show_settings: bool,
     progress: bool | None,
     quiet: bool,
+    **run: Any,
 ) -> None:
     """Test a running service (or an in-process app) against its OpenAPI description.
 
@@ -175,25 +162,9 @@ def contract(
         return
     if spec is None:
         raise click.UsageError("Missing argument 'SPEC'.")
-    options = _contract_options(
-        spec,
-        base_url,
-        app,
-        headers,
-        read_only,
-        allow_writes,
-        timeout,
-        max_examples,
-        seed,
-        rate_limit,
-        include_paths,
-        insecure,
-        workers,
-        phases,
-        mode,
-        select,
-        (*ignore, *settings.ignore),
-    )
+    # ``run``: the options of the run itself (--base-url, --timeout, ...), as _contract_options
+    # names them.
+    options = _contract_options(spec, select=select, ignore=(*ignore, *settings.ignore), **run)
     outcome = _run(options, progress, quiet)
     outcome.findings = settings.apply(outcome.findings)
     effective = effective_fail_on(fail_on, exit_zero, settings.fail_on)
@@ -231,6 +202,7 @@ def _show_settings(
 
 def _contract_options(
     spec: Path,
+    *,
     base_url: str | None,
     app: str | None,
     headers: tuple[str, ...],
