@@ -126,6 +126,15 @@ COMMAND_FORMATS: dict[str, dict[str, str]] = {
 format (traffic's text report adds a usage table). Looked up before FORMATS."""
 
 
+def merged_counts(*counts: dict[str, int]) -> dict[str, int]:
+    """Tallies by key added up (a traffic row's statuses and those of its other slash form)."""
+    out: dict[str, int] = {}
+    for tally in counts:
+        for key, n in tally.items():
+            out[key] = out.get(key, 0) + n
+    return out
+
+
 def formats_for(command: str | None) -> dict[str, str]:
     """Every format ``command`` offers: the shared ones and its own."""
     return {**FORMATS, **COMMAND_FORMATS.get(command or "", {})}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from apilint.reports import Report
+from apilint.reports import Report, merged_counts
 
 CHART_ROWS = 30
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
@@ -142,14 +142,6 @@ def _count(status: dict[str, int], first: str) -> int:
     return sum(n for code, n in status.items() if code.startswith(first))
 
 
-def _merged(*statuses: dict[str, int]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for status in statuses:
-        for code, n in status.items():
-            out[code] = out.get(code, 0) + n
-    return out
-
-
 def _operation_rows(usage: list[dict[str, Any]], total: int, timed: bool) -> str:
     columns = [
         ("operation", "Operation", "text"),
@@ -170,7 +162,7 @@ def _operation_rows(usage: list[dict[str, Any]], total: int, timed: bool) -> str
     out = [_head(columns, "operations")]
     for row in usage:
         calls = row["calls"]
-        status = _merged(row["status"], row["other_slash_form_status"])
+        status = merged_counts(row["status"], row["other_slash_form_status"])
         errors = _count(status, "5")
         cells = [
             f'<td data-value="{_e(row["operation"])}"><code>{_e(row["operation"])}</code></td>',
@@ -209,7 +201,7 @@ def _charts(usage: list[dict[str, Any]]) -> str:
             f'<div class="bar calls" style="width:{width:.2f}%" title="{_n(calls)} calls"></div>'
             "</div>"
         )
-        status = _merged(u["status"], u["other_slash_form_status"])
+        status = merged_counts(u["status"], u["other_slash_form_status"])
         err_share = _count(status, "5") / calls
         redir_share = _count(status, "3") / calls
         shares.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from apilint.reports import Report
+from apilint.reports import Report, merged_counts
 from apilint.reports import text as shared_text
 
 MAX_OPERATIONS = 50
@@ -94,14 +94,6 @@ def _overview(traffic: dict[str, Any], unparsed: int) -> list[str]:
     return out
 
 
-def _merged(*statuses: dict[str, int]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for status in statuses:
-        for code, n in status.items():
-            out[code] = out.get(code, 0) + n
-    return out
-
-
 def _operations(usage: list[dict[str, Any]], total: int, timed: bool) -> list[str]:
     called = [u for u in usage if u["calls"]]
     header = ["OPERATION", "CALLS", "SHARE", "OTHER SLASH", "HEAD", "2XX", "3XX", "4XX", "5XX"]
@@ -112,7 +104,7 @@ def _operations(usage: list[dict[str, Any]], total: int, timed: bool) -> list[st
         calls = u["calls"]
         row = [u["operation"], _n(calls), _pct(calls, total), _n(u["other_slash_form"])]
         row.append(_n(u["head"]))
-        row += _classes(_merged(u["status"], u["other_slash_form_status"]))
+        row += _classes(merged_counts(u["status"], u["other_slash_form_status"]))
         if timed:
             row += [_ms(u.get("p50_ms")), _ms(u.get("p95_ms")), _ms(u.get("p99_ms"))]
         rows.append(row)
