@@ -17,9 +17,7 @@ from apilint.diff.sides import Side
 from apilint.documents.discovery import expand
 from apilint.documents.loader import Document, LoadOptions, load_document
 from apilint.documents.openapi import OpenAPI
-
-SUPPRESS_KEY = "x-apilint-ignore"
-_ABSENT = object()
+from apilint.lint.ignores import entries_along
 
 
 @dataclass(frozen=True)
@@ -207,23 +205,6 @@ def _users(change: Change) -> str:
 def _suppressed(change: Change) -> bool:
     """``x-apilint-ignore: [rule]`` (or ``all``) on the object where the change is written, or
     on any object above it, silences the change."""
-    node = change.doc.data
-    steps = list(change.ptr)
-    while True:
-        if isinstance(node, dict):
-            entries = node.get(SUPPRESS_KEY)
-            if isinstance(entries, str):
-                entries = [entries]
-            if isinstance(entries, list) and (change.rule in entries or "all" in entries):
-                return True
-        if not steps:
-            return False
-        part = steps.pop(0)
-        if isinstance(node, dict) and isinstance(part, str):
-            node = node.get(part, _ABSENT)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            return False
-        if node is _ABSENT:
-            return False
+    return any(
+        entry in (change.rule, "all") for _, entry in entries_along(change.doc.data, change.ptr)
+    )

@@ -25,6 +25,7 @@ from apilint.documents.refs import Resolver
 from apilint.http.methods import wire_name
 from apilint.lint import checks
 from apilint.lint.checks import CHEAP, SHARED, CheckFunction, Context
+from apilint.lint.ignores import SUPPRESS_KEY, entries_along
 from apilint.lint.results import FileOutcome, LintResult, collect
 from apilint.lint.rulesets import (
     Rule,
@@ -39,8 +40,6 @@ from apilint.settings.config import Config, Override, limits
 if TYPE_CHECKING:
     from apilint.lint.cache import Cache
     from apilint.reports import RuleInfo
-
-SUPPRESS_KEY = "x-apilint-ignore"
 
 SHARE_SAVING = 0.03
 """Seconds a second process must be estimated to save (by the checks' estimates) before a
@@ -487,33 +486,11 @@ class Linter:
         if not suppressions.entries:
             return False
         aliases = {rule_id, *self.ruleset.rules[rule_id].aliases}
-        node = result.doc.data
-        ptr: tuple[str | int, ...] = ()
-        steps = list(result.ptr)
-        while True:
-            if isinstance(node, dict):
-                entries = node.get(SUPPRESS_KEY)
-                if isinstance(entries, str):
-                    entries = [entries]
-                if isinstance(entries, list):
-                    for entry in entries:
-                        if not isinstance(entry, str):
-                            continue
-                        if entry in aliases or (
-                            entry == "all" and rule_id not in self._housekeeping
-                        ):
-                            suppressions.used.add((id(result.doc), ptr, entry))
-                            return True
-            if not steps:
-                return False
-            part = steps.pop(0)
-            in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
-            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-            if in_dict or in_list:
-                node = node[part]
-            else:
-                return False
-            ptr = (*ptr, part)
+        for where, entry in entries_along(result.doc.data, result.ptr):
+            if entry in aliases or (entry == "all" and rule_id not in self._housekeeping):
+                suppressions.used.add((id(result.doc), where, entry))
+                return True
+        return False
 
     def _override(
         self, rule_id: str, severity: Severity, doc: Document, ptr: Any, operation: str | None

@@ -7,6 +7,7 @@ from typing import Any
 
 from apilint.documents.openapi import Node, Result
 from apilint.lint.checks import Context, check
+from apilint.lint.ignores import SUPPRESS_KEY
 
 
 @check("unused_suppressions", reads_suppressions=True)
@@ -22,9 +23,9 @@ def unused_suppressions(
     if record is None:
         return
     for doc, ptr, index, entry in record.entries:
-        where = (*ptr, "x-apilint-ignore", index)
+        where = (*ptr, SUPPRESS_KEY, index)
         if entry != "all" and entry not in record.known_rules:
-            yield Result(f"x-apilint-ignore names an unknown rule '{entry}'", doc, where)
+            yield Result(f"{SUPPRESS_KEY} names an unknown rule '{entry}'", doc, where)
         elif (id(doc), ptr, entry) in record.used:
             continue
         elif entry == "all" or entry in record.active_rules:
