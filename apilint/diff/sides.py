@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,8 +17,7 @@ from pathlib import Path
 
 from apilint.core.errors import ConfigError, LoadError
 from apilint.documents.discovery import SPEC_SUFFIXES
-
-GIT_TIMEOUT = 60.0
+from apilint.documents.git import git_error, run_git
 
 
 class MissingAtRevision(LoadError):
@@ -52,22 +50,9 @@ class Side:
 
 
 def _git(args: Sequence[str], cwd: Path, *, stdin: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise ConfigError("reading REV:PATH needs git, and git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise ConfigError(f"git {args[0]} took over {GIT_TIMEOUT:.0f}s") from None
+    result = run_git(args, cwd, needed_by="reading REV:PATH", stdin=stdin)
     if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ConfigError(f"git {args[0]} failed: {lines[-1] if lines else result.returncode}")
+        raise ConfigError(f"git {args[0]} failed: {git_error(result)}")
     return result.stdout
 
 

@@ -42,24 +42,34 @@ def find_repo_root(start: Path) -> Path | None:
     return None
 
 
-def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+def run_git(
+    args: Sequence[str], cwd: Path, *, needed_by: str, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """``git ARGS`` in ``cwd``, its output as bytes; ConfigError naming ``needed_by`` (the option
+    or input that asked for git) when git is missing or takes over GIT_TIMEOUT."""
     try:
         return subprocess.run(
             ["git", "-c", "core.quotepath=off", *args],
             cwd=cwd,
+            input=stdin,
             capture_output=True,
             timeout=GIT_TIMEOUT,
             check=False,
         )
     except FileNotFoundError:
-        raise ConfigError("--changed-since needs git, and git is not installed") from None
+        raise ConfigError(f"{needed_by} needs git, and git is not installed") from None
     except subprocess.TimeoutExpired:
-        raise ConfigError(f"--changed-since: git {args[0]} took over {GIT_TIMEOUT:.0f}s") from None
+        raise ConfigError(f"{needed_by}: git {args[0]} took over {GIT_TIMEOUT:.0f}s") from None
 
 
-def _stderr(result: subprocess.CompletedProcess[bytes]) -> str:
+def git_error(result: subprocess.CompletedProcess[bytes]) -> str:
+    """The last line git wrote on stderr (or its exit status)."""
     lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
     return lines[-1] if lines else f"exit status {result.returncode}"
+
+
+def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    return run_git(args, cwd, needed_by="--changed-since")
 
 
 def changed_files(rev: str, cwd: Path | None = None) -> tuple[Path, list[Path]]:
@@ -83,10 +93,10 @@ def changed_files(rev: str, cwd: Path | None = None) -> tuple[Path, list[Path]]:
         root,
     )
     if diff.returncode != 0:
-        raise ConfigError(f"--changed-since: git diff failed: {_stderr(diff)}")
+        raise ConfigError(f"--changed-since: git diff failed: {git_error(diff)}")
     untracked = _git(["ls-files", "--others", "--exclude-standard", "--full-name", "-z"], root)
     if untracked.returncode != 0:
-        raise ConfigError(f"--changed-since: git ls-files failed: {_stderr(untracked)}")
+        raise ConfigError(f"--changed-since: git ls-files failed: {git_error(untracked)}")
     names = [
         *diff.stdout.decode("utf-8", "surrogateescape").split("\0"),
         *untracked.stdout.decode("utf-8", "surrogateescape").split("\0"),
