@@ -92,7 +92,11 @@ class Document:
     def values_unique(self) -> bool:
         """Each object or array of the data is at one place only, so its identity names its
         place: true of JSON, and of YAML without aliases (an alias repeats the anchored value)."""
-        return self.format == "json" or "*" not in self.text
+        if self.format == "json":
+            return True
+        if self._yaml is not None:
+            return not self._yaml.aliased
+        return "*" not in self.text
 
     def locate_many(self, pointers: list[Pointer]) -> dict[Pointer, tuple[int, int]]:
         """1-based (line, column) of each pointer, or of its deepest existing ancestor."""

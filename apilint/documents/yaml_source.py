@@ -61,18 +61,21 @@ class Limits:
 class YamlData:
     """Parsed data plus where each mapping member and sequence item starts in the text."""
 
-    __slots__ = ("data", "duplicates", "positions")
+    __slots__ = ("aliased", "data", "duplicates", "positions")
 
     def __init__(
         self,
         data: Any,
         positions: dict[int, Any],
         duplicates: list[tuple[tuple[str | int, ...], Position]],
+        aliased: bool = False,
     ) -> None:
         self.data = data
         # id(container) -> {key: position} for mappings, [position, ...] for sequences.
         self.positions = positions
         self.duplicates = duplicates
+        self.aliased = aliased
+        """An alias (``*name``, merge keys too) repeats a value: one object at several places."""
 
     def locate(self, pointer: tuple[str | int, ...]) -> tuple[Position, int]:
         """Position of the deepest existing step of ``pointer`` and how many steps matched."""
@@ -253,7 +256,7 @@ def parse_yaml(text: str, filename: str, limits: Limits = Limits()) -> YamlData:
             dispose()
     if not builder.have_root:
         raise LoadError("the file is empty", file=filename)
-    return YamlData(builder.root, builder.positions, builder.duplicates)
+    return YamlData(builder.root, builder.positions, builder.duplicates, builder.aliased)
 
 
 class _Unreadable(ValueError):
@@ -292,6 +295,7 @@ class _Builder:
         self.open_anchors: set[str] = set()
         self.stack: list[_Frame] = []
         self.expanded = 0
+        self.aliased = False
         self.documents = 0
         self.root: Any = None
         self.have_root = False
@@ -414,6 +418,7 @@ class _Builder:
         if name not in self.anchors:
             raise _error(f"alias *{name} has no anchor", event.start_mark, filename)
         value, size, depth = self.anchors[name]
+        self.aliased = True
         self.expanded += size
         if len(self.stack) + depth > limits.max_depth:
             # An alias of an alias of ... nests without a deep stack of open nodes.
